@@ -1,0 +1,205 @@
+"""Legal bases: which regulation (and article) a rule comes from, and when it is in force.
+
+Every amount the rules package computes carries one of these, so a page can print
+"dihitung berdasarkan PP 82/2019 Pasal 34" next to the figure. ``verified=False`` marks a basis
+whose article or dates were not confirmed from the regulation's text during research
+(RULES.md "UNVERIFIED"); the citation still names the regulation, never a guessed article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class LegalBasis:
+    """A regulation (and, where confirmed, its article) with the dates it is in force.
+
+    ``valid_to`` is the last day the rule applies (inclusive); ``None`` means still in force.
+    """
+
+    regulation: str
+    article: str | None
+    valid_from: date | None
+    valid_to: date | None = None
+    verified: bool = True
+    note_en: str = ""
+
+    @property
+    def citation(self) -> str:
+        """``"PP 82/2019 Pasal 34"``, or only the regulation when the article is unconfirmed."""
+        return f"{self.regulation} {self.article}" if self.article else self.regulation
+
+    def in_force_on(self, day: date) -> bool:
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return self.valid_to is None or day <= self.valid_to
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "regulation": self.regulation,
+            "article": self.article,
+            "citation": self.citation,
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+            "verified": self.verified,
+            "note_en": self.note_en,
+        }
+
+
+# --- Dates that switch one rule version for another -------------------------------------------
+
+#: PP 44/2015 (JKK and JKM under BPJS Ketenagakerjaan) took effect on 1 July 2015.
+PP_44_2015_IN_FORCE = date(2015, 7, 1)
+#: PP 82/2019 was promulgated (diundangkan) on 2 December 2019 and applies from that day.
+PP_82_2019_IN_FORCE = date(2019, 12, 2)
+LAST_DAY_BEFORE_PP_82_2019 = date(2019, 12, 1)
+
+# --- NIK ---------------------------------------------------------------------------------------
+
+NIK_STRUCTURE = LegalBasis(
+    regulation="UU 23/2006 jo. UU 24/2013",
+    article="Pasal 13",
+    valid_from=None,
+    note_en="Digit layout PP KK CC DD MM YY SSSS as applied by Dukcapil.",
+)
+
+# --- Contributions (iuran) of BPU participants -------------------------------------------------
+
+BPU_INCOME_BASIS = LegalBasis(
+    regulation="PP 44/2015",
+    article="Lampiran II",
+    valid_from=PP_44_2015_IN_FORCE,
+    verified=False,
+    note_en="Minimum basis Rp 1.000.000 confirmed; the step list of Lampiran II is "
+    "unverified (Q1).",
+)
+BPU_JKK_CONTRIBUTION = LegalBasis(
+    regulation="PP 44/2015",
+    article="Lampiran II",
+    valid_from=PP_44_2015_IN_FORCE,
+    note_en="JKK for BPU: 1 % of the declared income basis.",
+)
+BPU_JKM_CONTRIBUTION = LegalBasis(
+    regulation="PP 44/2015",
+    article=None,
+    valid_from=PP_44_2015_IN_FORCE,
+    verified=False,
+    note_en="JKM for BPU: flat Rp 6,800 a month; the article number was not confirmed.",
+)
+BPU_JHT_CONTRIBUTION = LegalBasis(
+    regulation="PP 46/2015 jo. PP 60/2015",
+    article=None,
+    valid_from=PP_44_2015_IN_FORCE,
+    verified=False,
+    note_en="Voluntary JHT for BPU: 2 % of the declared income basis; article not confirmed.",
+)
+PP_50_2025_DISCOUNT = LegalBasis(
+    regulation="PP 50/2025",
+    article="Pasal 4 ayat (1)",
+    valid_from=date(2026, 1, 1),
+    valid_to=date(2027, 3, 31),
+    note_en="50 % off BPU JKK and JKM; transport Jan 2026-Mar 2027, other sectors Apr-Dec 2026; "
+    "participants funded by APBN or APBD are excluded.",
+)
+
+# --- Benefits (manfaat) ------------------------------------------------------------------------
+
+JKM_BENEFIT_PP44 = LegalBasis(
+    regulation="PP 44/2015",
+    article="Pasal 34",
+    valid_from=PP_44_2015_IN_FORCE,
+    valid_to=LAST_DAY_BEFORE_PP_82_2019,
+    note_en="Original JKM amounts: Rp 16.2 m lump sum, Rp 4.8 m periodic, Rp 3 m funeral.",
+)
+JKM_BENEFIT_PP82 = LegalBasis(
+    regulation="PP 44/2015 jo. PP 82/2019",
+    article="Pasal 34",
+    valid_from=PP_82_2019_IN_FORCE,
+)
+SCHOLARSHIP_JKM_PP44 = LegalBasis(
+    regulation="PP 44/2015",
+    article="Pasal 34",
+    valid_from=PP_44_2015_IN_FORCE,
+    valid_to=LAST_DAY_BEFORE_PP_82_2019,
+    verified=False,
+    note_en="Rp 12 m per participant for one child, after 5 years of contributions.",
+)
+SCHOLARSHIP_JKM_PP82 = LegalBasis(
+    regulation="PP 44/2015 jo. PP 82/2019",
+    article="Pasal 34",
+    valid_from=PP_82_2019_IN_FORCE,
+    note_en="At most two children, per school level and year, after 3 years of contributions "
+    "(Permenaker 5/2021 sets the procedure).",
+)
+SCHOLARSHIP_JKK_PP44 = LegalBasis(
+    regulation="PP 44/2015",
+    article="Pasal 25 dan Lampiran III",
+    valid_from=PP_44_2015_IN_FORCE,
+    valid_to=LAST_DAY_BEFORE_PP_82_2019,
+    verified=False,
+    note_en="Rp 12 m per participant for one child; no minimum contribution period.",
+)
+SCHOLARSHIP_JKK_PP82 = LegalBasis(
+    regulation="PP 44/2015 jo. PP 82/2019",
+    article="Pasal 25 dan Lampiran III",
+    valid_from=PP_82_2019_IN_FORCE,
+    note_en="At most two children, per school level and year; no minimum contribution period.",
+)
+JKK_CASH_PP44 = LegalBasis(
+    regulation="PP 44/2015",
+    article="Pasal 25 dan Lampiran III",
+    valid_from=PP_44_2015_IN_FORCE,
+    valid_to=LAST_DAY_BEFORE_PP_82_2019,
+    verified=False,
+    note_en="Pre-PP 82/2019 JKK cash amounts (periodic Rp 4.8 m, funeral Rp 3 m, STMB "
+    "100 %/75 %/50 %) were not re-checked against the Lampiran III text.",
+)
+JKK_CASH_PP82 = LegalBasis(
+    regulation="PP 44/2015 jo. PP 82/2019",
+    article="Pasal 25 dan Lampiran III",
+    valid_from=PP_82_2019_IN_FORCE,
+)
+JKK_DISABILITY_TABLE = LegalBasis(
+    regulation="PP 44/2015",
+    article="Lampiran III",
+    valid_from=PP_44_2015_IN_FORCE,
+    verified=False,
+    note_en="The percentage table itself is not shipped; it is configuration (Q10).",
+)
+
+# --- Membership status -------------------------------------------------------------------------
+
+BPU_ARREARS_AND_LAPSE = LegalBasis(
+    regulation="Perdir BPJSTK 22/PERDIR.02/072022",
+    article=None,
+    valid_from=None,
+    note_en="Arrears payable for at most 3 months; after more than 3 unpaid months membership "
+    "ends (berakhir), or becomes non-active if JHT was already claimed.",
+)
+
+
+def permenaker_1_2025(in_force: date) -> LegalBasis:
+    """The JKM qualifying-period rule, dated by the configured (unverified) in-force date."""
+    return LegalBasis(
+        regulation="Permenaker 1/2025",
+        article=None,
+        valid_from=in_force,
+        verified=False,
+        note_en="Amends Permenaker 5/2021: full JKM only after 3 months of membership. "
+        "In-force date and boundary are configuration (Q3).",
+    )
+
+
+def pp_49_2020(first_day: date, last_day: date) -> LegalBasis:
+    """The COVID-19 99 % JKK/JKM relief, dated by the configured (unverified) period."""
+    return LegalBasis(
+        regulation="PP 49/2020",
+        article="Pasal 8 dan Pasal 9",
+        valid_from=first_day,
+        valid_to=last_day,
+        verified=False,
+        note_en="99 % relief of JKK and JKM; the period (Aug 2020-Jan 2021) is configuration.",
+    )
