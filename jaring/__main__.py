@@ -1,0 +1,49 @@
+"""The ``jaring`` console command: Django's management commands with Jaring's settings.
+
+``jaring rules ...`` goes straight to the rules engine, which needs no Django and no database.
+Every other sub-command (``migrate``, ``demo``, ``serve``, ``regions``, ``import``, ...) runs as a
+Django management command. Errors a user can fix (a database that does not answer, a missing
+setting) end with one line on stderr and a non-zero exit status, not a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _fail(message: str) -> int:
+    print(f"jaring: {message}", file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv if argv is None else ["jaring", *argv])
+    if len(args) > 1 and args[1] == "rules":
+        from jaring.rules.cli import main as rules_main
+
+        return rules_main(args[2:])
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        from django.core.management import execute_from_command_line
+        from django.db import DatabaseError, InterfaceError
+
+        execute_from_command_line(args)
+    except ImproperlyConfigured as exc:
+        return _fail(f"konfigurasi salah: {exc}")
+    except (DatabaseError, InterfaceError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return _fail(
+            f"basis data tidak dapat dipakai ({first_line}). Periksa DATABASE_URL dan "
+            "pastikan servernya berjalan, lalu jalankan 'jaring migrate'."
+        )
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

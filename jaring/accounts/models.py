@@ -1,0 +1,72 @@
+"""Users of Jaring: a role and the regions they work in."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jaring.accounts.roles import CAPABILITIES, Capabilities, Role, mask_nik, mask_phone
+
+
+class User(AbstractUser):
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.VILLAGE_OPERATOR
+    )
+    regions = models.ManyToManyField(
+        "regions.Region",
+        through="UserRegion",
+        related_name="+",
+        verbose_name=_("regions"),
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return CAPABILITIES[Role(self.role)]
+
+    @cached_property
+    def region_codes(self) -> tuple[str, ...] | None:
+        """Codes of the regions this user may see; ``None`` means every region.
+
+        Cached for the life of the object (one request), so restricting many querysets in a
+        page costs one query.
+        """
+        if not self.is_active:
+            return ()
+        if self.capabilities.all_regions:
+            return None
+        return tuple(
+            UserRegion.objects.filter(user=self)
+            .order_by("region_id")
+            .values_list("region_id", flat=True)
+        )
+
+    def show_nik(self, nik: str) -> str:
+        return nik if self.capabilities.see_full_nik else mask_nik(nik)
+
+    def show_phone(self, phone: str) -> str:
+        return phone if self.capabilities.see_phone else mask_phone(phone)
+
+
+class UserRegion(models.Model):
+    """One region a user works in; everything inside it (by code prefix) is visible."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="region_scopes")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("user region")
+        verbose_name_plural = _("user regions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="user_region_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.region_id}"

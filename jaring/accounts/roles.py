@@ -1,0 +1,121 @@
+"""The roles of Jaring and what each may do: one table, read everywhere.
+
+A role says *what* a user may do; the user's regions say *where* (see ``scoping.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", _("National administrator")
+    PROVINCIAL_ADMIN = "provincial_admin", _("Provincial administrator")
+    REGENCY_ADMIN = "regency_admin", _("Regency/city administrator (Disnaker)")
+    VILLAGE_OPERATOR = "village_operator", _("Village operator (desa/kelurahan)")
+    BPJS_VIEWER = "bpjs_viewer", _("BPJS branch viewer")
+    AUDITOR = "auditor", _("Auditor")
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    all_regions: bool  # sees the whole country regardless of assigned regions
+    see_full_nik: bool  # otherwise NIK is shown as 3571********0003
+    see_phone: bool  # otherwise the phone number is shown as +62812****789
+    edit_people: bool
+    import_lists: bool
+    export_personal_data: bool
+    review_matches: bool
+    view_audit: bool
+    manage_users: bool
+
+
+CAPABILITIES: dict[Role, Capabilities] = {
+    Role.NATIONAL_ADMIN: Capabilities(
+        all_regions=True,
+        see_full_nik=True,
+        see_phone=True,
+        edit_people=True,
+        import_lists=True,
+        export_personal_data=True,
+        review_matches=True,
+        view_audit=True,
+        manage_users=True,
+    ),
+    # Monitors its kab/kota; works with aggregates, not with individual identities.
+    Role.PROVINCIAL_ADMIN: Capabilities(
+        all_regions=False,
+        see_full_nik=False,
+        see_phone=False,
+        edit_people=False,
+        import_lists=False,
+        export_personal_data=False,
+        review_matches=False,
+        view_audit=False,
+        manage_users=True,
+    ),
+    # Runs the programme: needs full identities to register people with BPJS.
+    Role.REGENCY_ADMIN: Capabilities(
+        all_regions=False,
+        see_full_nik=True,
+        see_phone=True,
+        edit_people=True,
+        import_lists=True,
+        export_personal_data=True,
+        review_matches=True,
+        view_audit=False,
+        manage_users=True,
+    ),
+    # Collects the lists of its own desa/kelurahan; must check NIK against the KTP.
+    Role.VILLAGE_OPERATOR: Capabilities(
+        all_regions=False,
+        see_full_nik=True,
+        see_phone=True,
+        edit_people=True,
+        import_lists=True,
+        export_personal_data=False,
+        review_matches=False,
+        view_audit=False,
+        manage_users=False,
+    ),
+    # Reconciles the Pemda's list with BPJS membership, which is keyed by NIK.
+    Role.BPJS_VIEWER: Capabilities(
+        all_regions=False,
+        see_full_nik=True,
+        see_phone=False,
+        edit_people=False,
+        import_lists=False,
+        export_personal_data=True,
+        review_matches=False,
+        view_audit=False,
+        manage_users=False,
+    ),
+    Role.AUDITOR: Capabilities(
+        all_regions=False,
+        see_full_nik=False,
+        see_phone=False,
+        edit_people=False,
+        import_lists=False,
+        export_personal_data=False,
+        review_matches=False,
+        view_audit=True,
+        manage_users=False,
+    ),
+}
+
+
+def mask_nik(nik: str) -> str:
+    """'3571031708800002' -> '3571********0002': region and serial stay readable."""
+    if len(nik) <= 8:
+        return "*" * len(nik)
+    return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]
+
+
+def mask_phone(phone: str) -> str:
+    """'+6281234567890' -> '+62812*****890'."""
+    if len(phone) <= 8:
+        return "*" * len(phone)
+    return phone[:6] + "*" * (len(phone) - 9) + phone[-3:]

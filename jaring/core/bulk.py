@@ -1,0 +1,129 @@
+"""Writing whole columns into a table: COPY on PostgreSQL, one ``executemany`` on SQLite.
+
+The ORM's ``bulk_create`` builds a parameter list per row and tops out around 50k rows a
+second; an import of a million rows needs COPY. The functions here take a polars frame whose
+columns are named after the model's columns (``Field.column``) and do three things only:
+
+- :func:`lock_table` takes a write lock for the rest of the transaction, so nothing else inserts
+  into the table while ids are reserved and rows copied (imports run one at a time anyway);
+- :func:`reserve_ids` hands out a block of primary keys, so rows of two tables that point at
+  each other (a person and the import row it came from) can be written in one pass;
+- :func:`copy_frame` writes the rows.
+
+Table and column names come from the model's ``_meta``, never from string literals.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import polars as pl
+from django.db import connection, models
+
+
+def _table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _pk_column(model: type[models.Model]) -> str:
+    pk = model._meta.pk
+    if pk is None or pk.column is None:
+        raise ValueError(f"{model.__name__} has no primary-key column")
+    return pk.column
+
+
+def lock_table(model: type[models.Model]) -> None:
+    """Block other writers of ``model``'s table until the current transaction ends."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("lock_table must run inside transaction.atomic()")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {_table(model)} IN SHARE ROW EXCLUSIVE MODE")
+    # SQLite: the IMMEDIATE transaction (settings) already holds the database's write lock.
+
+
+def reserve_ids(model: type[models.Model], count: int) -> int:
+    """First of ``count`` consecutive unused primary keys of ``model`` (call after lock_table)."""
+    pk = connection.ops.quote_name(_pk_column(model))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_get_serial_sequence(%s, %s)",
+                [model._meta.db_table, _pk_column(model)],
+            )
+            sequence = cursor.fetchone()[0]
+            cursor.execute(f"SELECT COALESCE(MAX({pk}), 0) FROM {_table(model)}")
+            in_table = cursor.fetchone()[0]
+            cursor.execute("SELECT last_value, is_called FROM " + sequence)
+            last_value, is_called = cursor.fetchone()
+            first = max(in_table, last_value if is_called else last_value - 1) + 1
+            if count:
+                cursor.execute("SELECT setval(%s, %s, true)", [sequence, first + count - 1])
+            return int(first)
+        cursor.execute(f"SELECT COALESCE(MAX({pk}), 0) FROM {_table(model)}")
+        return int(cursor.fetchone()[0]) + 1
+
+
+def _for_postgres(frame: pl.DataFrame) -> pl.DataFrame:
+    """Columns as COPY's CSV format reads them: bytea as \\x-hex, times with offset."""
+    conversions = []
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Binary:
+            conversions.append(
+                pl.when(pl.col(name).is_null())
+                .then(None)
+                .otherwise(pl.lit("\\x") + pl.col(name).bin.encode("hex"))
+                .alias(name)
+            )
+        elif isinstance(dtype, pl.Datetime):
+            conversions.append(
+                pl.col(name).dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S%.f+00")
+            )
+    return frame.with_columns(conversions) if conversions else frame
+
+
+def _for_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
+    """Columns as Django stores them in SQLite: ISO dates, naive UTC date-times."""
+    conversions = []
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Date:
+            conversions.append(pl.col(name).dt.strftime("%Y-%m-%d"))
+        elif isinstance(dtype, pl.Datetime):
+            conversions.append(
+                pl.col(name).dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S%.6f")
+            )
+        elif dtype == pl.Boolean:
+            conversions.append(pl.col(name).cast(pl.Int8))
+    return frame.with_columns(conversions) if conversions else frame
+
+
+def copy_frame(model: type[models.Model], frame: pl.DataFrame, *, chunk_rows: int = 200_000) -> int:
+    """Insert every row of ``frame`` into ``model``'s table; returns the number of rows."""
+    if frame.is_empty():
+        return 0
+    known = {f.column for f in model._meta.concrete_fields}
+    unknown = set(frame.columns) - known
+    if unknown:
+        raise ValueError(f"{model.__name__} has no column(s) {sorted(unknown)}")
+    columns = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f"COPY {_table(model)} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            with cursor.copy(sql) as copy:
+                for start in range(0, frame.height, chunk_rows):
+                    buffer = io.BytesIO()
+                    _for_postgres(frame.slice(start, chunk_rows)).write_csv(
+                        buffer, include_header=False, null_value="\\N"
+                    )
+                    copy.write(buffer.getvalue())
+        else:
+            placeholders = ", ".join(["%s"] * frame.width)
+            sql = f"INSERT INTO {_table(model)} ({columns}) VALUES ({placeholders})"
+            for start in range(0, frame.height, chunk_rows):
+                cursor.executemany(sql, _for_sqlite(frame.slice(start, chunk_rows)).rows())
+    return frame.height
+
+
+def now_utc() -> datetime:
+    return datetime.now(tz=UTC)

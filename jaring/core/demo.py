@@ -1,0 +1,270 @@
+"""The demo: the regions of the seed reports, filled with believable synthetic workers.
+
+Each scenario is a Pemda list as the news reports describe it (RULES.md §8): Kota Kediri's
+9,300 pekerja rentan in nine groups paid from tobacco-excise funds (Perwali 34/2023); Kota
+Cilegon's seven groups with their published counts (adhoc election staff included, funded
+until the 2024 election); Kabupaten Mojokerto's 27,727 tobacco farmers and other workers;
+Kota Pekalongan's 423 workers in its eleven occupations (Perwal 19 B/2022); and Jawa Tengah's
+2024 Paritrana winners with their three award-winning villages. Names, NIKs and addresses are
+synthetic (:mod:`jaring.registry.synthetic`); regions are real.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from jaring.accounts.models import UserRegion
+from jaring.accounts.roles import Role
+from jaring.regions.models import Region
+from jaring.registry.models import ImportBatch, ImportStatus, OccupationMatch, Person
+from jaring.registry.occupations import classify_occupations
+from jaring.registry.services import occupation_taxonomy_sync, people_bulk_create
+from jaring.registry.synthetic import OccupationMix, generate_people
+
+DEMO_PASSWORD = "jaring-demo"
+
+
+def _mix(*entries: tuple[str, tuple[str, ...], int, float]) -> tuple[OccupationMix, ...]:
+    return tuple(
+        OccupationMix(code, texts, float(count), female, count=count)
+        for code, texts, count, female in entries
+    )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    regency: str
+    source_name: str
+    mix: tuple[OccupationMix, ...]
+    within: str | None = None
+
+    @property
+    def size(self) -> int:
+        return sum(m.count or 0 for m in self.mix)
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        "35.71",
+        "Perwali Kediri 34/2023 — penerima Jamsostek pekerja rentan (DBHCHT)",
+        _mix(
+            ("ketua_rt_rw", ("Ketua RT", "Ketua RW", "Ketua RT 05", "KETUA RW 02"), 1800, 0.15),
+            ("kader", ("Kader Posyandu", "Kader PKK", "Kader Jumantik"), 1600, 0.9),
+            ("guru_informal", ("Guru Ngaji", "Guru TPQ", "Guru Madin"), 900, 0.5),
+            ("becak", ("Tukang Becak", "Becak", "tkg becak"), 500, 0.02),
+            ("ojek_pangkalan", ("Ojek Pangkalan", "opang", "tkg ojek"), 700, 0.02),
+            ("tukang_parkir", ("Juru Parkir", "Jukir", "Tukang Parkir"), 600, 0.05),
+            ("pedagang_keliling", ("Pedagang Keliling", "PKL", "Pedagang Asongan"), 1200, 0.5),
+            ("buruh_pabrik_rokok", ("Buruh Pabrik Rokok", "Buruh Linting Rokok"), 1000, 0.8),
+            ("buruh_harian_lepas", ("Buruh Harian Lepas", "Serabutan", "BHL"), 1000, 0.3),
+        ),
+    ),
+    Scenario(
+        "36.72",
+        "APBD Kota Cilegon 2024 — pekerja rentan dan penyelenggara pemilu",
+        _mix(
+            ("ketua_rt_rw", ("Ketua RT", "Ketua RW", "Ketua RT 01/RW 03"), 1528, 0.1),
+            ("kader", ("Kader Posyandu", "Kader PKK"), 2650, 0.92),
+            ("adhoc_kpu", ("KPPS", "PPS", "PPK", "Pantarlih"), 11658, 0.45),
+            ("adhoc_bawaslu", ("Pengawas TPS", "PKD", "Panwascam"), 1363, 0.4),
+            ("nelayan", ("Nelayan", "Nelayan Tradisional"), 332, 0.03),
+            ("petugas_kebersihan", ("Petugas Kebersihan DLH", "Penyapu Jalan"), 61, 0.4),
+            ("linmas", ("Linmas", "Anggota Linmas", "Hansip"), 1593, 0.1),
+        ),
+    ),
+    Scenario(
+        "35.16",
+        "Perbup Mojokerto 36/2022 — petani tembakau dan pekerja rentan (DBHCHT)",
+        _mix(
+            ("petani_tembakau", ("Petani Tembakau", "Tani Tembakau"), 6000, 0.3),
+            ("buruh_tani", ("Buruh Tani", "Buruh Tandur"), 5000, 0.45),
+            ("buruh_tani_tembakau", ("Buruh Tani Tembakau", "buruh tembakau"), 3000, 0.45),
+            ("petani", ("Petani", "Tani", "Pekebun"), 5000, 0.3),
+            ("pedagang_keliling", ("Pedagang Keliling", "Bakul Keliling"), 2727, 0.55),
+            ("buruh_harian_lepas", ("Buruh Harian Lepas", "Pekerja Mandiri"), 3000, 0.3),
+            ("kuli_bangunan", ("Kuli Bangunan", "Tukang Batu", "Laden Tukang"), 2000, 0.02),
+            ("umkm", ("UMKM", "Usaha Mikro", "Pelaku UMKM"), 1000, 0.6),
+        ),
+    ),
+    Scenario(
+        "33.75",
+        "Perwal Pekalongan 19 B/2022 — 11 jenis pekerja informal rentan",
+        _mix(
+            ("becak", ("Tukang Becak", "Becak"), 60, 0.02),
+            ("sopir_angkot", ("Sopir Angkot Sistem Setoran", "Sopir Angkot"), 35, 0.02),
+            ("tukang_pijat", ("Tukang Pijat Tunanetra", "Pijat Tunanetra"), 20, 0.4),
+            ("pengatur_lalu_lintas", ("Pembantu Pengatur Lalu Lintas", "Pak Ogah"), 15, 0.05),
+            ("lebe_modin", ("Lebe Non PNS", "Lebe"), 25, 0.0),
+            ("penggali_kubur", ("Penggali Kubur", "Penggali Makam"), 30, 0.0),
+            ("buruh_harian_lepas", ("Buruh Harian Lepas", "Serabutan"), 80, 0.3),
+            ("kuli_bangunan", ("Kuli Bangunan",), 50, 0.02),
+            ("pedagang_keliling", ("Pedagang Keliling", "Pedagang Asongan"), 60, 0.5),
+            ("kuli_panggul", ("Kuli Panggul", "Buruh Panggul"), 28, 0.05),
+            ("ojek_pangkalan", ("Tukang Ojek Pengkolan", "Ojek Pangkalan"), 20, 0.02),
+        ),
+    ),
+    Scenario(
+        "33.74",
+        "Pemkot Semarang — Juara 1 Paritrana Award Jateng 2024",
+        _mix(
+            ("ketua_rt_rw", ("Ketua RT", "Ketua RW"), 500, 0.2),
+            ("kader", ("Kader Posyandu",), 400, 0.9),
+            ("ojek_pangkalan", ("Ojek Pangkalan",), 300, 0.02),
+            ("pedagang_keliling", ("Pedagang Keliling", "PKL"), 400, 0.5),
+            ("marbot", ("Marbot Masjid", "Marbot"), 200, 0.02),
+            ("buruh_harian_lepas", ("Buruh Harian Lepas",), 200, 0.3),
+        ),
+    ),
+    Scenario(
+        "33.21",
+        "Pemkab Demak — Juara 2 Paritrana Award Jateng 2024",
+        _mix(
+            ("nelayan", ("Nelayan",), 400, 0.03),
+            ("petani", ("Petani",), 400, 0.3),
+            ("buruh_tani", ("Buruh Tani",), 400, 0.45),
+            ("marbot", ("Marbot Masjid",), 150, 0.02),
+            ("ketua_rt_rw", ("Ketua RT",), 150, 0.15),
+        ),
+    ),
+    Scenario(
+        "33.76",
+        "Pemkot Tegal — Juara 3 Paritrana Award Jateng 2024",
+        _mix(
+            ("nelayan", ("Nelayan", "ABK Nelayan"), 300, 0.03),
+            ("becak", ("Tukang Becak",), 200, 0.02),
+            ("pedagang_keliling", ("Pedagang Keliling",), 300, 0.5),
+        ),
+    ),
+    Scenario(
+        "33.10",
+        "Desa Wunut — Juara 1 Paritrana Award Jateng 2024 (desa)",
+        _mix(
+            ("kader", ("Kader Posyandu",), 20, 0.9),
+            ("petani", ("Petani",), 60, 0.3),
+            ("buruh_tani", ("Buruh Tani",), 50, 0.45),
+            ("ketua_rt_rw", ("Ketua RT",), 20, 0.1),
+        ),
+        within="33.10.19.2018",
+    ),
+    Scenario(
+        "33.02",
+        "Desa Tipar Kidul — Juara 2 Paritrana Award Jateng 2024 (desa)",
+        _mix(
+            ("petani", ("Petani",), 50, 0.3),
+            ("buruh_tani", ("Buruh Tani",), 40, 0.45),
+            ("pedagang_keliling", ("Pedagang Keliling",), 30, 0.5),
+        ),
+        within="33.02.14.2002",
+    ),
+    Scenario(
+        "33.28",
+        "Desa Balapulang Wetan — Juara 3 Paritrana Award Jateng 2024 (desa)",
+        _mix(
+            ("petani", ("Petani",), 40, 0.3),
+            ("buruh_tani", ("Buruh Tani",), 40, 0.45),
+            ("ketua_rt_rw", ("Ketua RT",), 20, 0.1),
+        ),
+        within="33.28.04.2018",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    role: Role
+    regions: tuple[str, ...]
+
+
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser("nasional", "Admin Nasional", Role.NATIONAL_ADMIN, ()),
+    DemoUser("jateng", "Disnakertrans Jawa Tengah", Role.PROVINCIAL_ADMIN, ("33",)),
+    DemoUser("kediri", "Disnaker Kota Kediri", Role.REGENCY_ADMIN, ("35.71",)),
+    DemoUser("cilegon", "Disnaker Kota Cilegon", Role.REGENCY_ADMIN, ("36.72",)),
+    DemoUser("mojokerto", "Disnaker Kab. Mojokerto", Role.REGENCY_ADMIN, ("35.16",)),
+    DemoUser("pekalongan", "Dinperinaker Kota Pekalongan", Role.REGENCY_ADMIN, ("33.75",)),
+    DemoUser(
+        "operator.bandarlor", "Operator Kel. Bandar Lor", Role.VILLAGE_OPERATOR, ("35.71.01.1001",)
+    ),
+    DemoUser("operator.wunut", "Operator Desa Wunut", Role.VILLAGE_OPERATOR, ("33.10.19.2018",)),
+    DemoUser("bpjs.kediri", "BPJS Ketenagakerjaan Cabang Kediri", Role.BPJS_VIEWER, ("35.71",)),
+    DemoUser("auditor.kediri", "Inspektorat Kota Kediri", Role.AUDITOR, ("35.71",)),
+)
+
+
+def _users_create() -> None:
+    user_model = get_user_model()
+    for spec in DEMO_USERS:
+        first, _, last = spec.full_name.partition(" ")
+        user = user_model.objects.create_user(
+            username=spec.username,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            role=spec.role,
+            is_staff=spec.role == Role.NATIONAL_ADMIN,
+            is_superuser=spec.role == Role.NATIONAL_ADMIN,
+        )
+        UserRegion.objects.bulk_create(UserRegion(user=user, region_id=c) for c in spec.regions)
+
+
+def _scenario_people(scenario: Scenario, seed: int) -> pl.DataFrame:
+    people = generate_people(
+        scenario.size, regency=scenario.regency, seed=seed, mix=scenario.mix, within=scenario.within
+    )
+    # Categories come from the same classifier an import uses, from the text as written.
+    results = classify_occupations(people["occupation_text"].unique().to_list())
+    codes = {text: r.code for text, r in results.items()}
+    matches = {
+        text: (r.match if r.code else OccupationMatch.UNCLASSIFIED.value)
+        for text, r in results.items()
+    }
+    return people.with_columns(
+        occupation_code=pl.col("occupation_text").replace_strict(codes, default=None),
+        occupation_match=pl.col("occupation_text").replace_strict(matches, default=None),
+    )
+
+
+def demo_build(*, seed: int, say: Callable[[str], None]) -> int:
+    """Fill an empty registry with the demo; returns the number of people created."""
+    started = time.perf_counter()
+    occupation_taxonomy_sync()
+    total = 0
+    with transaction.atomic():
+        _users_create()
+        admin = get_user_model().objects.get(username="nasional")
+        for index, scenario in enumerate(SCENARIOS):
+            people = _scenario_people(scenario, seed + index)
+            region = Region.objects.get(code=scenario.within or scenario.regency)
+            batch = ImportBatch.objects.create(
+                file_name=f"demo-{region.code}.xlsx",
+                file_sha256="",
+                file_size=0,
+                region=region,
+                source_name=scenario.source_name,
+                status=ImportStatus.COMMITTED,
+                rows=people.height,
+                accepted=people.height,
+                created=people.height,
+                created_by=admin,
+            )
+            people_bulk_create(
+                people,
+                batch_id=batch.pk,
+                source_rows=pl.int_range(2, people.height + 2, eager=True),
+            )
+            total += people.height
+            say(f"  {region.name}: {people.height:,} orang")
+    say(f"Demo selesai: {total:,} orang dalam {time.perf_counter() - started:.1f} detik.")
+    return total
+
+
+def demo_exists() -> bool:
+    return Person.objects.exists()

@@ -1,0 +1,64 @@
+"""People API. Every list and detail goes through ``people_visible`` (the region restriction);
+NIK and phone are masked for roles that don't need them, exactly as on the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, viewsets
+
+from jaring.registry.filters import PersonFilterSet
+from jaring.registry.models import Person
+from jaring.registry.selectors import people_visible
+
+
+class PersonOutputSerializer(serializers.ModelSerializer[Person]):
+    nik = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    village_code = serializers.CharField(source="region_id", read_only=True)
+    village_name = serializers.CharField(source="region.name", read_only=True)
+    occupation_code = serializers.CharField(source="occupation_id", allow_null=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "nik",
+            "name",
+            "birth_place",
+            "birth_date",
+            "sex",
+            "address",
+            "rt_rw",
+            "village_code",
+            "village_name",
+            "phone",
+            "occupation_text",
+            "occupation_code",
+            "occupation_match",
+            "income_basis",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+
+    def _user(self) -> Any:
+        return self.context["request"].user
+
+    @extend_schema_field(serializers.CharField())
+    def get_nik(self, person: Person) -> str:
+        return str(self._user().show_nik(person.nik))
+
+    @extend_schema_field(serializers.CharField())
+    def get_phone(self, person: Person) -> str:
+        return str(self._user().show_phone(person.phone)) if person.phone_cipher else ""
+
+
+class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
+    serializer_class = PersonOutputSerializer
+    filterset_class = PersonFilterSet
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return people_visible(self.request.user)

@@ -1,0 +1,61 @@
+"""The one filter set for people: the people page and the people API both use it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from jaring.core import crypto
+from jaring.regions.selectors import within_q
+from jaring.registry.models import (
+    OccupationCategory,
+    OccupationMatch,
+    Person,
+    PersonStatus,
+    Sex,
+)
+from jaring.registry.names import normalize_name
+
+_NIK_QUERY = re.compile(r"^\d{16}$")
+
+
+class PersonFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or NIK"), method="filter_q")
+    region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
+    occupation = django_filters.ModelChoiceFilter(
+        label=_("Occupation"), queryset=OccupationCategory.objects.all()
+    )
+    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=PersonStatus.choices)
+    occupation_review = django_filters.BooleanFilter(
+        label=_("Occupation needs review"), method="filter_occupation_review"
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "region", "occupation", "sex", "status", "occupation_review"]
+
+    def filter_q(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
+        value = value.strip()
+        if not value:
+            return queryset
+        digits = re.sub(r"\D", "", value)
+        if _NIK_QUERY.match(digits):
+            # NIK is stored encrypted; its keyed hash finds it without decrypting anything.
+            return queryset.filter(nik_index=crypto.blind_index(digits, purpose="nik"))
+        return queryset.filter(name_normalized__contains=normalize_name(value))
+
+    def filter_region(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
+        return queryset.filter(within_q("region", [value.strip()])) if value.strip() else queryset
+
+    def filter_occupation_review(
+        self, queryset: QuerySet[Person], name: str, value: Any
+    ) -> QuerySet[Person]:
+        needs_review = Q(occupation_match__in=[OccupationMatch.FUZZY, OccupationMatch.UNCLASSIFIED])
+        if value is None:
+            return queryset
+        return queryset.filter(needs_review) if value else queryset.exclude(needs_review)

@@ -1,0 +1,54 @@
+"""Real-browser tests: Playwright drives Debian's Chromium against a live Jaring server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Page
+
+from jaring.accounts.models import User
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Live-server tests commit their data, so Django flushes the tables of these apps afterwards.
+# The region table (91,599 rows, loaded once per test database) is left out so it survives.
+APPS_WITHOUT_REGIONS = [app for app in settings.INSTALLED_APPS if app != "jaring.regions"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, available_apps=APPS_WITHOUT_REGIONS)
+            )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def sign_in(live_server: Any, page: Page) -> Callable[[User], Page]:
+    def sign(user: User) -> Page:
+        page.goto(f"{live_server.url}/masuk/")
+        page.get_by_label("Nama pengguna").fill(user.username)
+        page.get_by_label("Kata sandi").fill("s3cret-pass-for-tests")
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return sign

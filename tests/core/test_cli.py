@@ -1,0 +1,108 @@
+"""The ``jaring`` command: its sub-commands, and one clear line for each mistake a user makes."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+
+def _jaring(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    environment.update({"JARING_VAR_DIR": str(tmp_path), "JARING_ENV": "demo", **env})
+    return subprocess.run(
+        [sys.executable, "-m", "jaring", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+
+
+def _one_line_no_traceback(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) >= 1
+    return result.stderr
+
+
+@pytest.mark.django_db
+def test_regions_stats_json_counts_every_level() -> None:
+    out = io.StringIO()
+    call_command("regions", "stats", "--json", stdout=out)
+    assert json.loads(out.getvalue()) == {
+        "provinsi": 38,
+        "kabupaten_kota": 514,
+        "kecamatan": 7285,
+        "desa_kelurahan": 83762,
+    }
+
+
+@pytest.mark.django_db
+def test_an_unknown_region_code_is_a_clear_error() -> None:
+    with pytest.raises(CommandError, match=r"Kode wilayah '99\.99' tidak dikenal"):
+        call_command("regions", "find", "Wunut", "--within", "99.99")
+
+
+def test_a_seed_that_is_not_a_number(tmp_path: Path) -> None:
+    result = _jaring("demo", "--seed", "abc", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "--seed: invalid int value: 'abc'" in _one_line_no_traceback(result)
+
+
+def test_a_database_that_cannot_be_reached(tmp_path: Path) -> None:
+    result = _jaring(
+        "regions",
+        "stats",
+        tmp_path=tmp_path,
+        DATABASE_URL="postgres://nobody:wrong@127.0.0.1:9/jaring",
+        JARING_ENV="production",
+        JARING_SECRET_KEY="x" * 50,
+        JARING_FIELD_KEY="y" * 43,
+        JARING_INDEX_KEY="z" * 43,
+    )
+    message = _one_line_no_traceback(result)
+    assert result.returncode == 1
+    assert message.startswith("jaring: basis data tidak dapat dipakai")
+    assert "DATABASE_URL" in message
+    assert len(message.strip().splitlines()) == 1
+
+
+def test_a_database_url_that_cannot_be_read(tmp_path: Path) -> None:
+    result = _jaring("regions", "stats", tmp_path=tmp_path, DATABASE_URL="nonsense://x")
+    assert "DATABASE_URL tidak dapat dibaca" in _one_line_no_traceback(result)
+
+
+def test_production_without_secrets_says_which_one_is_missing(tmp_path: Path) -> None:
+    result = _jaring(
+        "regions",
+        "stats",
+        tmp_path=tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path}/x.db",
+        JARING_ENV="production",
+    )
+    assert "JARING_SECRET_KEY belum diisi" in _one_line_no_traceback(result)
+
+
+def test_rules_run_without_a_database_or_django_settings(tmp_path: Path) -> None:
+    result = _jaring(
+        "rules",
+        "contribution",
+        "--income",
+        "1000000",
+        "--json",
+        tmp_path=tmp_path,
+        DATABASE_URL="nonsense://x",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "16800" in result.stdout
