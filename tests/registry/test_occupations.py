@@ -104,6 +104,9 @@ def test_every_excluded_text_stays_unclassified() -> None:
     ("text", "expected"),
     [
         ("Ketua RT 03", "ketua rt"),
+        ("Ketua R.T.", "ketua rt"),
+        ("K.P.P.S", "kpps"),
+        ("S.Pd", "pd"),
         ("Ketua RW. 05", "ketua rw"),
         ("RT 01/RW 02", "rt rw"),
         ("KETUA RT.001 RW.005 Kel. Sukamaju Kec. Tengah", "ketua rt rw"),
@@ -143,6 +146,8 @@ def test_synonym_key_is_the_classifier_normal_form() -> None:
         ("opang", "ojek_pangkalan"),
         ("tkg ojek", "ojek_pangkalan"),
         ("Ketua RT 03", "ketua_rt_rw"),
+        ("Ketua R.T.", "ketua_rt_rw"),
+        ("P.P.S.", "adhoc_kpu"),
         ("marbot masjid Al-Ikhlas", "marbot"),
         ("Pak Ogah", "pengatur_lalu_lintas"),
         ("ojek pengkolan", "ojek_pangkalan"),

@@ -124,6 +124,8 @@ _APOSTROPHES = re.compile(r"['’‘`´]")
 _WORD = re.compile(r"[a-z]+|\d+")
 _SPLIT_ALNUM = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 _SEGMENT = re.compile(r"[,;()\[\]{}|:/\\]+")
+# Abbreviations written with dots: "R.T.", "K.P.P.S", "r.t 03" — one letter, one dot, repeated.
+_DOTTED = re.compile(r"\b[a-z](?:\.[a-z])+\.?(?![a-z])")
 
 
 def _fold(text: str) -> str:
@@ -132,7 +134,8 @@ def _fold(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _APOSTROPHES.sub("", text)
+    text = _APOSTROPHES.sub("", text)
+    return _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
 
 
 def _words(segment: str) -> list[str]:
@@ -169,10 +172,10 @@ def _normalize(text: str, vocabulary: frozenset[str]) -> str:
         for pattern, replacement in _PHRASES:
             folded = pattern.sub(replacement, folded)
     folded = _SPLIT_ALNUM.sub(" ", folded)
-    words: list[str] = []
-    for segment in _SEGMENT.split(folded):
-        words.extend(_drop_places(_words(segment), vocabulary))
-    return " ".join(words)
+    words = [w for segment in _SEGMENT.split(folded) for w in _words(segment)]
+    # Place names are dropped over the whole text, not per segment: the result is one line of
+    # words, and normalising it again must give the same key ("MI [ß" → "mi", twice).
+    return " ".join(_drop_places(words, vocabulary))
 
 
 # --- keyword rules -------------------------------------------------------------------------------
