@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -176,9 +177,12 @@ def generate_people(
         schema_overrides={"birth_date": pl.Date},
     ).hstack(village_rows)
 
-    # A serial unique within (kecamatan, birth date, sex) makes every NIK unique.
+    # A serial unique within (kecamatan, birth date, sex) makes every NIK unique; a per-group
+    # offset makes serials look issued over time rather than all 0001.
+    group = ["kecamatan_code", "birth_date", "sex"]
     frame = frame.with_columns(
-        serial=pl.int_range(1, pl.len() + 1).over("kecamatan_code", "birth_date", "sex")
+        serial=pl.int_range(1, pl.len() + 1).over(group)
+        + (pl.struct(group).hash(seed) % 400).cast(pl.Int64)
     )
     niks = [
         build_nik(k, b, s, serial)
@@ -209,3 +213,38 @@ def generate_people(
         "income_basis",
     ]
     return frame.select(columns)
+
+
+# How a tidy kelurahan list names its columns.
+LIST_HEADERS: dict[str, str] = {
+    "nik": "NIK",
+    "name": "Nama Lengkap",
+    "birth_place": "Tempat Lahir",
+    "birth_date": "Tgl Lahir",
+    "sex": "L/P",
+    "address": "Alamat",
+    "rt_rw": "RT/RW",
+    "village_name": "Desa/Kel",
+    "kecamatan_name": "Kecamatan",
+    "phone": "No HP",
+    "occupation_text": "Pekerjaan",
+}
+
+
+def write_clean_list(people: pl.DataFrame, path: Path) -> None:
+    """``people`` (from :func:`generate_people`) as a tidy list a kelurahan sends: a CSV with
+    Indonesian headers (:data:`LIST_HEADERS`), dd-mm-yyyy dates and 08… phone numbers. For
+    damaged lists see :mod:`jaring.registry.imports.messy`."""
+    people.select(
+        pl.int_range(1, people.height + 1).alias("No"),
+        *[
+            (
+                pl.col(c).dt.strftime("%d-%m-%Y")
+                if c == "birth_date"
+                else pl.col(c).str.replace(r"^\+62", "0")
+                if c == "phone"
+                else pl.col(c)
+            ).alias(header)
+            for c, header in LIST_HEADERS.items()
+        ],
+    ).write_csv(path)

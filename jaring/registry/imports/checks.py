@@ -1,0 +1,201 @@
+"""Check every row of a :class:`RawTable` under a mapping, column-wise, and classify it.
+
+Every row read ends in exactly one state — ``accepted`` (no problem), ``warning`` (only
+warnings) or ``rejected`` (at least one error) — and every problem has a stable code (see
+:mod:`problems` and the rules engine's registry): accepted + warning + rejected = rows. Rows in
+which every mapped column is empty, and rows after the last person of a sheet that have neither
+NIK nor name (signature blocks, totals) are not rows: they are counted as ``skipped_rows``.
+
+Semantics:
+
+* NIK: the rules engine's codes, exactly (:mod:`nik_column`). A NIK is never corrected: a birth
+  date or sex differing from the NIK is a warning.
+* Birth date: day first always; only-month-first → ``BIRTH_DATE_MONTH_FIRST`` (warning);
+  unreadable or impossible → ``BIRTH_DATE_INVALID`` (error); empty → taken from the NIK with
+  ``BIRTH_DATE_FROM_NIK`` (warning). In the future → ``BIRTH_DATE_FUTURE`` (error); age under
+  ``min_age`` (15, the working age of BPS) → ``AGE_BELOW_MINIMUM`` (error: cannot be a worker,
+  most likely a typo); over ``max_age`` (100) → ``AGE_ABOVE_MAXIMUM`` (warning: possible, but
+  check). Eligibility ages of a programme (e.g. 18–65) are not an import matter.
+* Sex: L/P/LK/PR/Laki-laki/Perempuan/Pria/Wanita/1/2…; empty → from the NIK with
+  ``SEX_FROM_NIK``; anything else → ``SEX_UNREADABLE`` (warning), also taken from the NIK.
+* Name and NIK are required (``NAME_MISSING``, ``NIK_EMPTY``: errors).
+* Village: see :mod:`places`; phone: normalised to +62…, ``PHONE_INVALID`` (warning, not
+  stored); occupation: ``classify`` on distinct texts, fuzzy → ``OCCUPATION_FUZZY``,
+  unclassified → ``OCCUPATION_UNCLASSIFIED``, empty → ``OCCUPATION_MISSING`` (warnings, never
+  guessed); income: empty → ``default_income``, unreadable → ``INCOME_UNREADABLE`` (error),
+  then the rules engine's basis validation (``INCOME_BASIS_BELOW_MINIMUM``, …).
+* A formula without a stored value or an error cell in a mapped column → error.
+* Duplicates in the file: see :mod:`duplicates`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+import polars as pl
+
+from jaring.registry.imports import row_checks as rc
+from jaring.registry.imports.duplicates import flag_duplicates
+from jaring.registry.imports.findings import collect, states
+from jaring.registry.imports.mapping import validate_mapping
+from jaring.registry.imports.nik_column import NIK_CODES, clean_nik_column, finish_nik_column
+from jaring.registry.imports.reading import RawTable
+from jaring.registry.imports.row_findings import findings_for
+from jaring.rules.config import DEFAULT_CONFIG, RulesConfig
+
+if TYPE_CHECKING:
+    from jaring.regions.selectors import NameIndex
+
+MIN_AGE = 15
+MAX_AGE = 100
+#: Threads for the independent column steps (``JARING_IMPORT_THREADS``, default: CPUs, max 4).
+CHECK_THREADS = int(os.environ.get("JARING_IMPORT_THREADS", min(os.cpu_count() or 1, 4)))
+OccupationMatchKind = Literal["synonym", "fuzzy", "unclassified"]
+
+
+class ClassifiedOccupation(Protocol):
+    """What the occupation classifier made of one written text (its ``OccupationResult``)."""
+
+    @property
+    def code(self) -> str | None: ...
+
+    @property
+    def match(self) -> OccupationMatchKind: ...
+
+
+#: :func:`jaring.registry.occupations.classify_occupations`, or the same with a kab/kota's own
+#: synonyms bound in.
+Classifier = Callable[[Sequence[str]], Mapping[str, ClassifiedOccupation]]
+
+#: Columns of :attr:`CheckedTable.rows`, in order.
+ROW_COLUMNS: tuple[str, ...] = (
+    "_sheet",
+    "_row",
+    "state",
+    "nik",
+    "nik_from_number",
+    "name",
+    "name_normalized",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "address",
+    "rt_rw",
+    "village_code",
+    "phone",
+    "occupation_text",
+    "occupation_code",
+    "occupation_match",
+    "income_basis",
+    "duplicate_of",
+    "duplicate_of_sheet",
+)
+
+
+@dataclass(frozen=True)
+class CheckedTable:
+    """The outcome of :func:`check_table`: one row per data row, and every problem found."""
+
+    rows: pl.DataFrame
+    problems: pl.DataFrame
+    skipped: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(
+            schema={"_sheet": pl.String, "_row": pl.Int64, "reason": pl.String}
+        )
+    )
+    mapping: Mapping[str, str] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        counts = self.rows["state"].value_counts()
+        by_state = dict(zip(counts["state"].to_list(), counts["count"].to_list(), strict=True))
+        codes = self.problems["code"].value_counts().sort("code")
+        return {
+            "rows": self.rows.height,
+            "accepted": by_state.get("accepted", 0),
+            "warnings": by_state.get("warning", 0),
+            "rejected": by_state.get("rejected", 0),
+            "problems": dict(zip(codes["code"].to_list(), codes["count"].to_list(), strict=True)),
+            "duplicates_in_file": int((self.problems["code"] == "NIK_DUPLICATE_IN_FILE").sum()),
+            "conflicting_rows": int((self.problems["code"] == "NIK_DUPLICATE_CONFLICT").sum()),
+            "skipped_rows": self.skipped.height,
+        }
+
+
+def _in_parallel(
+    jobs: Mapping[str, Callable[[], Any]], here: Mapping[str, Callable[[], Any]]
+) -> dict[str, Any]:
+    """Run independent column steps side by side: polars releases the GIL, and most string
+    kernels here use one core, so threads keep a two-core server busy. ``here`` runs in the
+    calling thread meanwhile: the classifier may use the database, whose connections (and
+    transactions) belong to a thread."""
+    if CHECK_THREADS <= 1:
+        return {name: job() for name, job in {**jobs, **here}.items()}
+    with ThreadPoolExecutor(max_workers=CHECK_THREADS) as pool:
+        futures = {name: pool.submit(job) for name, job in jobs.items()}
+        results = {name: job() for name, job in here.items()}
+        return {**results, **{name: future.result() for name, future in futures.items()}}
+
+
+def check_table(
+    table: RawTable,
+    mapping: Mapping[str, str],
+    *,
+    villages: NameIndex,
+    kecamatan: NameIndex | None = None,
+    default_village: str | None = None,
+    classify: Classifier,
+    reference_date: date,
+    default_income: int = 1_000_000,
+    known_regions: Collection[str] | None = None,
+    rules_config: RulesConfig = DEFAULT_CONFIG,
+    min_age: int = MIN_AGE,
+    max_age: int = MAX_AGE,
+) -> CheckedTable:
+    """Check ``table`` under ``mapping`` (``{field: header}``, validated here) — see the module
+    docstring. ``villages``/``kecamatan`` resolve names within the chosen kab/kota;
+    ``default_village`` is the village of a single-desa import; ``known_regions`` (dotted codes
+    of today's kab/kota and kecamatan) enables the NIK region warnings."""
+    mapping = validate_mapping(mapping, table.headers, file_name=table.file_name)
+    source, skipped = rc.skip_rows(rc.source_frame(table, mapping), mapping)
+    w = rc.hstack(source, [rc.cleaned_columns(source)])
+    number = "n_nik" if "n_nik" in w.columns else None
+    steps = _in_parallel(
+        {
+            "nik": lambda: clean_nik_column(w, raw="t_nik", number=number),
+            "dates": lambda: rc.date_columns(w, mapping, reference_date),
+            "names": lambda: rc.name_columns(w),
+            "phones": lambda: rc.phone_columns(w, mapping),
+            "places": lambda: rc.place_columns(
+                w, mapping, villages=villages, kecamatan=kecamatan, default_village=default_village
+            ),
+            "sex": lambda: rc.sex_columns(w, mapping),
+            "income": lambda: rc.income_columns(w, default_income, rules_config),
+            "rt_rw": lambda: rc.rt_rw_columns(w, mapping),
+            "address": lambda: w.select(address="c_address"),
+            "cells": lambda: rc.cell_columns(w, mapping),
+        },
+        here={"occupations": lambda: rc.occupation_columns(w, classify)},
+    )
+    income, income_codes = steps.pop("income")
+    cleaned_nik = steps.pop("nik")
+    w = rc.hstack(w, [*steps.values(), income])
+    nik = finish_nik_column(
+        cleaned_nik,
+        birth_date=w["stated_date"],
+        sex=w["stated_sex"],
+        reference_date=reference_date,
+        known_regions=known_regions,
+    )
+    w = rc.hstack(w, [nik.rename({code: f"m_{code}" for code in NIK_CODES})])
+    w = rc.hstack(w, [rc.birth_and_age_columns(w, reference_date, min_age, max_age)])
+    w = flag_duplicates(w)
+    problems = collect(w, findings_for(w, mapping, income_codes))
+    rows = w.with_columns(state=states(w["_i"], problems)).select(ROW_COLUMNS)
+    return CheckedTable(
+        rows=rows, problems=problems.drop("_i"), skipped=skipped, mapping=dict(mapping)
+    )

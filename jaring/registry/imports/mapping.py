@@ -1,0 +1,291 @@
+"""Which column holds which field: header aliases, header-row detection, guess and apply.
+
+Headers are compared by their *key*: lower-case ASCII letters and digits only, so "N I K",
+"NIK", "nik." are one key, "No. KTP" is ``noktp``, "Tgl Lahir" ``tgllahir``, "L/P" ``lp``. A key
+is looked up among the exact aliases of each field, then among prefixes ("Nama Lengkap Sesuai
+KTP" starts with ``nama``), with exclusions for the columns that look alike but are not the
+person's ("Nama Ibu Kandung", "Status Nikah").
+
+The header row is the row, among the first :data:`HEADER_SEARCH_ROWS`, that names the most
+distinct fields (at least two, NIK or name among them); title rows above it ("DAFTAR PEKERJA
+RENTAN KELURAHAN …", blank lines, merged title cells) are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+
+from jaring.registry.imports.errors import MappingError
+
+#: Every field a column can be mapped to, in display order.
+FIELDS: tuple[str, ...] = (
+    "nik",
+    "name",
+    "birth_place",
+    "birth_date",
+    "birth_place_date",
+    "sex",
+    "address",
+    "rt_rw",
+    "rt",
+    "rw",
+    "desa",
+    "kecamatan",
+    "phone",
+    "occupation",
+    "income",
+)
+REQUIRED_FIELDS: tuple[str, ...] = ("nik", "name")
+#: Labels for pages and messages: (Indonesian, English).
+FIELD_LABELS: Mapping[str, tuple[str, str]] = {
+    "nik": ("NIK", "NIK"),
+    "name": ("Nama", "Name"),
+    "birth_place": ("Tempat lahir", "Place of birth"),
+    "birth_date": ("Tanggal lahir", "Date of birth"),
+    "birth_place_date": ("Tempat, tanggal lahir", "Place and date of birth"),
+    "sex": ("Jenis kelamin", "Sex"),
+    "address": ("Alamat", "Address"),
+    "rt_rw": ("RT/RW", "RT/RW"),
+    "rt": ("RT", "RT"),
+    "rw": ("RW", "RW"),
+    "desa": ("Desa/kelurahan", "Village"),
+    "kecamatan": ("Kecamatan", "District"),
+    "phone": ("No. HP", "Phone"),
+    "occupation": ("Pekerjaan", "Occupation"),
+    "income": ("Penghasilan", "Income"),
+}
+HEADER_SEARCH_ROWS = 30
+
+_EXACT: Mapping[str, tuple[str, ...]] = {
+    "nik": (
+        "nik", "noktp", "nomorktp", "nonik", "nomornik", "nikktp", "ktp", "nikpeserta",
+        "nikpekerja", "nomorindukkependudukan", "noindukkependudukan", "noidentitas",
+        "nomoridentitas", "nikkk", "noktpnik", "niknoktp",
+    ),
+    "name": (
+        "nama", "namalengkap", "namapeserta", "namapekerja", "namasesuaiktp", "namaktp",
+        "namaanggota", "namawarga", "namatenagakerja", "nm", "namapenerima", "namatk",
+    ),
+    "birth_place_date": (
+        "ttl", "tempattanggallahir", "tempattgllahir", "tempattgllhr", "tmptgllahir",
+        "tmptgllhr", "tptgllahir", "tempatdantanggallahir", "tempattanggallhr", "tmplahirtgllahir",
+        "tempatlahirtanggallahir", "tempatlahirtgllahir",
+    ),
+    "birth_place": ("tempatlahir", "tmplahir", "tmptlahir", "tptlahir", "tempatlhr", "tmplhr",
+                    "kotalahir", "tempat"),
+    "birth_date": ("tanggallahir", "tgllahir", "tgllhr", "tanggallhr", "tgl", "lahir",
+                   "tgllahirddmmyyyy", "tanggallahirddmmyyyy"),
+    "sex": ("jk", "lp", "jeniskelamin", "kelamin", "sex", "gender", "jnskelamin", "jnskel",
+            "jeniskel", "jkel", "kelaminlp", "jeniskelaminlp", "jklp", "lk"),
+    "address": ("alamat", "alamatlengkap", "alamatrumah", "alamatktp", "alamatdomisili",
+                "alamattinggal", "jalan", "alamatjalan", "domisili", "dusun", "dukuh"),
+    "rt_rw": ("rtrw", "rtrwdusun"),
+    "rt": ("rt", "nort", "nomorrt"),
+    "rw": ("rw", "norw", "nomorrw"),
+    "desa": ("desa", "kelurahan", "desakel", "desakelurahan", "keldesa", "kelurahandesa", "kel",
+             "namadesa", "namakelurahan", "deskel", "desakelurahanasal"),
+    "kecamatan": ("kecamatan", "kec", "namakecamatan"),
+    "phone": ("nohp", "hp", "nomorhp", "notelp", "telp", "telepon", "notelepon", "nomortelepon",
+              "notlp", "tlp", "nohandphone", "handphone", "nowa", "nomorwa", "nowhatsapp", "wa",
+              "whatsapp", "kontak", "nokontak", "nohptelp", "notelphp", "nohpwa", "ponsel",
+              "noponsel", "telpon", "notelpon", "nomorponsel"),
+    "occupation": ("pekerjaan", "jenispekerjaan", "profesi", "pekerjaanutama", "jenispekerja",
+                   "kategoripekerjaan", "matapencaharian", "jenisusaha", "bidangpekerjaan",
+                   "kategori", "pekerjaanusaha"),
+    "income": ("penghasilan", "pendapatan", "upah", "gaji", "dasarpenghasilan",
+               "penghasilanperbulan", "pendapatanperbulan", "upahperbulan", "penghasilanrp",
+               "pendapatanrp", "dasarupah"),
+}  # fmt: skip
+# Prefix rules, tried in order after the exact aliases.
+_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("nomorindukkependudukan", "nik"),
+    ("noktp", "nik"),
+    ("nomorktp", "nik"),
+    ("nik", "nik"),
+    ("tempattanggallahir", "birth_place_date"),
+    ("tempattgllahir", "birth_place_date"),
+    ("tempatlahir", "birth_place"),
+    ("tanggallahir", "birth_date"),
+    ("tgllahir", "birth_date"),
+    ("jeniskelamin", "sex"),
+    ("jnskelamin", "sex"),
+    ("namadesa", "desa"),
+    ("namakelurahan", "desa"),
+    ("namakecamatan", "kecamatan"),
+    ("nama", "name"),
+    ("alamat", "address"),
+    ("rtrw", "rt_rw"),
+    ("desakel", "desa"),
+    ("kelurahan", "desa"),
+    ("desa", "desa"),
+    ("kecamatan", "kecamatan"),
+    ("nohp", "phone"),
+    ("nomorhp", "phone"),
+    ("notelp", "phone"),
+    ("telp", "phone"),
+    ("telepon", "phone"),
+    ("pekerjaan", "occupation"),
+    ("jenispekerjaan", "occupation"),
+    ("profesi", "occupation"),
+    ("penghasilan", "income"),
+    ("pendapatan", "income"),
+    ("upah", "income"),
+)
+# Keys that start like a field but are something else.
+_NOT_PREFIXES: tuple[str, ...] = (
+    "nikah",
+    "namaibu",
+    "namaayah",
+    "namaorangtua",
+    "namaortu",
+    "namakepala",
+    "namakk",
+    "namausaha",
+    "namaperusahaan",
+    "namakab",
+    "namakota",
+    "namaprov",
+    "namaahli",
+    "namapasangan",
+    "namasuami",
+    "namaistri",
+    "namajalan",
+    "namakelompok",
+    "namabank",
+    "namarekening",
+    "namapemilik",
+    "namapetugas",
+    "namapendamping",
+    "namaoperator",
+)
+_EXACT_INDEX: dict[str, str] = {key: field for field, keys in _EXACT.items() for key in keys}
+_NUMBERING_RE = re.compile(r"^\(?\d{1,2}\)?\.?$")
+_WHITESPACE_RE = re.compile(r"\s+")
+
+
+def header_key(text: str) -> str:
+    """'N I K' -> 'nik', 'No. KTP' -> 'noktp', 'Tgl.Lahir' -> 'tgllahir'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^0-9a-z]+", "", ascii_text.lower())
+
+
+def clean_header(text: str | None) -> str:
+    """A header as shown: whitespace (and line breaks inside the cell) collapsed."""
+    return _WHITESPACE_RE.sub(" ", text or "").strip()
+
+
+def field_of_header(text: str | None) -> str | None:
+    """The field a header names, or ``None``."""
+    if not text:
+        return None
+    key = header_key(text)
+    if not key:
+        return None
+    if key in _EXACT_INDEX:
+        return _EXACT_INDEX[key]
+    if any(key.startswith(bad) for bad in _NOT_PREFIXES):
+        return None
+    for prefix, field in _PREFIXES:
+        if key.startswith(prefix):
+            return field
+    return None
+
+
+def header_score(cells: Sequence[str | None]) -> tuple[int, bool]:
+    """How many distinct fields a row names, and whether NIK or name is among them."""
+    fields = {field_of_header(c) for c in cells if c}
+    fields.discard(None)
+    return len(fields), bool(fields & set(REQUIRED_FIELDS))
+
+
+def find_header_row(rows: Sequence[Sequence[str | None]]) -> int | None:
+    """Index (0-based) of the header row among ``rows``, or ``None`` when none qualifies."""
+    best: tuple[int, int] | None = None  # (score, -index)
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        score, required = header_score(cells)
+        if score >= 2 and required and (best is None or score > best[0]):
+            best = (score, -index)
+    return None if best is None else -best[1]
+
+
+def is_numbering_row(cells: Sequence[str | None]) -> bool:
+    """The "(1) (2) (3) …" row many templates put under the header."""
+    filled = [c.strip() for c in cells if c is not None and c.strip()]
+    return len(filled) >= 3 and all(_NUMBERING_RE.match(c) for c in filled)
+
+
+def guess_mapping(
+    headers: Sequence[str], *, file_name: str = "berkas", required: bool = True
+) -> dict[str, str]:
+    """``{field: header}`` for the headers that name a field (first header wins).
+
+    With ``required`` (default), raises :class:`MappingError` (``FILE_NO_NIK_COLUMN`` or
+    ``FILE_NO_NAME_COLUMN``, listing the headers seen) when NIK or name is missing; the partial
+    guess is on the error's ``guess`` for a page to offer for correction.
+    """
+    mapping: dict[str, str] = {}
+    for header in headers:
+        field = field_of_header(header)
+        if field is not None and field not in mapping:
+            mapping[field] = header
+    if required:
+        _require(mapping, list(headers), file_name)
+    return mapping
+
+
+def _require(mapping: Mapping[str, str], headers: list[str], file_name: str) -> None:
+    shown = ", ".join(f"'{h}'" for h in headers) or "-"
+    for field, code in (("nik", "FILE_NO_NIK_COLUMN"), ("name", "FILE_NO_NAME_COLUMN")):
+        if field not in mapping:
+            raise MappingError(
+                code, file_name=file_name, headers=headers, guess=mapping, columns=shown
+            )
+
+
+def validate_mapping(
+    mapping: Mapping[str, str], headers: Sequence[str], *, file_name: str = "berkas"
+) -> dict[str, str]:
+    """Check a (user-corrected) mapping against the headers of a file; returns a clean copy.
+
+    Fields mapped to ``None``/"" are dropped. Raises :class:`MappingError` for an unknown field,
+    a header the file does not have, a header used twice, or no NIK/name column.
+    """
+    header_list = list(headers)
+    clean = {field: header for field, header in mapping.items() if header}
+    shown = ", ".join(f"'{h}'" for h in header_list) or "-"
+    used: dict[str, list[str]] = {}
+    for field, header in clean.items():
+        if field not in FIELDS:
+            raise MappingError(
+                "MAPPING_UNKNOWN_FIELD",
+                file_name=file_name,
+                headers=header_list,
+                guess=clean,
+                field=field,
+                fields=", ".join(FIELDS),
+            )
+        if header not in header_list:
+            raise MappingError(
+                "MAPPING_HEADER_NOT_FOUND",
+                file_name=file_name,
+                headers=header_list,
+                guess=clean,
+                field=field,
+                header=header,
+                columns=shown,
+            )
+        used.setdefault(header, []).append(field)
+    for header, fields in used.items():
+        if len(fields) > 1:
+            raise MappingError(
+                "MAPPING_HEADER_TWICE",
+                file_name=file_name,
+                headers=header_list,
+                guess=clean,
+                header=header,
+                fields=", ".join(fields),
+            )
+    _require(clean, header_list, file_name)
+    return clean

@@ -1,0 +1,227 @@
+"""Writing messy rows as the files kelurahan send: CSV (comma/UTF-8 or semicolon/Windows-1252)
+and xlsx (text, number and date cells, merged title cells, several sheets)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+import xlsxwriter
+
+from jaring.regions.datafiles import read_region_file
+from jaring.registry.imports.messy_rows import FIELD_ORDER, MessyRows
+
+#: Header texts per field, as lists write them (all recognised by ``guess_mapping``).
+HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
+    "nik": ("NIK", "N I K", "No. KTP", "NIK KTP", "Nomor Induk Kependudukan"),
+    "name": ("Nama", "Nama Lengkap", "NAMA SESUAI KTP", "Nama Peserta"),
+    "birth_place": ("Tempat Lahir", "Tmp Lahir", "TEMPAT LAHIR"),
+    "birth_date": ("Tanggal Lahir", "Tgl Lahir", "Tgl. Lahir", "TGL LAHIR (DD-MM-YYYY)"),
+    "sex": ("Jenis Kelamin", "JK", "L/P", "Jenis Kelamin (L/P)"),
+    "address": ("Alamat", "Alamat Lengkap", "ALAMAT RUMAH"),
+    "rt_rw": ("RT/RW", "RT / RW", "Rt/Rw"),
+    "desa": ("Desa/Kel", "Kelurahan", "Desa", "Desa/Kelurahan", "Kel/Desa"),
+    "kecamatan": ("Kecamatan", "Kec."),
+    "phone": ("No HP", "No. HP/WA", "Nomor HP", "No Telp", "HP"),
+    "occupation": ("Pekerjaan", "Jenis Pekerjaan", "Profesi"),
+    "income": ("Penghasilan", "Penghasilan (Rp)", "Pendapatan per Bulan"),
+}
+XLSX_CONSTANT_MEMORY_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each row landed: sheet and row number (as Excel shows it), in row order."""
+
+    sheet_of_row: list[str]
+    row_numbers: list[int]
+    headers: dict[str, str]
+    sheets: tuple[str, ...]
+    encoding: str | None = None
+    separator: str | None = None
+
+
+def _headers(rng: np.random.Generator, style: str) -> dict[str, str]:
+    if style == "standard":
+        return {f: v[0] for f, v in HEADER_VARIANTS.items()}
+    if style == "upper":
+        return {f: v[0].upper() for f, v in HEADER_VARIANTS.items()}
+    return {f: v[int(rng.integers(0, len(v)))] for f, v in HEADER_VARIANTS.items()}
+
+
+def _titles(regency: str) -> list[str]:
+    table = read_region_file()
+    name = table.filter(pl.col("code") == regency)["name"][0]
+    return [
+        "DAFTAR PEKERJA RENTAN CALON PESERTA BPJS KETENAGAKERJAAN",
+        f"{name.upper()} TAHUN 2026",
+    ]
+
+
+def write_csv(
+    path: Path,
+    rows: MessyRows,
+    *,
+    rng: np.random.Generator,
+    title_rows: bool,
+    header_style: str,
+    csv_style: str,
+    regency: str,
+) -> Layout:
+    style = (
+        csv_style
+        if csv_style != "random"
+        else ("comma-utf8", "semicolon-cp1252")[int(rng.integers(0, 2))]
+    )
+    separator, encoding, eol = (
+        (",", "utf-8", "\n") if style == "comma-utf8" else (";", "cp1252", "\r\n")
+    )
+    headers = _headers(rng, header_style)
+    columns = ["No", *[headers[f] for f in FIELD_ORDER], "Keterangan"]
+    head: list[list[str]] = []
+    if title_rows:
+        head += [[t] + [""] * (len(columns) - 1) for t in _titles(regency)]
+        head.append([""] * len(columns))
+    head.append(columns)
+    if title_rows and rng.random() < 0.5:
+        head.append([f"({i})" for i in range(1, len(columns) + 1)])
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=separator, lineterminator=eol).writerows(head)
+    data = rows.written.select(
+        pl.int_range(1, pl.len() + 1).cast(pl.String).alias("No"),
+        *FIELD_ORDER,
+        pl.lit(None, pl.String).alias("Keterangan"),
+    )
+    body = data.write_csv(
+        separator=separator, include_header=False, line_terminator=eol, quote_style="necessary"
+    )
+    path.write_bytes((buffer.getvalue() + body).encode(encoding))
+    first = len(head) + 1
+    name = path.name
+    return Layout(
+        sheet_of_row=[name] * data.height,
+        row_numbers=list(range(first, first + data.height)),
+        headers=headers,
+        sheets=(name,),
+        encoding="cp1252" if encoding == "cp1252" else "utf-8",
+        separator=separator,
+    )
+
+
+def write_xlsx(
+    path: Path,
+    rows: MessyRows,
+    *,
+    rng: np.random.Generator,
+    title_rows: bool,
+    header_style: str,
+    sheets: int,
+    merge_villages: bool,
+    regency: str,
+) -> Layout:
+    headers = _headers(rng, header_style)
+    columns = ["No", *[headers[f] for f in FIELD_ORDER], "Keterangan"]
+    constant = rows.written.height > XLSX_CONSTANT_MEMORY_ROWS
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": constant,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    bold = workbook.add_format({"bold": True})
+    date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    numbering = title_rows and rng.random() < 0.5
+    bounds = np.linspace(0, rows.written.height, max(sheets, 1) + 1).astype(int)
+    sheet_of_row: list[str] = []
+    row_numbers: list[int] = []
+    names: list[str] = []
+    desa_column = 1 + FIELD_ORDER.index("desa")
+    try:
+        for number, (start, stop) in enumerate(itertools.pairwise(bounds), start=1):
+            name = "Data" if sheets <= 1 else f"Data {number}"
+            names.append(name)
+            sheet = workbook.add_worksheet(name)
+            r = 0
+            if title_rows:
+                for t in _titles(regency):
+                    sheet.merge_range(r, 0, r, len(columns) - 1, t, bold)
+                    r += 1
+                r += 1  # a blank row
+            sheet.write_row(r, 0, columns, bold)
+            r += 1
+            if numbering:
+                sheet.write_row(r, 0, [f"({i})" for i in range(1, len(columns) + 1)])
+                r += 1
+            part = rows.written.slice(start, stop - start)
+            cells = rows.cells.slice(start, stop - start)
+            merged = (
+                _village_runs(part["desa"].to_list()) if merge_villages and not constant else {}
+            )
+            skip_desa: set[int] = set()
+            for k, (values, cell) in enumerate(
+                zip(part.iter_rows(), cells.iter_rows(named=True), strict=True)
+            ):
+                _write_row(sheet, r, k + 1, values, cell, date_format, skip_desa=k in skip_desa)
+                if k in merged:
+                    last = merged[k]
+                    sheet.merge_range(
+                        r, desa_column, r + last - k, desa_column, values[FIELD_ORDER.index("desa")]
+                    )
+                    skip_desa.update(range(k + 1, last + 1))
+                sheet_of_row.append(name)
+                row_numbers.append(r + 1)
+                r += 1
+    finally:
+        workbook.close()
+    return Layout(sheet_of_row, row_numbers, headers, tuple(names))
+
+
+def _village_runs(values: list[str | None]) -> dict[int, int]:
+    """Start index -> last index of runs (length ≥ 2) of one non-empty village text."""
+    runs: dict[int, int] = {}
+    start = 0
+    for i in range(1, len(values) + 1):
+        if i == len(values) or values[i] != values[start] or values[start] is None:
+            if i - start >= 2 and values[start] is not None:
+                runs[start] = i - 1
+            start = i
+    return runs
+
+
+def _write_row(
+    sheet: Any,
+    r: int,
+    number: int,
+    values: tuple[str | None, ...],
+    cell: dict[str, Any],
+    date_format: Any,
+    *,
+    skip_desa: bool,
+) -> None:
+    sheet.write_number(r, 0, number)
+    for c, (field, value) in enumerate(zip(FIELD_ORDER, values, strict=True), start=1):
+        if field == "nik" and cell["nik_num"] is not None:
+            sheet.write_number(r, c, cell["nik_num"])
+        elif field == "birth_date" and cell["date_cell"] is not None:
+            moment = cell["date_cell"]
+            sheet.write_datetime(r, c, datetime(moment.year, moment.month, moment.day), date_format)
+        elif field == "birth_date" and cell["date_num"] is not None:
+            sheet.write_number(r, c, cell["date_num"])
+        elif field == "phone" and cell["phone_num"] is not None:
+            sheet.write_number(r, c, cell["phone_num"])
+        elif field == "income" and cell["income_num"] is not None:
+            sheet.write_number(r, c, cell["income_num"])
+        elif field == "desa" and skip_desa:
+            continue
+        elif value is not None:
+            sheet.write_string(r, c, value)

@@ -1,0 +1,149 @@
+"""Desa/kelurahan and kecamatan names resolved within the chosen kab/kota (distinct pairs only).
+
+Rules, per distinct (desa, kecamatan) pair as written:
+
+* desa empty → the import's ``default_village`` when it has one, else ``VILLAGE_MISSING``;
+* kecamatan written → resolved with the kecamatan index (``KECAMATAN_UNKNOWN`` warning when it
+  cannot be); it only helps: it picks among villages of the same name, and a village found in
+  another kecamatan gets ``KECAMATAN_MISMATCH`` (the village wins);
+* desa exact → its code; fuzzy → its code with ``VILLAGE_FUZZY``; ambiguous → narrowed by the
+  kecamatan (or the default village), else ``VILLAGE_AMBIGUOUS``; not found → ``VILLAGE_UNKNOWN``;
+* with a ``default_village``, a desa resolving to another village is ``VILLAGE_OUTSIDE_IMPORT``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+if TYPE_CHECKING:  # importing selectors loads Django models; only types are needed here
+    from jaring.regions.selectors import NameIndex, NameMatch
+
+PLACE_CODES: tuple[str, ...] = (
+    "VILLAGE_MISSING",
+    "VILLAGE_UNKNOWN",
+    "VILLAGE_AMBIGUOUS",
+    "VILLAGE_FUZZY",
+    "VILLAGE_OUTSIDE_IMPORT",
+    "KECAMATAN_UNKNOWN",
+    "KECAMATAN_MISMATCH",
+)
+_MAX_CANDIDATES_SHOWN = 5
+
+
+def _inside(code: str, parent: str) -> bool:
+    return code.startswith(parent + ".")
+
+
+def _kecamatan_code(written: str | None, index: NameIndex | None) -> tuple[str | None, bool]:
+    """(code, unknown) of a written kecamatan."""
+    if written is None or index is None:
+        return None, False
+    match = index.resolve(written)
+    if match.status in ("exact", "fuzzy") and match.code:
+        return match.code, False
+    return None, True
+
+
+def _resolve(
+    desa: str | None,
+    kecamatan: str | None,
+    *,
+    villages: NameIndex,
+    kecamatan_index: NameIndex | None,
+    default_village: str | None,
+) -> dict[str, Any]:
+    out: dict[str, Any] = dict.fromkeys(PLACE_CODES, False)
+    out.update(village_code=None, p_village=None, p_candidates=None, p_code=None)
+    kec_code, out["KECAMATAN_UNKNOWN"] = _kecamatan_code(kecamatan, kecamatan_index)
+    if desa is None:
+        if default_village is None:
+            out["VILLAGE_MISSING"] = True
+        else:
+            out["village_code"] = default_village
+        return out
+    match: NameMatch = villages.resolve(desa)
+    code, fuzzy = None, False
+    if match.status in ("exact", "fuzzy"):
+        code, fuzzy = match.code, match.status == "fuzzy"
+        out["p_village"] = match.name
+    elif match.status == "ambiguous":
+        candidates = list(match.candidates)
+        narrowed = [c for c in candidates if kec_code and _inside(c, kec_code)]
+        if len(narrowed) != 1 and default_village in candidates:
+            narrowed = [default_village]
+        if len(narrowed) == 1:
+            # An ambiguity between equal names has no score; one between near spellings has.
+            code, fuzzy = narrowed[0], match.score > 0
+            out["p_village"] = code
+        else:
+            shown = candidates[:_MAX_CANDIDATES_SHOWN]
+            out["p_candidates"] = ", ".join(shown) + (", …" if len(candidates) > len(shown) else "")
+            out["VILLAGE_AMBIGUOUS"] = True
+            return out
+    else:
+        out["VILLAGE_UNKNOWN"] = True
+        return out
+    if default_village is not None and code != default_village:
+        out["VILLAGE_OUTSIDE_IMPORT"] = True
+        out["p_village"] = default_village
+        return out
+    out["village_code"] = code
+    out["VILLAGE_FUZZY"] = fuzzy
+    if kec_code and code and not _inside(code, kec_code):
+        out["KECAMATAN_MISMATCH"] = True
+        out["p_code"] = code
+    return out
+
+
+def resolve_places(
+    frame: pl.DataFrame,
+    *,
+    desa: str | None,
+    kecamatan: str | None,
+    villages: NameIndex,
+    kecamatan_index: NameIndex | None,
+    default_village: str | None,
+) -> pl.DataFrame:
+    """Per row: ``village_code``, one Boolean column per :data:`PLACE_CODES` code, and message
+    parameters ``p_village``, ``p_candidates``, ``p_code``. ``desa``/``kecamatan`` name cleaned
+    String columns of ``frame`` (or are ``None`` when the file has no such column)."""
+    source = frame.select(
+        (pl.col(desa) if desa else pl.lit(None, pl.String)).alias("_desa"),
+        (pl.col(kecamatan) if kecamatan else pl.lit(None, pl.String)).alias("_kec"),
+    )
+    if source.height != frame.height:  # both literals: select gave one row
+        source = pl.DataFrame(
+            {"_desa": [None] * frame.height, "_kec": [None] * frame.height},
+            schema={"_desa": pl.String, "_kec": pl.String},
+        )
+    pairs = source.unique()
+    rows = [
+        {
+            "_desa": d,
+            "_kec": k,
+            **_resolve(
+                d,
+                k,
+                villages=villages,
+                kecamatan_index=kecamatan_index,
+                default_village=default_village,
+            ),
+        }
+        for d, k in pairs.iter_rows()
+    ]
+    schema: dict[str, pl.DataType] = {
+        "_desa": pl.String(),
+        "_kec": pl.String(),
+        **{code: pl.Boolean() for code in PLACE_CODES},
+        "village_code": pl.String(),
+        "p_village": pl.String(),
+        "p_candidates": pl.String(),
+        "p_code": pl.String(),
+    }
+    resolved = pl.DataFrame(rows, schema=schema, orient="row")
+    joined = source.join(
+        resolved, on=["_desa", "_kec"], how="left", nulls_equal=True, maintain_order="left"
+    )
+    return joined.drop("_desa", "_kec")

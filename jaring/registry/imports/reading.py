@@ -1,0 +1,323 @@
+"""Read an uploaded list into a :class:`RawTable`: strings as the user sees them, rows numbered.
+
+The format is decided by the file's first bytes, not its name (lists arrive as ".xls" files that
+are HTML, text or XML): ZIP → workbook (xlsx/xlsm/ods), OLE → legacy .xls or a password-protected
+workbook, ``<html``/``<table`` → HTML table, ``<?xml … office:spreadsheet`` → Excel 2003 XML,
+anything else → delimited text. Every failure is an :class:`ImportFileError` with a stable code
+and a message in Indonesian and English naming the file.
+
+``RawTable.frame`` has one String column per header (made unique, as shown in the file), plus
+metadata columns: ``_sheet``, ``_row`` (1-based row as Excel shows it, or CSV record number),
+``_num:<header>`` (Float64: value of numeric cells, null for text cells; only for columns with
+any numeric cell), ``_issue:<header>`` ("formula" for a formula without a stored value, or an
+error value such as "#N/A"), ``_extra`` (CSV: fields beyond the last header). Completely empty
+rows and the "(1) (2) (3)" numbering row under the header are not rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from jaring.registry.imports.delimited import read_delimited_grid
+from jaring.registry.imports.errors import ImportFileError, MappingError
+from jaring.registry.imports.excel import open_reader, read_excel_grids
+from jaring.registry.imports.grid import (
+    ISSUE_PREFIX,
+    NUMBER_PREFIX,
+    ROW_COLUMN,
+    SHEET_COLUMN,
+    SheetGrid,
+    SheetTable,
+    sheet_table,
+)
+from jaring.registry.imports.html_table import read_html_grids, read_xml2003_grids
+from jaring.registry.imports.mapping import HEADER_SEARCH_ROWS, field_of_header
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "ImportFileError",
+    "MappingError",
+    "RawTable",
+    "list_sheets",
+    "read_table",
+    "sniff_format",
+]
+
+#: Largest file accepted (bytes). A million-row CSV of the usual columns is ~150 MB.
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+#: A workbook is compressed; its XML may be this many times larger than the file, no more.
+MAX_UNCOMPRESSED_RATIO = 12
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file's rows as read, before any check. See the module docstring for ``frame``."""
+
+    file_name: str
+    format: str
+    sheets: tuple[str, ...]
+    header_row: int
+    headers: tuple[str, ...]
+    frame: pl.DataFrame
+    header_rows: Mapping[str, int] = field(default_factory=dict)
+    encoding: str | None = None
+    separator: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def rows(self) -> int:
+        return self.frame.height
+
+    def number_column(self, header: str) -> str | None:
+        """The ``_num:`` column of ``header``, when some of its cells were numeric."""
+        name = NUMBER_PREFIX + header
+        return name if name in self.frame.columns else None
+
+    def issue_column(self, header: str) -> str | None:
+        name = ISSUE_PREFIX + header
+        return name if name in self.frame.columns else None
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def sniff_format(head: bytes) -> str:
+    """'zip', 'ole', 'html', 'xml2003', 'binary' or 'text' from the first bytes of a file."""
+    if head.startswith(_ZIP_MAGIC):
+        return "zip"
+    if head.startswith(_OLE_MAGIC):
+        return "ole"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"<"):
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in head and b"<html" not in text[:512]:
+            return "xml2003"
+        if any(tag in text for tag in (b"<html", b"<table", b"<!doctype html", b"<body")):
+            return "html"
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    return "text"
+
+
+def _check_size(path: Path, file_name: str, max_bytes: int) -> int:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportFileError(
+            "FILE_CORRUPT", file_name=file_name, kind="-", reason=str(exc)
+        ) from exc
+    if size == 0:
+        raise ImportFileError("FILE_EMPTY", file_name=file_name)
+    if size > max_bytes:
+        raise ImportFileError(
+            "FILE_TOO_LARGE",
+            file_name=file_name,
+            size=_size_text(size),
+            limit=_size_text(max_bytes),
+        )
+    return size
+
+
+def _zip_kind(path: Path, file_name: str, max_bytes: int) -> str:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ImportFileError(
+            "FILE_CORRUPT", file_name=file_name, kind="Excel", reason=str(exc)
+        ) from exc
+    if unpacked > max_bytes * MAX_UNCOMPRESSED_RATIO:
+        raise ImportFileError(
+            "FILE_TOO_LARGE",
+            file_name=file_name,
+            size=_size_text(unpacked),
+            limit=_size_text(max_bytes * MAX_UNCOMPRESSED_RATIO),
+        )
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "content.xml" in names:
+        return "ods"
+    if "word/document.xml" in names:
+        raise ImportFileError("FILE_UNSUPPORTED", file_name=file_name, kind="Word (.docx)")
+    raise ImportFileError(
+        "FILE_CORRUPT", file_name=file_name, kind="Excel", reason="xl/workbook.xml tidak ada"
+    )
+
+
+def _ole_kind(path: Path, file_name: str) -> str:
+    data = path.read_bytes()
+    if _ENCRYPTED_STREAM in data:
+        raise ImportFileError("FILE_ENCRYPTED", file_name=file_name)
+    if "WordDocument".encode("utf-16-le") in data:
+        raise ImportFileError("FILE_UNSUPPORTED", file_name=file_name, kind="Word (.doc)")
+    return "xls"
+
+
+def _grids(
+    path: Path, *, file_name: str, sheet: str | None, max_bytes: int
+) -> tuple[str, list[SheetGrid], list[str], str | None, str | None]:
+    """(format, grids, notes, encoding, separator) of a file."""
+    _check_size(path, file_name, max_bytes)
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    kind = sniff_format(head)
+    if kind == "zip":
+        fmt = _zip_kind(path, file_name, max_bytes)
+        grids, notes = read_excel_grids(path, file_name=file_name, sheet=sheet, kind=fmt)
+        return fmt, grids, notes, None, None
+    if kind == "ole":
+        fmt = _ole_kind(path, file_name)
+        grids, notes = read_excel_grids(path, file_name=file_name, sheet=sheet, kind=fmt)
+        return fmt, grids, notes, None, None
+    if kind == "binary":
+        raise ImportFileError("FILE_UNSUPPORTED", file_name=file_name, kind="berkas biner / binary")
+    data = path.read_bytes()
+    if kind == "html":
+        grids = read_html_grids(data, file_name=file_name)
+        return "html", _pick(grids, sheet, file_name), [], None, None
+    if kind == "xml2003":
+        grids = read_xml2003_grids(data, file_name=file_name)
+        return "xml2003", _pick(grids, sheet, file_name), [], None, None
+    if not data.strip(b" \t\r\n;,\xef\xbb\xbf"):
+        raise ImportFileError("FILE_EMPTY", file_name=file_name)
+    found = read_delimited_grid(data, file_name=file_name, name=file_name)
+    if found is None:
+        raise _no_header(file_name, [file_name])
+    grid, encoding, separator = found
+    if sheet is not None and sheet != file_name:
+        raise ImportFileError("SHEET_NOT_FOUND", file_name=file_name, sheet=sheet, sheets=file_name)
+    return "csv", [grid], [], encoding, separator
+
+
+def _pick(grids: list[SheetGrid], sheet: str | None, file_name: str) -> list[SheetGrid]:
+    if sheet is None:
+        return grids
+    chosen = [g for g in grids if g.name == sheet]
+    if not chosen:
+        raise ImportFileError(
+            "SHEET_NOT_FOUND",
+            file_name=file_name,
+            sheet=sheet,
+            sheets=", ".join(g.name for g in grids),
+        )
+    return chosen
+
+
+def _no_header(file_name: str, sheets: Sequence[str]) -> ImportFileError:
+    return ImportFileError(
+        "FILE_NO_HEADER",
+        file_name=file_name,
+        sheets=", ".join(sheets) or "-",
+        rows=HEADER_SEARCH_ROWS,
+    )
+
+
+def list_sheets(path: str | Path, *, file_name: str | None = None) -> list[str]:
+    """Names of the sheets (tables) of a file; a delimited file has one, named after the file."""
+    path = Path(path)
+    name = file_name or path.name
+    _check_size(path, name, max_bytes=2**62)
+    with path.open("rb") as handle:
+        kind = sniff_format(handle.read(4096))
+    if kind == "zip" or kind == "ole":
+        if kind == "ole":
+            _ole_kind(path, name)
+        return list(open_reader(path, file_name=name).sheet_names)
+    if kind == "html":
+        return [g.name for g in read_html_grids(path.read_bytes(), file_name=name)]
+    if kind == "xml2003":
+        return [g.name for g in read_xml2003_grids(path.read_bytes(), file_name=name)]
+    return [name]
+
+
+def _stack(tables: list[SheetTable]) -> tuple[list[str], pl.DataFrame]:
+    """Stack the sheets' tables. A later sheet's header that names the same field as an
+    earlier header ("N I K" here, "NIK" there) is renamed to the earlier one, so one mapping
+    serves every sheet."""
+    headers: list[str] = list(tables[0].headers)
+    by_field = {f: h for h in headers if (f := field_of_header(h)) is not None}
+    frames = [tables[0].frame]
+    for table in tables[1:]:
+        renames: dict[str, str] = {}
+        for header in table.headers:
+            target = by_field.get(field_of_header(header) or "", header)
+            if target != header and target not in table.headers:
+                renames[header] = target
+        renamed = [renames.get(h, h) for h in table.headers]
+        metadata = {
+            f"{prefix}{h}": f"{prefix}{renames[h]}"
+            for h in renames
+            for prefix in (NUMBER_PREFIX, ISSUE_PREFIX)
+            if f"{prefix}{h}" in table.frame.columns
+        }
+        frames.append(table.frame.rename({**renames, **metadata}))
+        for header in renamed:
+            if header not in headers:
+                headers.append(header)
+                if (f := field_of_header(header)) is not None:
+                    by_field.setdefault(f, header)
+    frame = pl.concat(frames, how="diagonal_relaxed")
+    metadata_columns = [c for c in frame.columns if c not in headers]
+    first = [SHEET_COLUMN, ROW_COLUMN]
+    rest = [c for c in metadata_columns if c not in first]
+    return headers, frame.select(*headers, *first, *rest)
+
+
+def read_table(
+    path: str | Path,
+    *,
+    file_name: str | None = None,
+    sheet: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> RawTable:
+    """Read ``path`` (named ``file_name`` in messages; default: the path's name).
+
+    With ``sheet`` read that sheet only; otherwise every visible sheet with a recognisable
+    header row, stacked. Raises :class:`ImportFileError` for an empty, too large, encrypted,
+    corrupt or unsupported file, a missing sheet, or no header row anywhere.
+    """
+    path = Path(path)
+    name = file_name or path.name
+    fmt, grids, notes, encoding, separator = _grids(
+        path, file_name=name, sheet=sheet, max_bytes=max_bytes
+    )
+    tables: list[SheetTable] = []
+    for grid in grids:
+        table = sheet_table(grid)
+        if table is None:
+            notes.append(
+                f"Lembar '{grid.name}' dilewati: tidak ada judul kolom. / "
+                f"Sheet '{grid.name}' skipped: no header row."
+            )
+        else:
+            tables.append(table)
+    if not tables:
+        raise _no_header(name, [g.name for g in grids] or ([sheet] if sheet else []))
+    if all(t.frame.height == 0 for t in tables):
+        first = tables[0]
+        raise ImportFileError(
+            "FILE_NO_ROWS", file_name=name, sheet=first.name, row=first.header_row
+        )
+    headers, frame = _stack(tables)
+    return RawTable(
+        file_name=name,
+        format=fmt,
+        sheets=tuple(t.name for t in tables),
+        header_row=tables[0].header_row,
+        headers=tuple(headers),
+        frame=frame,
+        header_rows={t.name: t.header_row for t in tables},
+        encoding=encoding,
+        separator=separator,
+        notes=tuple(notes),
+    )

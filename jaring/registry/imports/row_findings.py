@@ -1,0 +1,169 @@
+"""The findings of :func:`~jaring.registry.imports.checks.check_table`: for each code, the file
+column it concerns, the value shown and its message parameters (over the checked frame)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import polars as pl
+
+from jaring.registry.imports.findings import Finding
+from jaring.registry.imports.nik_column import NIK_CODES, nik_message_params
+from jaring.registry.imports.problems import problem_spec
+from jaring.registry.imports.values import clean_text
+from jaring.rules.nik import SEX_LABELS
+
+
+def _iso(column: str) -> pl.Expr:
+    return pl.col(column).dt.to_string("%Y-%m-%d")
+
+
+def _text(frame: pl.DataFrame, column: str) -> pl.Expr:
+    return pl.col(column) if column in frame.columns else pl.lit(None, pl.String)
+
+
+def findings_for(
+    w: pl.DataFrame, mapping: Mapping[str, str], income_codes: Sequence[str]
+) -> list[Finding]:
+    """Every finding, in the order problems are listed within a row."""
+    nik_header = mapping["nik"]
+    date_header = mapping.get("birth_date") or mapping.get("birth_place_date")
+    sex_header = mapping.get("sex")
+    by_field = {"birth_date": date_header or nik_header, "sex": sex_header or nik_header}
+    date_text = clean_text(pl.col("_date_text"))
+    stated = {"birth_date": date_text, "sex": _text(w, "t_sex")}
+
+    found: list[Finding] = []
+    for code in NIK_CODES:
+        field = problem_spec(code).field or "nik"
+        found.append(
+            Finding(
+                code,
+                by_field.get(field, nik_header),
+                value=stated.get(field, pl.col("t_nik")),
+                params=nik_message_params(code),
+            )
+        )
+    found.append(Finding("NAME_MISSING", mapping["name"]))
+    value = date_text
+    found += [
+        Finding("BIRTH_DATE_INVALID", date_header, value, {"value": value}),
+        Finding(
+            "BIRTH_DATE_MONTH_FIRST",
+            date_header,
+            value,
+            {"value": value, "date": _iso("stated_date")},
+        ),
+        Finding("BIRTH_DATE_FROM_NIK", date_header, params={"date": _iso("birth_date")}),
+        Finding("BIRTH_DATE_FUTURE", date_header, value, {"date": _iso("birth_date")}),
+        Finding(
+            "AGE_BELOW_MINIMUM",
+            date_header,
+            value,
+            {"age": pl.col("p_age"), "date": _iso("birth_date"), "minimum": pl.col("p_min_age")},
+        ),
+        Finding(
+            "AGE_ABOVE_MAXIMUM",
+            date_header,
+            value,
+            {"age": pl.col("p_age"), "date": _iso("birth_date"), "maximum": pl.col("p_max_age")},
+        ),
+    ]
+    sex_label = pl.format(
+        "{} ({})",
+        pl.col("nik_sex"),
+        pl.col("nik_sex").replace_strict(dict(SEX_LABELS), default=None, return_dtype=pl.String),
+    )
+    sex_value = _text(w, "t_sex")
+    found += [
+        Finding("SEX_FROM_NIK", sex_header, params={"sex": sex_label}),
+        Finding("SEX_UNREADABLE", sex_header, sex_value, {"value": sex_value}),
+    ]
+    desa_header, kec_header = mapping.get("desa"), mapping.get("kecamatan")
+    desa, kec = _text(w, "c_desa"), _text(w, "c_kecamatan")
+    found += [
+        Finding("VILLAGE_MISSING", desa_header),
+        Finding("VILLAGE_UNKNOWN", desa_header, desa, {"value": desa}),
+        Finding(
+            "VILLAGE_AMBIGUOUS",
+            desa_header,
+            desa,
+            {"value": desa, "candidates": pl.col("p_candidates")},
+        ),
+        Finding(
+            "VILLAGE_FUZZY", desa_header, desa, {"value": desa, "village": pl.col("p_village")}
+        ),
+        Finding(
+            "VILLAGE_OUTSIDE_IMPORT",
+            desa_header,
+            desa,
+            {"value": desa, "village": pl.col("p_village")},
+        ),
+        Finding("KECAMATAN_UNKNOWN", kec_header, kec, {"value": kec}),
+        Finding(
+            "KECAMATAN_MISMATCH",
+            kec_header,
+            kec,
+            {"value": kec, "village": desa, "code": pl.col("p_code")},
+        ),
+    ]
+    rt_header = mapping.get("rt_rw") or mapping.get("rt") or mapping.get("rw")
+    rt_rw = clean_text(pl.col("_rt_rw_text"))
+    phone = _text(w, "t_phone")
+    occupation = pl.col("occupation_text")
+    income = _text(w, "t_income")
+    found += [
+        Finding("RT_RW_INVALID", rt_header, rt_rw, {"value": rt_rw}),
+        Finding("PHONE_INVALID", mapping.get("phone"), phone, {"value": phone}),
+        Finding("OCCUPATION_MISSING", mapping.get("occupation")),
+        Finding(
+            "OCCUPATION_FUZZY",
+            mapping.get("occupation"),
+            occupation,
+            {"value": occupation, "category": pl.col("occupation_code")},
+        ),
+        Finding(
+            "OCCUPATION_UNCLASSIFIED", mapping.get("occupation"), occupation, {"value": occupation}
+        ),
+        Finding("INCOME_UNREADABLE", mapping.get("income"), income, {"value": income}),
+    ]
+    found += [
+        Finding(
+            code,
+            mapping.get("income"),
+            pl.col("income_basis").cast(pl.String),
+            severity=pl.col("inc_severity"),
+            detail=pl.col("inc_detail"),
+            detail_en=pl.col("inc_detail_en"),
+        )
+        for code in income_codes
+    ]
+    for name, header in mapping.items():
+        issue = pl.col(f"x_{name}") if f"x_{name}" in w.columns else pl.lit(None, pl.String)
+        found += [
+            Finding("CELL_FORMULA_NO_VALUE", header, mask=f"m_CELL_FORMULA_NO_VALUE__{name}"),
+            Finding(
+                "CELL_ERROR_VALUE",
+                header,
+                issue,
+                {"value": issue},
+                mask=f"m_CELL_ERROR_VALUE__{name}",
+            ),
+        ]
+    extra = _text(w, "_extra")
+    found += [
+        Finding("ROW_EXTRA_FIELDS", None, extra, {"value": extra}),
+        Finding(
+            "NIK_DUPLICATE_IN_FILE",
+            nik_header,
+            pl.col("t_nik"),
+            {"sheet": pl.col("duplicate_of_sheet"), "row": pl.col("duplicate_of")},
+        ),
+        Finding(
+            "NIK_DUPLICATE_CONFLICT",
+            nik_header,
+            pl.col("t_nik"),
+            {"count": pl.col("p_dup_count"), "rows": pl.col("p_dup_rows")},
+        ),
+    ]
+    return found

@@ -1,0 +1,302 @@
+"""Reading every kind of file kelurahan send, and refusing the ones that cannot be read."""
+
+from __future__ import annotations
+
+import datetime
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from jaring.registry.imports.errors import ImportFileError, MappingError
+from jaring.registry.imports.mapping import guess_mapping
+from jaring.registry.imports.reading import list_sheets, read_table
+
+from .conftest import codes_of, encrypted_workbook_bytes, run_check, state_of
+
+NIK_A, NIK_B, NIK_C = "3571031708800002", "3571035708850003", "3571011001900004"
+
+
+def _error(path: Path, **kwargs: object) -> ImportFileError:
+    with pytest.raises(ImportFileError) as caught:
+        read_table(path, **kwargs)  # type: ignore[arg-type]
+    return caught.value
+
+
+# --- delimited text ----------------------------------------------------------------------------
+
+
+def test_csv_with_title_rows_numbering_row_and_bom(write_csv: Callable[..., Path]) -> None:
+    text = (
+        "\ufeffDAFTAR PEKERJA RENTAN KELURAHAN BANDAR LOR,,,\n"
+        ",,,\n"
+        "No,N I K,Nama Lengkap,Desa/Kel\n"
+        "(1),(2),(3),(4)\n"
+        f"1,{NIK_A},Budi,Bandar Lor\n"
+        "\n"
+        f'2,{NIK_B},"Siti, S.Pd",Bandar Lor\n'
+    )
+    table = read_table(write_csv(text))
+    assert table.headers == ("No", "N I K", "Nama Lengkap", "Desa/Kel")
+    assert table.header_row == 3
+    assert table.separator == ","
+    assert table.frame["_row"].to_list() == [5, 7]  # the blank line 6 is not a row
+    assert table.frame["Nama Lengkap"].to_list() == ["Budi", "Siti, S.Pd"]
+    assert guess_mapping(table.headers) == {
+        "nik": "N I K",
+        "name": "Nama Lengkap",
+        "desa": "Desa/Kel",
+    }
+
+
+def test_semicolon_csv_in_windows_1252(write_csv: Callable[..., Path]) -> None:
+    text = f"NIK;Nama;Alamat\r\n{NIK_A};Ma’ruf;Jl. Mawar No. 1\r\n{NIK_B};Nur’aini;Jl. Melati\r\n"
+    table = read_table(write_csv(text, encoding="cp1252"))
+    assert table.encoding == "cp1252"
+    assert table.separator == ";"
+    assert table.frame["Nama"].to_list() == ["Ma’ruf", "Nur’aini"]
+
+
+def test_utf16_tab_separated_unicode_text(write_csv: Callable[..., Path]) -> None:
+    text = f"NIK\tNama\tJK\n{NIK_A}\tBudi\tL\n"
+    table = read_table(write_csv(text, name="daftar.txt", encoding="utf-16"))
+    assert table.separator == "\t"
+    assert table.frame["Nama"].to_list() == ["Budi"]
+
+
+def test_extra_fields_are_kept_and_reported(check_csv: Callable[..., object]) -> None:
+    text = (
+        f"NIK;Nama;Alamat;Desa\n{NIK_A};Budi;Jl. Mawar; No. 5;Bandar Lor\n"
+        f"{NIK_B};Ani;Jl. X;Bandar Lor\n"
+    )
+    checked = check_csv(text)
+    assert "ROW_EXTRA_FIELDS" in codes_of(checked, 2)  # type: ignore[arg-type]
+    assert state_of(checked, 2) == "rejected"  # type: ignore[arg-type]
+    assert "ROW_EXTRA_FIELDS" not in codes_of(checked, 3)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("content", [b"", b"   \r\n", b";;;\n;;;\n"])
+def test_empty_file(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "kosong.csv"
+    path.write_bytes(content)
+    error = _error(path)
+    assert error.code == "FILE_EMPTY"
+    assert "kosong.csv" in error.message_id and "kosong.csv" in error.message_en
+
+
+def test_file_far_beyond_the_limit(write_csv: Callable[..., Path]) -> None:
+    path = write_csv("NIK;Nama\n" + f"{NIK_A};Budi\n" * 1000, name="besar.csv")
+    error = _error(path, max_bytes=1000, file_name="Data Kelurahan.csv")
+    assert error.code == "FILE_TOO_LARGE"
+    assert "Data Kelurahan.csv" in error.message_id
+    assert "melebihi batas" in error.message_id and "above the limit" in error.message_en
+
+
+def test_no_header_row(write_csv: Callable[..., Path]) -> None:
+    error = _error(write_csv("a;b;c\n1;2;3\n"))
+    assert error.code == "FILE_NO_HEADER"
+
+
+def test_header_without_rows(write_csv: Callable[..., Path]) -> None:
+    error = _error(write_csv("JUDUL\nNIK;Nama;Alamat\n;;\n"))
+    assert error.code == "FILE_NO_ROWS"
+    assert "baris 2" in error.message_id
+
+
+def test_no_nik_column_names_the_headers(write_csv: Callable[..., Path]) -> None:
+    table = read_table(write_csv("Nomor;Nama;Alamat\n1;Budi;Jl. X\n"))
+    with pytest.raises(MappingError) as caught:
+        guess_mapping(table.headers, file_name=table.file_name)
+    assert caught.value.code == "FILE_NO_NIK_COLUMN"
+    assert "'Nomor', 'Nama', 'Alamat'" in caught.value.message_id
+    assert caught.value.guess == {"name": "Nama", "address": "Alamat"}
+
+
+def test_binary_garbage(tmp_path: Path) -> None:
+    path = tmp_path / "foto.xls"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    assert _error(path).code == "FILE_UNSUPPORTED"
+
+
+# --- broken workbooks --------------------------------------------------------------------------
+
+
+def test_password_protected_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "rahasia.xlsx"
+    path.write_bytes(encrypted_workbook_bytes())
+    error = _error(path)
+    assert error.code == "FILE_ENCRYPTED"
+    assert "kata sandi" in error.message_id and "password" in error.message_en
+    assert "rahasia.xlsx" in error.message_id
+
+
+def test_truncated_workbook(tmp_path: Path) -> None:
+    good = tmp_path / "good.xlsx"
+    openpyxl.Workbook().save(good)
+    path = tmp_path / "rusak.xlsx"
+    path.write_bytes(good.read_bytes()[:300])
+    assert _error(path).code == "FILE_CORRUPT"
+
+
+def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "arsip.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", "<w/>")
+    assert _error(path).code == "FILE_UNSUPPORTED"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    assert _error(path).code == "FILE_CORRUPT"
+
+
+# --- workbooks ---------------------------------------------------------------------------------
+
+
+def _messy_workbook(path: Path) -> None:
+    """Title rows over merged cells, leading empty rows, number and text NIKs, a date cell, a
+    formula without a stored value, an error cell, and a Kelurahan cell merged down."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Data"
+    sheet["B3"] = "DAFTAR PEKERJA RENTAN KELURAHAN BANDAR LOR"
+    sheet.merge_cells("B3:G3")
+    sheet.append([])
+    sheet.append([None, "No", "NIK", "Nama", "Tgl Lahir", "Kelurahan", "JK"])  # row 5
+    sheet.append([None, 1, int(NIK_A), "Budi", datetime.date(1980, 8, 17), "Bandar Lor", "L"])
+    sheet.append([None, 2, NIK_B, '=UPPER("ani")', 31211, None, "P"])
+    sheet.append([None, 3, NIK_C, "Cici", "10-01-1990", None, "#N/A"])
+    sheet["G8"].data_type = "e"
+    sheet.merge_cells("F6:F8")
+    workbook.save(path)
+
+
+def test_workbook_cells_as_the_user_sees_them(tmp_path: Path) -> None:
+    path = tmp_path / "daftar.xlsx"
+    _messy_workbook(path)
+    table = read_table(path)
+    assert table.header_row == 5
+    frame = table.frame
+    assert frame["_row"].to_list() == [6, 7, 8]
+    assert frame["NIK"].to_list() == [NIK_A, NIK_B, NIK_C]
+    # The first NIK was a number cell; the others were text.
+    assert frame[table.number_column("NIK") or ""].to_list() == [float(NIK_A), None, None]
+    assert frame["Tgl Lahir"].to_list() == ["1980-08-17", "31211", "10-01-1990"]
+    # The merged Kelurahan cell is filled down its range.
+    assert frame["Kelurahan"].to_list() == ["Bandar Lor"] * 3
+    assert frame[table.issue_column("Nama") or ""].to_list() == [None, "formula", None]
+    assert frame[table.issue_column("JK") or ""].to_list() == [None, None, "#N/A"]
+
+
+def test_workbook_problems_from_cells(tmp_path: Path) -> None:
+    path = tmp_path / "daftar.xlsx"
+    _messy_workbook(path)
+    checked = run_check(read_table(path))
+    assert {"NIK_FROM_NUMBER"} <= codes_of(checked, 6)
+    assert state_of(checked, 6) == "warning"
+    # A formula without a value never passes as an empty name without saying why.
+    assert {"CELL_FORMULA_NO_VALUE", "NAME_MISSING"} <= codes_of(checked, 7)
+    assert "CELL_ERROR_VALUE" in codes_of(checked, 8)
+    formula = checked.problems.filter(checked.problems["code"] == "CELL_FORMULA_NO_VALUE")
+    assert formula["column"].to_list() == ["Nama"]
+
+
+def _sheets_workbook(path: Path) -> None:
+    workbook = xlsxwriter.Workbook(str(path))
+    guide = workbook.add_worksheet("Petunjuk")
+    guide.write(0, 0, "Isi data mulai baris 3. Jangan ubah judul kolom.")
+    first = workbook.add_worksheet("Kel A")
+    first.write_row(0, 0, ["NIK", "Nama", "L/P"])
+    first.write_row(1, 0, [NIK_A, "Budi", "L"])
+    second = workbook.add_worksheet("Kel B")
+    second.write_row(0, 0, ["N I K", "Nama Lengkap", "JK", "Keterangan"])
+    second.write_row(1, 0, [NIK_B, "Ani", "P", "baru"])
+    hidden = workbook.add_worksheet("Referensi")
+    hidden.write_row(0, 0, ["NIK", "Nama"])
+    hidden.write_row(1, 0, [NIK_C, "Tersembunyi"])
+    hidden.hide()
+    workbook.close()
+
+
+def test_every_sheet_with_a_header_is_stacked(tmp_path: Path) -> None:
+    path = tmp_path / "kecamatan.xlsx"
+    _sheets_workbook(path)
+    assert list_sheets(path) == ["Petunjuk", "Kel A", "Kel B", "Referensi"]
+    table = read_table(path)
+    assert table.sheets == ("Kel A", "Kel B")
+    # "N I K" and "Nama Lengkap" of the second sheet land in the first sheet's columns.
+    assert table.headers == ("NIK", "Nama", "L/P", "Keterangan")
+    assert table.frame["NIK"].to_list() == [NIK_A, NIK_B]
+    assert table.frame["_sheet"].to_list() == ["Kel A", "Kel B"]
+    assert any("Petunjuk" in note for note in table.notes)
+    assert any("Referensi" in note for note in table.notes)
+
+
+def test_one_chosen_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "kecamatan.xlsx"
+    _sheets_workbook(path)
+    assert read_table(path, sheet="Kel B").frame["Nama Lengkap"].to_list() == ["Ani"]
+    assert read_table(path, sheet="Referensi").frame["Nama"].to_list() == ["Tersembunyi"]
+    error = _error(path, sheet="Kel C")
+    assert error.code == "SHEET_NOT_FOUND"
+    assert "Kel A" in error.message_id
+
+
+# --- files that pretend to be .xls -------------------------------------------------------------
+
+
+def test_html_table_saved_as_xls(tmp_path: Path) -> None:
+    html = f"""<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head>
+    <meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body>
+    <table><tr><td colspan="4"><b>DAFTAR PEKERJA RENTAN</b></td></tr>
+    <tr><th>NIK</th><th>Nama&nbsp;Lengkap</th><th>Desa</th><th>Tgl Lahir</th></tr>
+    <tr><td x:num="{NIK_A}">3.57103E+15</td><td>Budi</td><td rowspan="2">Bandar Lor</td>
+        <td>17-08-1980</td></tr>
+    <tr><td>{NIK_B}</td><td>Ani &amp; Co</td><td>17/08/1985</td></tr>
+    </table></body></html>"""
+    path = tmp_path / "export_sipd.xls"
+    path.write_text(html, encoding="utf-8")
+    table = read_table(path)
+    assert table.format == "html"
+    assert table.header_row == 2
+    assert table.headers == ("NIK", "Nama Lengkap", "Desa", "Tgl Lahir")
+    assert table.frame["Desa"].to_list() == ["Bandar Lor", "Bandar Lor"]
+    assert table.frame["Nama Lengkap"].to_list() == ["Budi", "Ani & Co"]
+    assert table.frame[table.number_column("NIK") or ""].to_list() == [float(NIK_A), None]
+    checked = run_check(table)
+    assert "NIK_FROM_NUMBER" in codes_of(checked, 3)
+
+
+def test_html_without_a_table(tmp_path: Path) -> None:
+    path = tmp_path / "halaman.xls"
+    path.write_text("<html><body><p>Sesi Anda telah berakhir.</p></body></html>")
+    error = _error(path)
+    assert error.code == "FILE_HTML_TABLE"
+    assert "halaman.xls" in error.message_en
+
+
+def test_excel_2003_xml_spreadsheet(tmp_path: Path) -> None:
+    xml = f"""<?xml version="1.0"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"
+ xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+ <Worksheet ss:Name="Peserta"><Table>
+  <Row><Cell ss:MergeAcross="2"><Data ss:Type="String">DAFTAR</Data></Cell></Row>
+  <Row ss:Index="3"><Cell><Data ss:Type="String">NIK</Data></Cell>
+   <Cell><Data ss:Type="String">Nama</Data></Cell>
+   <Cell><Data ss:Type="String">Desa</Data></Cell></Row>
+  <Row><Cell><Data ss:Type="Number">{NIK_A}</Data></Cell>
+   <Cell><Data ss:Type="String">Budi</Data></Cell>
+   <Cell ss:MergeDown="1"><Data ss:Type="String">Bandar Lor</Data></Cell></Row>
+  <Row><Cell><Data ss:Type="String">{NIK_B}</Data></Cell>
+   <Cell><Data ss:Type="String">Ani</Data></Cell></Row>
+ </Table></Worksheet></Workbook>"""
+    path = tmp_path / "export.xls"
+    path.write_text(xml, encoding="utf-8")
+    assert list_sheets(path) == ["Peserta"]
+    table = read_table(path)
+    assert table.format == "xml2003"
+    assert table.header_row == 3
+    assert table.frame["_row"].to_list() == [4, 5]
+    assert table.frame["Desa"].to_list() == ["Bandar Lor", "Bandar Lor"]
+    assert table.frame[table.number_column("NIK") or ""].to_list() == [float(NIK_A), None]
