@@ -230,5 +230,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"jaring": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {
+        "jaring": {"handlers": ["console"], "level": "INFO"},
+        # Splink narrates training at WARNING ("level not observed", ...); Jaring reports
+        # what matters itself.
+        "splink": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }

@@ -8,12 +8,17 @@ from jaring.audit import views as audit_views
 from jaring.core import views as core_views
 from jaring.regions import views as region_views
 from jaring.regions.api import RegionViewSet
+from jaring.registry import dedup_views
 from jaring.registry import views as registry_views
-from jaring.registry.api import PersonViewSet
+from jaring.registry.api import DuplicateViewSet, PersonViewSet
+from jaring.registry.imports import views as import_views
+from jaring.registry.imports.api import ImportViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="api-region")
 router.register("people", PersonViewSet, basename="api-person")
+router.register("imports", ImportViewSet, basename="api-import")
+router.register("duplicates", DuplicateViewSet, basename="api-duplicate")
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -29,6 +34,20 @@ urlpatterns = [
     path("orang/", registry_views.people_list, name="people-list"),
     path("orang/ekspor/", registry_views.people_export_view, name="people-export"),
     path("orang/<int:pk>/", registry_views.person_detail, name="person-detail"),
+    path("impor/", import_views.import_list, name="import-list"),
+    path("impor/<int:pk>/", import_views.import_detail, name="import-detail"),
+    path("impor/<int:pk>/kolom/", import_views.import_mapping, name="import-mapping"),
+    path("impor/<int:pk>/progres/", import_views.import_progress, name="import-progress"),
+    path("impor/<int:pk>/simpan/", import_views.import_commit, name="import-commit"),
+    path("impor/<int:pk>/unduh/", import_views.import_workbook_download, name="import-workbook"),
+    path("duplikat/", dedup_views.duplicate_queue, name="duplicate-queue"),
+    path("duplikat/<int:pk>/", dedup_views.duplicate_detail, name="duplicate-detail"),
+    path("duplikat/<int:pk>/putuskan/", dedup_views.duplicate_decide, name="duplicate-decide"),
+    path(
+        "duplikat/gabung-massal/", dedup_views.duplicate_merge_likely, name="duplicate-merge-likely"
+    ),
+    path("duplikat/jalankan/", dedup_views.duplicate_run, name="duplicate-run"),
+    path("duplikat/tumpang-tindih/", dedup_views.coverage_overlap_list, name="coverage-overlaps"),
     path("audit/", audit_views.change_log, name="audit-log"),
     path("audit/ekspor/", audit_views.export_log, name="audit-exports"),
     path("api/", include(router.urls)),

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pytest
 from django.test import Client
@@ -13,7 +14,11 @@ from django.test import Client
 from jaring.accounts.models import User, UserRegion
 from jaring.accounts.roles import Role
 from jaring.regions.services import regions_load
-from jaring.registry.services import occupation_taxonomy_sync, people_bulk_create
+from jaring.registry.dedup import model_path
+from jaring.registry.matching import train_model
+from jaring.registry.matching.corruption import corrupt_duplicates
+from jaring.registry.models import ImportBatch, ImportRow, ImportStatus, RowAction
+from jaring.registry.services import PEOPLE_COLUMNS, people_bulk_create
 from jaring.registry.synthetic import generate_people
 
 # Browser tests talk to a live server thread, which needs committed data.
@@ -24,10 +29,10 @@ PASSWORD = "s3cret-pass-for-tests"
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    """Load the real Kemendagri regions and the occupation taxonomy once per test database."""
+    """Load the real Kemendagri regions once per test database (``migrate`` has synced the
+    occupation taxonomy already)."""
     with django_db_blocker.unblock():
         regions_load()
-        occupation_taxonomy_sync()
 
 
 @pytest.fixture
@@ -70,3 +75,93 @@ def kediri_and_cilegon(
     add_people: Callable[..., pl.DataFrame],
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     return add_people(30, "35.71", seed=1), add_people(30, "36.72", seed=2)
+
+
+# --- a registry with known duplicates (matching tests, page and browser tests) ------------------
+
+
+def _list_batch(region: str, source: str, funder: str = "") -> ImportBatch:
+    return ImportBatch.objects.create(
+        file_name=f"{source}.xlsx",
+        file_sha256="",
+        file_size=0,
+        region_id=region,
+        source_name=source,
+        funder=funder,
+        status=ImportStatus.COMMITTED,
+    )
+
+
+def _register(people: pl.DataFrame, batch: ImportBatch) -> pl.DataFrame:
+    """People as an import would leave them: persons plus the list rows naming them."""
+    people = people.with_columns(
+        occupation_code=pl.lit(None, dtype=pl.String), occupation_match=pl.lit("unclassified")
+    )
+    ids = people_bulk_create(people.select(PEOPLE_COLUMNS), batch_id=batch.pk)
+    ImportRow.objects.bulk_create(
+        ImportRow(
+            batch=batch,
+            row_number=i + 2,
+            state="accepted",
+            action=RowAction.CREATED,
+            person_id=pid,
+            name=name,
+        )
+        for i, (pid, name) in enumerate(zip(ids.to_list(), people["name"].to_list(), strict=True))
+    )
+    return people.with_columns(id=ids)
+
+
+@pytest.fixture(scope="session")
+def trained_model_file(django_db_setup: None) -> None:
+    """Train once per test session on a synthetic registry with known duplicates."""
+    base = generate_people(4000, regency="35.71", seed=21)
+    copies = corrupt_duplicates(
+        base.head(300).select(
+            "nik",
+            "name",
+            "birth_date",
+            "sex",
+            "village_code",
+            "phone",
+            "village_name",
+            "kecamatan_code",
+        ),
+        villages=base.select("village_code", "village_name", "kecamatan_code")
+        .unique()
+        .with_columns(regency=pl.lit("35.71")),
+        neighbours={"35.71": "35.06"},
+        rng=np.random.default_rng(5),
+    )
+    frame = (
+        pl.concat(
+            [
+                base.select("nik", "name", "birth_date", "sex", "village_code", "phone"),
+                copies.select("nik", "name", "birth_date", "sex", "village_code", "phone"),
+            ]
+        )
+        .with_row_index("person_id", offset=1)
+        .with_columns(pl.col("person_id").cast(pl.Int64))
+    )
+    path = model_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    train_model(frame, seed=1).save(path)
+
+
+@pytest.fixture
+def duplicate_registry(trained_model_file: None) -> dict[str, pl.DataFrame]:
+    """Kota Kediri's main list, and a second list repeating 40 of its people with typos in the
+    name and one NIK digit wrong — the duplicates the queue must surface."""
+    main = _register(
+        generate_people(1200, regency="35.71", seed=31),
+        _list_batch("35.71", "SK 2024", funder="apbd"),
+    )
+    originals = main.head(40)
+    twisted = originals.with_columns(
+        name=pl.lit("H. ") + pl.col("name"),
+        # One wrong digit in the serial: a new NIK, so exact-NIK matching misses it.
+        nik=pl.col("nik").str.slice(0, 15)
+        + ((pl.col("nik").str.slice(15, 1).cast(pl.Int64) + 1) % 10).cast(pl.String),
+    )
+    second = _register(twisted, _list_batch("35.71", "Daftar kader", funder="csr"))
+    return {"main": main, "originals": originals, "second": second}

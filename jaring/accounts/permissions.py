@@ -13,6 +13,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from jaring.accounts.models import User
+
 View = Callable[..., HttpResponse]
 
 
@@ -45,3 +47,11 @@ def api_capability(capability: str) -> type[BasePermission]:
 
     HasCapability.__name__ = f"Has_{capability}"
     return HasCapability
+
+
+def signed_in_user(request: HttpRequest | Request) -> User:
+    """The user of a request that authentication already let through, typed as Jaring's User."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user

@@ -35,14 +35,19 @@ class RegionScopedQuerySet(models.QuerySet[Any]):
             return self
         if not codes:
             return self.none()
-        path: str = self.model.region_path
-        return self.filter(within_q(path, codes))
+        paths = self.model.region_path
+        restricted = self
+        # A row that concerns several regions (a pair of people) must lie wholly in scope.
+        for path in (paths,) if isinstance(paths, str) else paths:
+            restricted = restricted.filter(within_q(path, codes))
+        return restricted
 
 
 class RegionScopedModel(models.Model):
     """Base for models whose rows belong to a region; ``region_path`` leads to it."""
 
-    region_path: ClassVar[str] = "region"
+    # Path to the row's region, or several paths when a row concerns several people.
+    region_path: ClassVar[str | tuple[str, ...]] = "region"
 
     objects = RegionScopedQuerySet.as_manager()
 
@@ -53,7 +58,8 @@ class RegionScopedModel(models.Model):
         """What django-auditlog stores beside each change: the region, so the audit trail can
         be restricted like the records themselves."""
         region: Any = self
-        for part in self.region_path.split("__"):
+        path = self.region_path if isinstance(self.region_path, str) else self.region_path[0]
+        for part in path.split("__"):
             region = getattr(region, part, None)
         return {"region": getattr(region, "code", None)}
 

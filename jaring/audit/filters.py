@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jaring.audit.models import Channel, DataExport
 from jaring.audit.registration import TRACKED
+from jaring.core.forms import bootstrap_widgets
 
 
 def _tracked_types(request: HttpRequest | None) -> QuerySet[ContentType]:
@@ -39,6 +42,10 @@ class LogEntryFilterSet(django_filters.FilterSet):
         model = LogEntry
         fields = ["actor", "content_type", "action", "object_pk", "since", "until"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap_widgets(self.form, small=True)
+
 
 class DataExportFilterSet(django_filters.FilterSet):
     actor = django_filters.CharFilter(
@@ -52,3 +59,7 @@ class DataExportFilterSet(django_filters.FilterSet):
     class Meta:
         model = DataExport
         fields = ["actor", "channel", "region_code", "since", "until"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap_widgets(self.form, small=True)

@@ -13,6 +13,7 @@ TRACKED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("registry", "OccupationCategory", ()),
     ("registry", "OccupationSynonym", ()),
     ("registry", "ImportBatch", ("stage", "progress_done", "progress_total")),
+    ("registry", "MatchDecision", ()),
     ("regions", "WorkingPopulation", ()),
 )
 

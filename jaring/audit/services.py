@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import getpass
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING
+
+from auditlog.context import set_actor
 
 from jaring.audit.models import Channel, DataExport
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
+
+
+@contextmanager
+def acting_as(user: User | None) -> Iterator[None]:
+    """Changes made inside are recorded in the audit log as done by ``user``.
+
+    Web requests get their actor from django-auditlog's middleware; services also run from the
+    command line and background tasks, so every write service names its actor itself.
+    """
+    with set_actor(user) if user is not None else nullcontext():
+        yield
 
 
 def cli_actor_label() -> str:

@@ -8,7 +8,9 @@ columns are named after the model's columns (``Field.column``) and do three thin
   into the table while ids are reserved and rows copied (imports run one at a time anyway);
 - :func:`reserve_ids` hands out a block of primary keys, so rows of two tables that point at
   each other (a person and the import row it came from) can be written in one pass;
-- :func:`copy_frame` writes the rows.
+- :func:`copy_frame` writes the rows;
+- :func:`rows_matching` reads the rows whose key is in a large set (a temporary table and a
+  join, instead of thousands of ``IN (...)`` queries).
 
 Table and column names come from the model's ``_meta``, never from string literals.
 """
@@ -16,7 +18,10 @@ Table and column names come from the model's ``_meta``, never from string litera
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import polars as pl
 from django.db import connection, models
@@ -24,6 +29,13 @@ from django.db import connection, models
 
 def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column(model: type[models.Model], field_name: str) -> str:
+    column = getattr(model._meta.get_field(field_name), "column", None)
+    if not isinstance(column, str):
+        raise ValueError(f"{model.__name__}.{field_name} is not a concrete column")
+    return column
 
 
 def _pk_column(model: type[models.Model]) -> str:
@@ -120,9 +132,55 @@ def copy_frame(model: type[models.Model], frame: pl.DataFrame, *, chunk_rows: in
         else:
             placeholders = ", ".join(["%s"] * frame.width)
             sql = f"INSERT INTO {_table(model)} ({columns}) VALUES ({placeholders})"
-            for start in range(0, frame.height, chunk_rows):
-                cursor.executemany(sql, _for_sqlite(frame.slice(start, chunk_rows)).rows())
+            with _sqlite_bulk_cache(cursor):
+                for start in range(0, frame.height, chunk_rows):
+                    cursor.executemany(sql, _for_sqlite(frame.slice(start, chunk_rows)).rows())
     return frame.height
+
+
+@contextmanager
+def _sqlite_bulk_cache(cursor: Any) -> Iterator[None]:
+    """A large page cache while inserting: SQLite maintains every index row by row, and with
+    the default cache a million-row insert re-reads index pages from disk over and over."""
+    cursor.execute("PRAGMA cache_size")
+    previous = cursor.fetchone()[0]
+    cursor.execute("PRAGMA cache_size = -1048576")  # 1 GiB, only pages actually touched
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+def rows_matching(
+    model: type[models.Model], key: str, values: Sequence[str], fields: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """``fields`` of the rows of ``model`` whose text column ``key`` is one of ``values``.
+
+    The values go into a temporary table (COPY on PostgreSQL) that is joined with the model's
+    table on its index; one statement, whatever the number of values.
+    """
+    if not values:
+        return []
+    key_column = connection.ops.quote_name(_column(model, key))
+    selected = ", ".join(f"t.{connection.ops.quote_name(_column(model, f))}" for f in fields)
+    keys = connection.ops.quote_name("jaring_bulk_keys")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {keys}")
+        # No key on the temporary table: the join probes the model's own index on `key`.
+        cursor.execute(f"CREATE TEMPORARY TABLE {keys} (k varchar(64))")
+        unique = list(dict.fromkeys(values))
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {keys} (k) FROM STDIN") as copy:
+                copy.write("\n".join(unique) + "\n")
+            cursor.execute(f"ANALYZE {keys}")
+        else:
+            cursor.executemany(f"INSERT INTO {keys} (k) VALUES (%s)", [(v,) for v in unique])
+        cursor.execute(
+            f"SELECT {selected} FROM {_table(model)} t JOIN {keys} k ON t.{key_column} = k.k"
+        )
+        found = cursor.fetchall()
+        cursor.execute(f"DROP TABLE {keys}")
+    return found
 
 
 def now_utc() -> datetime:

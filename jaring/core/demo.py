@@ -11,21 +11,31 @@ synthetic (:mod:`jaring.registry.synthetic`); regions are real.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import polars as pl
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from jaring.accounts.models import UserRegion
 from jaring.accounts.roles import Role
-from jaring.regions.models import Region
-from jaring.registry.models import ImportBatch, ImportStatus, OccupationMatch, Person
-from jaring.registry.occupations import classify_occupations
-from jaring.registry.services import occupation_taxonomy_sync, people_bulk_create
-from jaring.registry.synthetic import OccupationMix, generate_people
+from jaring.regions.datafiles import read_region_file
+from jaring.registry.dedup import match_run
+from jaring.registry.imports.messy import write_messy_file
+from jaring.registry.imports.pipeline import import_create, import_run
+from jaring.registry.matching import MatchingError
+from jaring.registry.matching.corruption import corrupt_duplicates
+from jaring.registry.models import ImportBatch, OnExisting, Person
+from jaring.registry.synthetic import OccupationMix, generate_people, write_clean_list
+
+if TYPE_CHECKING:
+    from jaring.accounts.models import User
 
 DEMO_PASSWORD = "jaring-demo"
 
@@ -215,53 +225,150 @@ def _users_create() -> None:
         UserRegion.objects.bulk_create(UserRegion(user=user, region_id=c) for c in spec.regions)
 
 
-def _scenario_people(scenario: Scenario, seed: int) -> pl.DataFrame:
-    people = generate_people(
-        scenario.size, regency=scenario.regency, seed=seed, mix=scenario.mix, within=scenario.within
+@dataclass(frozen=True)
+class RepeatList:
+    """A second list that names people of an earlier one again — written differently, for
+    another funder or by the neighbouring kab/kota — plus people of its own."""
+
+    of_regency: str
+    region: str
+    source_name: str
+    funder: str
+    repeats: int
+    fresh: int
+
+
+REPEAT_LISTS: tuple[RepeatList, ...] = (
+    RepeatList("35.71", "35.71", "Kader Posyandu — bantuan Baznas Kota Kediri", "baznas", 300, 150),
+    RepeatList(
+        "35.16", "35.76", "Pekerja rentan Kota Mojokerto — CSR kawasan NIP", "csr", 400, 250
+    ),
+    RepeatList("36.72", "36.72", "Linmas — Satpol PP Kota Cilegon", "apbd", 150, 0),
+)
+FUNDERS = {"35.71": "dbhcht", "36.72": "apbd", "35.16": "dbhcht", "33.75": "apbd"}
+
+
+def _import(
+    path: Path,
+    *,
+    region: str,
+    source: str,
+    funder: str,
+    user: User,
+    on_existing: OnExisting = OnExisting.UPDATE,
+    dry_run: bool = False,
+) -> ImportBatch:
+    with path.open("rb") as handle:
+        batch = import_create(
+            source=handle,
+            file_name=path.name,
+            region_code=region,
+            source_name=source,
+            on_existing=on_existing,
+            dry_run=dry_run,
+            user=user,
+        )
+    ImportBatch.objects.filter(pk=batch.pk).update(funder=funder)
+    import_run(batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def _repeat_people(spec: RepeatList, first: pl.DataFrame, seed: int) -> pl.DataFrame:
+    """Copies of people of ``first``, changed as lists change them (matching.corruption)."""
+    rng = np.random.default_rng(seed)
+    table = read_region_file()
+    villages = table.filter(
+        (pl.col("level") == 4) & pl.col("code").str.starts_with(f"{spec.region}.")
+    ).select(village_code="code", village_name="name", kecamatan_code="parent_code")
+    kecamatan = table.filter(pl.col("level") == 3).select(
+        kecamatan_code="code", kecamatan_name="name"
     )
-    # Categories come from the same classifier an import uses, from the text as written.
-    results = classify_occupations(people["occupation_text"].unique().to_list())
-    codes = {text: r.code for text, r in results.items()}
-    matches = {
-        text: (r.match if r.code else OccupationMatch.UNCLASSIFIED.value)
-        for text, r in results.items()
-    }
-    return people.with_columns(
-        occupation_code=pl.col("occupation_text").replace_strict(codes, default=None),
-        occupation_match=pl.col("occupation_text").replace_strict(matches, default=None),
-    )
+    picked = first.sample(spec.repeats, seed=seed)
+    if spec.region != spec.of_regency:  # on the neighbour's list, with an address there
+        moved = villages.sample(spec.repeats, with_replacement=True, seed=seed)
+        picked = picked.drop("village_code", "village_name", "kecamatan_code").hstack(moved)
+    copies = corrupt_duplicates(
+        picked,
+        villages=villages.with_columns(regency=pl.lit(spec.region)),
+        neighbours={spec.region: spec.region},
+        rng=rng,
+    ).drop("dup_kinds")
+    copies = copies.drop("kecamatan_name").join(kecamatan, on="kecamatan_code", how="left")
+    fresh = generate_people(spec.fresh, regency=spec.region, seed=seed + 1)
+    return pl.concat([copies.select(fresh.columns), fresh]).sample(fraction=1.0, seed=seed)
 
 
 def demo_build(*, seed: int, say: Callable[[str], None]) -> int:
-    """Fill an empty registry with the demo; returns the number of people created."""
+    """Fill an empty registry with the demo through the import pipeline; returns the number
+    of people registered."""
     started = time.perf_counter()
-    occupation_taxonomy_sync()
-    total = 0
-    with transaction.atomic():
-        _users_create()
-        admin = get_user_model().objects.get(username="nasional")
-        for index, scenario in enumerate(SCENARIOS):
-            people = _scenario_people(scenario, seed + index)
-            region = Region.objects.get(code=scenario.within or scenario.regency)
-            batch = ImportBatch.objects.create(
-                file_name=f"demo-{region.code}.xlsx",
-                file_sha256="",
-                file_size=0,
-                region=region,
-                source_name=scenario.source_name,
-                status=ImportStatus.COMMITTED,
-                rows=people.height,
-                accepted=people.height,
-                created=people.height,
-                created_by=admin,
-            )
-            people_bulk_create(
-                people,
-                batch_id=batch.pk,
-                source_rows=pl.int_range(2, people.height + 2, eager=True),
-            )
-            total += people.height
-            say(f"  {region.name}: {people.height:,} orang")
+    _users_create()
+    users = {u.username: u for u in get_user_model().objects.all()}
+    admin = users["nasional"]
+    owner = {"35.71": "kediri", "36.72": "cilegon", "35.16": "mojokerto", "33.75": "pekalongan"}
+    folder = Path(tempfile.mkdtemp(prefix="jaring-demo-"))
+    firsts: dict[str, pl.DataFrame] = {}
+    for index, scenario in enumerate(SCENARIOS):
+        people = generate_people(
+            scenario.size,
+            regency=scenario.regency,
+            seed=seed + index,
+            mix=scenario.mix,
+            within=scenario.within,
+        )
+        firsts[scenario.regency] = people
+        region = scenario.within or scenario.regency
+        path = folder / f"daftar-{region}.csv"
+        write_clean_list(people, path)
+        batch = _import(
+            path,
+            region=region,
+            source=scenario.source_name,
+            funder=FUNDERS.get(scenario.regency, "apbd"),
+            user=users.get(owner.get(scenario.regency, ""), admin),
+        )
+        say(f"  {batch.region.name}: {batch.created:,} orang ({batch.source_name})")
+    for index, spec in enumerate(REPEAT_LISTS):
+        people = _repeat_people(spec, firsts[spec.of_regency], seed + 100 + index)
+        path = folder / f"daftar-tambahan-{spec.region}.csv"
+        write_clean_list(people, path)
+        batch = _import(
+            path,
+            region=spec.region,
+            source=spec.source_name,
+            funder=spec.funder,
+            # The neighbour's list is imported by the neighbour (here: the national admin).
+            user=users.get(owner.get(spec.region, ""), admin),
+            on_existing=OnExisting.SKIP,
+        )
+        say(
+            f"  {batch.region.name}: {batch.rows:,} baris, {batch.created:,} orang baru, "
+            f"{batch.existing:,} sudah terdaftar ({batch.source_name})"
+        )
+    # A list as a kelurahan really sends it, checked but not yet saved: its problems report
+    # and the "save" button are waiting on the import page.
+    messy = folder / "kiriman-kelurahan-kediri.xlsx"
+    write_messy_file(messy, rows=240, regency="35.71", seed=seed, fmt="xlsx")
+    _import(
+        messy,
+        region="35.71",
+        source="Kiriman kelurahan — belum dibersihkan",
+        funder="dbhcht",
+        user=users["kediri"],
+        dry_run=True,
+    )
+    shutil.rmtree(folder, ignore_errors=True)
+    total = Person.objects.count()
+    say(f"  registri: {total:,} orang; mencocokkan duplikat…")
+    try:
+        summary = match_run(user=admin)
+        say(
+            f"  {summary.candidate_pairs:,} pasangan untuk ditinjau, "
+            f"{summary.likely_duplicates:,} hampir pasti sama"
+        )
+    except MatchingError as exc:
+        say(f"  pencocokan dilewati: {exc.message_id}")
     say(f"Demo selesai: {total:,} orang dalam {time.perf_counter() - started:.1f} detik.")
     return total
 

@@ -1,8 +1,22 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _sync_taxonomy(sender: AppConfig, **kwargs: Any) -> None:
+    """Every ``migrate`` brings the occupation categories up to the shipped taxonomy, so a code
+    the classifier can return always exists in the database (ADR 0004)."""
+    from jaring.registry.services import occupation_taxonomy_sync
+
+    occupation_taxonomy_sync(using=kwargs.get("using", "default"))
 
 
 class RegistryConfig(AppConfig):
     name = "jaring.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        post_migrate.connect(_sync_taxonomy, sender=self)

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jaring.core import crypto
+from jaring.core.forms import bootstrap_widgets
 from jaring.regions.selectors import within_q
 from jaring.registry.models import (
     OccupationCategory,
@@ -27,10 +28,16 @@ class PersonFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or NIK"), method="filter_q")
     region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
     occupation = django_filters.ModelChoiceFilter(
-        label=_("Occupation"), queryset=OccupationCategory.objects.all()
+        label=_("Occupation"),
+        queryset=OccupationCategory.objects.all(),
+        empty_label=_("All occupations"),
     )
-    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=PersonStatus.choices)
+    sex = django_filters.ChoiceFilter(
+        label=_("Sex"), choices=Sex.choices, empty_label=_("Both sexes")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=PersonStatus.choices, empty_label=_("Any status")
+    )
     occupation_review = django_filters.BooleanFilter(
         label=_("Occupation needs review"), method="filter_occupation_review"
     )
@@ -38,6 +45,10 @@ class PersonFilterSet(django_filters.FilterSet):
     class Meta:
         model = Person
         fields = ["q", "region", "occupation", "sex", "status", "occupation_review"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap_widgets(self.form)
 
     def filter_q(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
         value = value.strip()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 from django.db import transaction
 
+from jaring.audit.services import acting_as
 from jaring.core import bulk, crypto
 from jaring.registry.models import (
     OccupationCategory,
@@ -45,20 +46,37 @@ PEOPLE_COLUMNS = (
 )
 
 
+def protect_identity_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``nik_cipher``/``nik_index`` and ``phone_cipher``/``phone_index`` for the ``nik`` and
+    ``phone`` columns (nulls stay null). Done once per import: staging rows and people share
+    the cipher text."""
+    niks = frame["nik"].to_list()
+    phones = frame["phone"].to_list()
+    return frame.with_columns(
+        pl.Series("nik_cipher", crypto.encrypt_many(niks), dtype=pl.Binary),
+        pl.Series("nik_index", crypto.blind_index_many(niks, purpose="nik"), dtype=pl.String),
+        pl.Series("phone_cipher", crypto.encrypt_many(phones), dtype=pl.Binary),
+        pl.Series("phone_index", crypto.blind_index_many(phones, purpose="phone"), dtype=pl.String),
+    )
+
+
 def person_rows(
     people: pl.DataFrame, *, first_id: int, batch_id: int | None, source_rows: pl.Series | None
 ) -> pl.DataFrame:
-    """``people`` (see :data:`PEOPLE_COLUMNS`) as rows of the Person table, ids from
-    ``first_id``: NIK and phone encrypted and indexed, names normalised, timestamps set."""
+    """``people`` (see :data:`PEOPLE_COLUMNS`, after :func:`protect_identity_columns`) as rows
+    of the Person table, ids from ``first_id``: names normalised, timestamps set."""
     now = bulk.now_utc()
-    niks = people["nik"].to_list()
-    phones = people["phone"].to_list()
     return people.select(
         pl.int_range(first_id, first_id + people.height, dtype=pl.Int64).alias("id"),
-        pl.Series("nik_cipher", crypto.encrypt_many(niks), dtype=pl.Binary),
-        pl.Series("nik_index", crypto.blind_index_many(niks, purpose="nik"), dtype=pl.String),
+        pl.col("nik_cipher"),
+        pl.col("nik_index"),
         pl.col("name").str.strip_chars(),
-        normalize_names_expr(pl.col("name"))
+        # The import checks normalise names already; the demo's generator does not.
+        (
+            pl.col("name_normalized")
+            if "name_normalized" in people.columns
+            else normalize_names_expr(pl.col("name"))
+        )
         .fill_null("")
         .str.slice(0, 150)
         .alias("name_normalized"),
@@ -68,8 +86,8 @@ def person_rows(
         pl.col("address").fill_null("").str.slice(0, 255),
         pl.col("rt_rw").fill_null(""),
         pl.col("village_code").alias("region_id"),
-        pl.Series("phone_cipher", crypto.encrypt_many(phones), dtype=pl.Binary),
-        pl.Series("phone_index", crypto.blind_index_many(phones, purpose="phone"), dtype=pl.String),
+        pl.col("phone_cipher"),
+        pl.col("phone_index"),
         pl.col("occupation_text").fill_null("").str.slice(0, 200),
         pl.col("occupation_code").alias("occupation_id"),
         pl.col("occupation_match").fill_null(OccupationMatch.UNCLASSIFIED.value),
@@ -98,19 +116,24 @@ def people_bulk_create(
     with transaction.atomic():
         bulk.lock_table(Person)
         first_id = bulk.reserve_ids(Person, people.height)
-        rows = person_rows(people, first_id=first_id, batch_id=batch_id, source_rows=source_rows)
+        rows = person_rows(
+            protect_identity_columns(people),
+            first_id=first_id,
+            batch_id=batch_id,
+            source_rows=source_rows,
+        )
         bulk.copy_frame(Person, rows)
     return rows["id"]
 
 
-def occupation_taxonomy_sync() -> int:
+def occupation_taxonomy_sync(*, using: str = "default") -> int:
     """Make the categories and national synonyms in the database equal :data:`TAXONOMY`.
 
     Idempotent; categories are upserted (never deleted, people may point at them) and national
     synonyms replaced. Local synonyms added by kab/kota admins are left alone.
     """
-    with transaction.atomic():
-        OccupationCategory.objects.bulk_create(
+    with transaction.atomic(using=using):
+        OccupationCategory.objects.using(using).bulk_create(
             [
                 OccupationCategory(
                     code=spec.code,
@@ -126,7 +149,7 @@ def occupation_taxonomy_sync() -> int:
             unique_fields=["code"],
             update_fields=["name", "name_en", "group", "is_transport", "sort_order"],
         )
-        OccupationSynonym.objects.filter(region__isnull=True).delete()
+        OccupationSynonym.objects.using(using).filter(region__isnull=True).delete()
         seen: set[str] = set()
         synonyms = []
         for spec in TAXONOMY:
@@ -135,7 +158,7 @@ def occupation_taxonomy_sync() -> int:
                 if key and key not in seen:
                     seen.add(key)
                     synonyms.append(OccupationSynonym(category_id=spec.code, text=text, key=key))
-        OccupationSynonym.objects.bulk_create(synonyms)
+        OccupationSynonym.objects.using(using).bulk_create(synonyms)
     return len(TAXONOMY)
 
 
@@ -146,9 +169,10 @@ def occupation_synonym_add(
     key = synonym_key(text)
     if not key:
         raise ValueError("empty synonym")
-    synonym, _created = OccupationSynonym.objects.update_or_create(
-        key=key,
-        region=region,
-        defaults={"text": text.strip(), "category": category, "created_by": user},
-    )
+    with acting_as(user):
+        synonym, _created = OccupationSynonym.objects.update_or_create(
+            key=key,
+            region=region,
+            defaults={"text": text.strip(), "category": category, "created_by": user},
+        )
     return synonym

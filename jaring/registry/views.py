@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from jaring.accounts.permissions import capability_required
+from jaring.accounts.permissions import capability_required, signed_in_user
 from jaring.accounts.scoping import region_in_scope
 from jaring.audit.models import Channel
 from jaring.registry.exports import ExportFormat, people_export
@@ -76,7 +76,7 @@ def people_export_view(request: HttpRequest) -> HttpResponse:
     )
     people_export(
         people=people_visible(request.user),
-        actor=request.user,  # type: ignore[arg-type]
+        actor=signed_in_user(request),
         channel=Channel.WEB,
         region_code=region_code,
         file_format=file_format,

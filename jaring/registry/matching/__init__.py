@@ -20,7 +20,11 @@ English) before any work is done: :class:`MatchingInputError`, :class:`TooFewRec
 :class:`ThresholdError`, :class:`ModelFileError`.
 """
 
-from jaring.registry.matching.cluster import cluster_pairs
+from typing import TYPE_CHECKING, Any
+
+# Light modules (no Splink) load at once; the model, prediction and clustering — which import
+# Splink and DuckDB, about a second — load when first used, so commands and pages that only
+# show evidence labels start fast.
 from jaring.registry.matching.errors import (
     MatchingError,
     MatchingInputError,
@@ -28,8 +32,6 @@ from jaring.registry.matching.errors import (
     ThresholdError,
     TooFewRecordsError,
 )
-from jaring.registry.matching.model import MatchModel, train_model
-from jaring.registry.matching.predict import find_pairs, find_pairs_incremental
 from jaring.registry.matching.settings import (
     BLOCKING_RULES,
     COMPARISONS,
@@ -39,6 +41,28 @@ from jaring.registry.matching.settings import (
     MIN_TRAINING_RECORDS,
     MatchSettings,
 )
+
+if TYPE_CHECKING:
+    from jaring.registry.matching.cluster import cluster_pairs
+    from jaring.registry.matching.model import MatchModel, train_model
+    from jaring.registry.matching.predict import find_pairs, find_pairs_incremental
+
+_LAZY = {
+    "cluster_pairs": "jaring.registry.matching.cluster",
+    "MatchModel": "jaring.registry.matching.model",
+    "train_model": "jaring.registry.matching.model",
+    "find_pairs": "jaring.registry.matching.predict",
+    "find_pairs_incremental": "jaring.registry.matching.predict",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(name)
+
 
 __all__ = [
     "BLOCKING_RULES",

@@ -24,6 +24,8 @@ LEVELS = {
 
 class Command(BaseCommand):
     help = "Muat dan periksa tabel wilayah Kemendagri (load, stats, find)."
+    # A data command: Django's system checks (which import every page) add seconds, not safety.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -1,0 +1,282 @@
+"""Benchmark: importing lists into the registry, side by side with a bare bulk load and with
+django-import-export, on SQLite or PostgreSQL. Prints JSON.
+
+    .venv/bin/python bench/imports.py [--rows 1000000] [--xlsx-rows 100000] [--iie-rows 5000]
+                                      [--database sqlite|postgres] [--seed 1]
+
+With ``--database postgres`` the database comes from ``DATABASE_URL`` (it is emptied first);
+with ``sqlite`` a fresh file in a temporary folder is used. What is measured:
+
+- ``csv``: ``jaring import FILE --json`` in a child process on a generated messy CSV of
+  ``--rows`` rows (read, check, classify, dedup, encrypt, commit) — wall time and the child's
+  peak memory (max RSS);
+- ``bare_load``: the rows that import wrote into the person table, copied into the same, empty
+  table by :func:`jaring.core.bulk.copy_frame` (COPY / executemany) — the floor for writing them;
+- ``xlsx``: the same for a messy xlsx of ``--xlsx-rows`` rows, imported into a second kab/kota
+  next to the first (so its NIKs are looked up against the registry already loaded);
+- ``django_import_export``: django-import-export importing the first ``--iie-rows`` rows of the
+  same CSV into the same model (its usual per-row path), as rows per second, extrapolated to the
+  whole file; run first, on an empty registry, then removed.
+
+Timings on a shared or busy machine are noisy: the load average is printed with the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REGENCY = "33.74"  # Kota Semarang
+SECOND_REGENCY = "33.21"  # Kabupaten Demak
+
+
+def _jaring(env: dict[str, str], *args: str) -> tuple[float, int, str]:
+    """Run ``jaring ARGS`` in a child; returns (seconds, peak RSS in bytes, stdout)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "-m", "jaring", *args], env=env, stdout=out, stderr=err
+        )
+        # wait4 gives this child's own resource usage (its peak memory), not all children's.
+        _pid, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if child.returncode != 0:
+            raise SystemExit(f"jaring {' '.join(args)} failed: {err.read().strip()[-2000:]}")
+        return seconds, usage.ru_maxrss * 1024, out.read()
+
+
+def _setup_environment(database: str, folder: Path) -> dict[str, str]:
+    env = {**os.environ, "JARING_VAR_DIR": str(folder), "JARING_ENV": "demo", "JARING_DEBUG": "0"}
+    if database == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+    elif not env.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("--database postgres needs DATABASE_URL=postgres://…")
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "jaring.settings"
+    return env
+
+
+def _django_import_export(path: Path, headers: dict[str, str], rows: int) -> dict[str, Any]:
+    """django-import-export's import of the first ``rows`` rows of ``path`` into Person."""
+    import polars as pl
+    import tablib
+    from import_export import fields, resources, widgets
+
+    from jaring.core import crypto
+    from jaring.regions.models import Region
+    from jaring.registry.models import Person
+
+    villages = dict(
+        Region.objects.filter(code__startswith=f"{REGENCY}.", level=4).values_list("name", "code")
+    )
+
+    class NikWidget(widgets.Widget):  # type: ignore[misc]
+        def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+            digits = "".join(ch for ch in str(value or "") if ch.isdigit())
+            if len(digits) != 16:
+                raise ValueError("NIK harus 16 digit")
+            return digits
+
+    class DateWidget(widgets.DateWidget):  # type: ignore[misc]
+        """A fair chance: the date forms most lists use (the rest fail, as rows with errors)."""
+
+        def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+            from datetime import datetime
+
+            for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"):
+                try:
+                    return datetime.strptime(str(value).strip(), pattern).date()
+                except ValueError:
+                    continue
+            raise ValueError(f"tanggal tidak terbaca: {value!r}")
+
+    class PersonResource(resources.ModelResource):  # type: ignore[misc]
+        nik = fields.Field(column_name=headers["nik"], widget=NikWidget())
+        name = fields.Field(attribute="name", column_name=headers["name"])
+        birth_date = fields.Field(
+            attribute="birth_date",
+            column_name=headers.get("birth_date", "Tgl Lahir"),
+            widget=DateWidget(),
+        )
+        sex = fields.Field(attribute="sex", column_name=headers.get("sex", "L/P"))
+
+        class Meta:
+            model = Person
+            fields = ("nik", "name", "birth_date", "sex")
+            import_id_fields = ("nik",)
+
+        def before_import_row(self, row: Any, **kwargs: Any) -> None:
+            row["region_id"] = villages.get(str(row.get(headers.get("desa", ""), "")).strip())
+
+        def get_instance(self, instance_loader: Any, row: Any) -> Person | None:
+            nik = NikWidget().clean(row.get(headers["nik"]))
+            return Person.objects.filter(nik_index=crypto.blind_index(nik, purpose="nik")).first()
+
+        def import_instance(self, instance: Person, row: Any, **kwargs: Any) -> None:
+            super().import_instance(instance, row, **kwargs)
+            nik = NikWidget().clean(row.get(headers["nik"]))
+            instance.set_nik(nik)
+            instance.name_normalized = instance.name.lower()
+            instance.region_id = row.get("region_id") or next(iter(villages.values()))
+            instance.sex = (str(instance.sex or "L")[:1].upper()) if instance.sex else "L"
+
+    frame = pl.read_csv(path, infer_schema=False, n_rows=rows + 1, skip_rows=_title_rows(path))
+    # The generator numbers the columns under the header, "(1)", "(2)", …: not a person.
+    frame = frame.filter(~pl.col(frame.columns[0]).str.starts_with("(").fill_null(False))
+    dataset = tablib.Dataset(*frame.rows(), headers=frame.columns)
+    before = Person.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    started = time.perf_counter()
+    # Without its transaction: with one, a single bad row (a messy list always has some) rolls
+    # the whole import back and nothing would be measured but the rollback.
+    result = PersonResource().import_data(
+        dataset, dry_run=False, raise_errors=False, use_transactions=False
+    )
+    seconds = time.perf_counter() - started
+    created = Person.objects.filter(id__gt=before)
+    imported = created.count()
+    created.delete()
+    return {
+        "rows": frame.height,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(frame.height / seconds, 1),
+        "people_created": imported,
+        "row_errors": len(result.row_errors()) + len(result.invalid_rows),
+    }
+
+
+def _title_rows(path: Path) -> int:
+    for index, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines()):
+        if "nik" in line.lower():
+            return index
+    return 0
+
+
+def _bare_load() -> dict[str, Any]:
+    """Copy the person rows the import wrote back into the emptied table, timed."""
+    import polars as pl
+    from django.db import connection, transaction
+
+    from jaring.core import bulk
+    from jaring.registry.models import Person
+
+    fields = Person._meta.concrete_fields
+    rows = Person.objects.order_by("id").values_list(*[f.attname for f in fields])
+    # bytea comes back as memoryview on PostgreSQL; polars infers every other column's type.
+    frame = pl.DataFrame(
+        [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows],
+        schema=[f.column for f in fields],
+        orient="row",
+        infer_schema_length=None,
+    )
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(Person._meta.db_table)}")
+        started = time.perf_counter()
+        bulk.copy_frame(Person, frame)
+        seconds = time.perf_counter() - started
+    return {"rows": frame.height, "seconds": round(seconds, 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument("--iie-rows", type=int, default=5_000)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="jaring-bench-"))
+    env = _setup_environment(args.database, folder)
+    if args.database == "postgres":
+        _jaring(env, "flush", "--no-input")
+    _jaring(env, "migrate", "--no-input", "-v", "0")
+    _jaring(env, "regions", "load")
+
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from jaring.registry.imports.messy import write_messy_file
+
+    today = timezone.localdate()  # what the import judges ages against
+    started = time.perf_counter()
+    csv_path = folder / "daftar-1m.csv"
+    truth = write_messy_file(
+        csv_path,
+        rows=args.rows,
+        regency=REGENCY,
+        seed=args.seed,
+        fmt="csv",
+        header_style="standard",
+        csv_style="comma-utf8",
+        reference_date=today,
+    )
+    xlsx_path = folder / "daftar-100k.xlsx"
+    write_messy_file(
+        xlsx_path, rows=args.xlsx_rows, regency=SECOND_REGENCY, seed=args.seed + 1, fmt="xlsx"
+    )
+    generated = time.perf_counter() - started
+
+    iie = _django_import_export(csv_path, truth.headers, args.iie_rows)
+
+    csv_seconds, csv_peak, csv_out = _jaring(
+        env, "import", str(csv_path), "--region", REGENCY, "--json"
+    )
+    csv_summary = json.loads(csv_out)
+    bare = _bare_load()
+    xlsx_seconds, xlsx_peak, xlsx_out = _jaring(
+        env, "import", str(xlsx_path), "--region", SECOND_REGENCY, "--json"
+    )
+    xlsx_summary = json.loads(xlsx_out)
+
+    ours_rate = args.rows / csv_seconds
+    print(
+        json.dumps(
+            {
+                "benchmark": "imports",
+                "database": args.database,
+                "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg()},
+                "generated_files_seconds": round(generated, 1),
+                "csv": {
+                    "rows": args.rows,
+                    "seconds": round(csv_seconds, 2),
+                    "seconds_inside_import": csv_summary.get("seconds"),
+                    "peak_memory_gb": round(csv_peak / 1e9, 2),
+                    "summary": {k: v for k, v in csv_summary.items() if k != "problems"},
+                    "matches_ground_truth": all(
+                        csv_summary[k] == truth.summary[k]
+                        for k in ("rows", "accepted", "warnings", "rejected", "problems")
+                    ),
+                },
+                "bare_load": bare,
+                "ratio_import_to_bare_load": round(csv_seconds / bare["seconds"], 2),
+                "xlsx": {
+                    "rows": args.xlsx_rows,
+                    "seconds": round(xlsx_seconds, 2),
+                    "peak_memory_gb": round(xlsx_peak / 1e9, 2),
+                    "created": xlsx_summary["created"],
+                },
+                "django_import_export": iie,
+                "speedup_over_django_import_export": round(ours_rate / iie["rows_per_second"], 1),
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""What committing a checked file would do to the registry, decided column-wise.
+
+Given the checked rows (with the blind index of each NIK) and the people already registered
+under those NIKs, every row gets exactly one action:
+
+- ``none``       rejected by the checks; nothing is saved;
+- ``duplicate``  an identical repeat of an earlier row of the file; it points at the same person;
+- ``created``    a NIK the registry does not know: a new person;
+- ``unchanged``  the registry already holds what the row says;
+- ``updated``    the row differs and the user chose *update*: the person takes the new values;
+- ``skipped``    the row differs and the user chose *skip*: the registry is kept as it is;
+- ``conflict``   the row differs and the user chose *conflict*, or the person lives outside the
+                 import's region (a list never moves someone out of another kab/kota silently).
+
+Comparison and update use only the values a row *has*: a list without a phone column neither
+counts as "different" nor erases phone numbers ("fill, don't erase").
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import polars as pl
+
+from jaring.registry.models import OnExisting, RowAction, RowState
+
+# Person columns a row can change, with the checked-row column that carries the new value.
+COMPARED: Final[dict[str, str]] = {
+    "name": "name",
+    "birth_place": "birth_place",
+    "birth_date": "birth_date",
+    "sex": "sex",
+    "address": "address",
+    "rt_rw": "rt_rw",
+    "region_id": "village_code",
+    "phone_index": "phone_index",
+    "occupation_text": "occupation_text",
+    "occupation_id": "occupation_code",
+    "income_basis": "income_basis",
+}
+
+EXISTING_SCHEMA: Final[dict[str, pl.DataType]] = {
+    "person_id": pl.Int64(),
+    "nik_index": pl.String(),
+    "name": pl.String(),
+    "birth_place": pl.String(),
+    "birth_date": pl.Date(),
+    "sex": pl.String(),
+    "address": pl.String(),
+    "rt_rw": pl.String(),
+    "region_id": pl.String(),
+    "phone_index": pl.String(),
+    "occupation_text": pl.String(),
+    "occupation_id": pl.String(),
+    "income_basis": pl.Int64(),
+}
+
+
+def _differs(row_col: str, person_col: str) -> pl.Expr:
+    new, old = pl.col(row_col), pl.col(f"{person_col}__person")
+    return new.is_not_null() & (old.is_null() | (new.cast(pl.String) != old.cast(pl.String)))
+
+
+def plan_actions(
+    rows: pl.DataFrame, existing: pl.DataFrame, *, on_existing: OnExisting, scope: str
+) -> pl.DataFrame:
+    """``rows`` (checked rows with ``nik_index`` and ``phone_index``) with ``action``,
+    ``person_id`` (the existing person, else null), ``changed`` (list of person columns that
+    differ) and ``in_scope``. ``existing``: :data:`EXISTING_SCHEMA`; ``scope``: the import's
+    region code — people registered outside it are never updated by this list."""
+    rows = rows.with_row_index("__order")
+    people = existing.rename({c: f"{c}__person" for c in COMPARED}).rename(
+        {"person_id": "existing_id"}
+    )
+    joined = rows.join(people, on="nik_index", how="left", maintain_order="left")
+    found = pl.col("existing_id").is_not_null()
+    differs = [
+        pl.when(_differs(row_col, person_col)).then(pl.lit(person_col)).otherwise(None)
+        for person_col, row_col in COMPARED.items()
+    ]
+    # Comparing only matters for rows whose NIK is registered; a fresh list skips the work.
+    matched = joined.filter(found).with_columns(changed=pl.concat_list(differs).list.drop_nulls())
+    joined = pl.concat(
+        [
+            joined.filter(~found).with_columns(changed=pl.lit([], dtype=pl.List(pl.String))),
+            matched,
+        ]
+    ).sort("__order")
+    joined = joined.with_columns(
+        in_scope=pl.col("region_id__person").is_null()
+        | (pl.col("region_id__person") == scope)
+        | pl.col("region_id__person").str.starts_with(f"{scope}."),
+    )
+    different = pl.col("changed").list.len() > 0
+    chosen = {
+        OnExisting.UPDATE: RowAction.UPDATED,
+        OnExisting.SKIP: RowAction.SKIPPED,
+        OnExisting.CONFLICT: RowAction.CONFLICT,
+    }[on_existing]
+    action = (
+        pl.when(pl.col("state") == RowState.REJECTED.value)
+        .then(pl.lit(RowAction.NONE.value))
+        .when(pl.col("duplicate_of").is_not_null())
+        .then(pl.lit(RowAction.DUPLICATE.value))
+        .when(~found)
+        .then(pl.lit(RowAction.CREATED.value))
+        .when(~different)
+        .then(pl.lit(RowAction.UNCHANGED.value))
+        .when(~pl.col("in_scope"))
+        .then(pl.lit(RowAction.CONFLICT.value))
+        .otherwise(pl.lit(chosen.value))
+    )
+    keeps_person = pl.col("state") != RowState.REJECTED.value
+    return joined.with_columns(
+        action=action,
+        person_id=pl.when(keeps_person).then(pl.col("existing_id")).otherwise(None),
+    ).drop([f"{c}__person" for c in COMPARED] + ["existing_id", "__order"])
+
+
+def counts(planned: pl.DataFrame) -> dict[str, int]:
+    """Rows per action, and how many rows named a NIK already in the registry."""
+    tally = planned["action"].value_counts()
+    by_action = dict(zip(tally["action"].to_list(), tally["count"].to_list(), strict=True))
+    return {
+        "created": by_action.get(RowAction.CREATED.value, 0),
+        "updated": by_action.get(RowAction.UPDATED.value, 0),
+        "unchanged": by_action.get(RowAction.UNCHANGED.value, 0),
+        "skipped": by_action.get(RowAction.SKIPPED.value, 0),
+        "conflicts": by_action.get(RowAction.CONFLICT.value, 0),
+        # Rows (not rejected, not repeats) naming a NIK the registry already holds.
+        "existing": sum(
+            by_action.get(a.value, 0)
+            for a in (RowAction.UNCHANGED, RowAction.UPDATED, RowAction.SKIPPED, RowAction.CONFLICT)
+        ),
+    }

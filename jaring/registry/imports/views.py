@@ -1,0 +1,175 @@
+"""Pages of an import: upload, confirm the columns, watch the progress, read and fix the result."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jaring.accounts.permissions import capability_required, signed_in_user
+from jaring.audit.models import Channel
+from jaring.audit.services import export_record
+from jaring.regions.models import Region
+from jaring.registry.forms import ImportUploadForm, MappingForm
+from jaring.registry.imports.errors import ImportFileError
+from jaring.registry.imports.pipeline import (
+    ImportRequestError,
+    import_create,
+    import_mapping_save,
+    import_preview,
+    import_workbook,
+)
+from jaring.registry.models import ImportBatch, ImportProblem, ImportStatus, OnExisting
+from jaring.registry.selectors import imports_visible
+from jaring.registry.tasks import import_enqueue
+
+# How far along the bar each stage is; the stages themselves are in pipeline.import_run.
+STAGE_PERCENT = {"": 2, "reading": 10, "checking": 25, "protecting": 50, "saving": 75, "done": 100}
+RUNNING = {ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.COMMITTING}
+
+
+def _batch(request: HttpRequest, pk: int) -> ImportBatch:
+    batch = imports_visible(request.user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def _user_regions(request: HttpRequest) -> list[Region]:
+    codes = request.user.region_codes  # type: ignore[union-attr]
+    if codes is None:  # national: every kab/kota
+        return list(Region.objects.filter(level=2).order_by("code"))
+    return list(Region.objects.filter(code__in=codes).order_by("code"))
+
+
+@capability_required("import_lists")
+def import_list(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(
+        request.POST or None, request.FILES or None, regions=_user_regions(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = import_create(
+                source=upload,
+                file_name=upload.name,
+                region_code=form.cleaned_data["region"],
+                source_name=form.cleaned_data["source_name"],
+                on_existing=OnExisting(form.cleaned_data["on_existing"]),
+                dry_run=form.cleaned_data["dry_run"],
+                user=signed_in_user(request),
+            )
+        except ImportRequestError as exc:
+            form.add_error("file", exc.message_id)
+        else:
+            return redirect("import-mapping", pk=batch.pk)
+    page = Paginator(imports_visible(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "registry/imports/list.html", {"form": form, "page": page})
+
+
+@capability_required("import_lists")
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    if batch.status in RUNNING:
+        return redirect("import-detail", pk=batch.pk)
+    try:
+        preview = import_preview(batch)
+    except ImportFileError as exc:
+        batch.status, batch.error = ImportStatus.FAILED, exc.message_id
+        batch.save(update_fields=["status", "error"])
+        messages.error(request, exc.message_id)
+        return redirect("import-detail", pk=batch.pk)
+    form = MappingForm(request.POST or None, headers=preview.headers, initial_map=preview.mapping)
+    if request.method == "POST" and form.is_valid():
+        import_mapping_save(batch, form.mapping())
+        import_enqueue(batch.pk, commit=not batch.dry_run)
+        return redirect("import-detail", pk=batch.pk)
+    return render(
+        request,
+        "registry/imports/mapping.html",
+        {"batch": batch, "preview": preview, "form": form},
+    )
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    context: dict[str, Any] = {"batch": batch, **_progress_context(batch)}
+    if batch.status in {ImportStatus.CHECKED, ImportStatus.COMMITTED}:
+        problems = ImportProblem.objects.filter(batch=batch)
+        context["by_code"] = (
+            problems.values("code", "severity").annotate(n=Count("id")).order_by("-n", "code")
+        )
+        code = request.GET.get("code", "")
+        listed = problems.filter(code=code) if code else problems
+        context["code"] = code
+        context["problems"] = Paginator(listed.order_by("sheet", "row_number", "id"), 100).get_page(
+            request.GET.get("page")
+        )
+    return render(request, "registry/imports/detail.html", context)
+
+
+def _progress_context(batch: ImportBatch) -> dict[str, Any]:
+    return {
+        "running": batch.status in RUNNING,
+        "percent": STAGE_PERCENT.get(batch.stage, 50),
+    }
+
+
+@login_required
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar alone, polled by htmx; when the run ends the page reloads itself."""
+    batch = _batch(request, pk)
+    context = {"batch": batch, **_progress_context(batch)}
+    response = render(request, "registry/imports/_progress.html", context)
+    if not context["running"]:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@capability_required("import_lists")
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    if batch.status != ImportStatus.CHECKED:
+        messages.error(request, _("Only a checked import can be saved."))
+    else:
+        import_enqueue(batch.pk, commit=True)
+    return redirect("import-detail", pk=batch.pk)
+
+
+@login_required
+def import_workbook_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The original rows with their problems, for the kelurahan to fix. Contains personal
+    data, so the download is recorded like any export."""
+    batch = _batch(request, pk)
+    only_problems = request.GET.get("semua") != "1"
+    language: Literal["id", "en"] = "en" if (get_language() or "id").startswith("en") else "id"
+    try:
+        path = import_workbook(batch, only_problems=only_problems, language=language)
+    except (ImportRequestError, ImportFileError) as exc:
+        messages.error(request, exc.message_id)
+        return redirect("import-detail", pk=batch.pk)
+    export_record(
+        actor=signed_in_user(request),
+        channel=Channel.WEB,
+        kind="import_result",
+        description=f"Hasil impor #{batch.pk} {batch.file_name}"
+        + (" (baris bermasalah)" if only_problems else " (semua baris)"),
+        region_code=batch.region_id,
+        row_count=batch.warnings + batch.rejected if only_problems else batch.rows,
+        file_format="xlsx",
+        remote_addr=request.META.get("REMOTE_ADDR"),
+    )
+    stem = batch.file_name.rsplit(".", 1)[0]
+    suffix = "masalah" if only_problems else "hasil"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{stem}-{suffix}.xlsx")

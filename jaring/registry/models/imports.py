@@ -1,0 +1,247 @@
+"""Uploaded lists: the batch, its staging rows (which stay as provenance) and their problems."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jaring.accounts.scoping import RegionScopedModel
+from jaring.registry.models.people import OccupationCategory, OccupationMatch, Person
+from jaring.rules.config import FUNDER_LABELS, FUNDERS
+
+
+class OnExisting(models.TextChoices):
+    """What an import does with a NIK that is already in the registry."""
+
+    UPDATE = "update", _("Update the registry with the new values")
+    SKIP = "skip", _("Keep the registry as it is")
+    CONFLICT = "conflict", _("Hold for review when the values differ")
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    QUEUED = "queued", _("Queued")
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked, waiting to be saved")
+    COMMITTING = "committing", _("Saving")
+    COMMITTED = "committed", _("Saved")
+    FAILED = "failed", _("Failed")
+
+
+class ImportBatch(RegionScopedModel):
+    """One uploaded list: the file, the choices made for it and what came of it."""
+
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    file_size = models.PositiveBigIntegerField()
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    source_name = models.CharField(_("source"), max_length=150)
+    # Who pays for the people of this list, when known: the cross-funder check compares it.
+    funder = models.CharField(
+        _("funder"),
+        max_length=10,
+        blank=True,
+        choices=[(f, FUNDER_LABELS[f]) for f in FUNDERS],
+    )
+    on_existing = models.CharField(
+        _("when the NIK exists"),
+        max_length=10,
+        choices=OnExisting.choices,
+        default=OnExisting.UPDATE,
+    )
+    dry_run = models.BooleanField(_("check only"), default=False)
+    # Field name -> column header, as confirmed by the user; saved per source for next time.
+    column_map = models.JSONField(_("column mapping"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    stage = models.CharField(max_length=40, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    duplicates_in_file = models.PositiveIntegerField(default=0)
+    existing = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    conflicts = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.source_name})"
+
+
+class RowState(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    WARNING = "warning", _("Accepted with warnings")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RowAction(models.TextChoices):
+    """What committing the row did to the registry."""
+
+    PENDING = "pending", _("Not saved yet")
+    CREATED = "created", _("New person")
+    UPDATED = "updated", _("Person updated")
+    UNCHANGED = "unchanged", _("Already up to date")
+    SKIPPED = "skipped", _("Existing person kept")
+    CONFLICT = "conflict", _("Differs from the registry (review)")
+    DUPLICATE = "duplicate", _("Repeats an earlier row of the file")
+    NONE = "none", _("Rejected, not saved")
+
+
+class ImportRow(RegionScopedModel):
+    """One row of an uploaded list after the checks: staging row, then provenance once saved."""
+
+    region_path = "batch__region"
+
+    # The unique (batch, sheet, row_number) index serves lookups by batch. No database-level
+    # constraints on this table's foreign keys: its rows are written by COPY in the same
+    # transaction as what they point at (ADR 0004).
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.CASCADE,
+        related_name="import_rows",
+        db_index=False,
+        db_constraint=False,
+    )
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    row_number = models.PositiveIntegerField(_("row"))
+    state = models.CharField(_("state"), max_length=10, choices=RowState.choices)
+    action = models.CharField(
+        _("result"), max_length=10, choices=RowAction.choices, default=RowAction.PENDING
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_rows",
+        db_constraint=False,
+    )
+    # Set when a merge moved this row from a duplicate to the surviving person.
+    merged_from = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    # Only the blind index of the NIK: the person holds the encrypted NIK, and the list's own
+    # writing of it stays in the uploaded file. NULL when no NIK could be read (rejected row).
+    nik_index = models.CharField(max_length=32, null=True, blank=True)  # noqa: DJ001
+    name = models.CharField(max_length=150, blank=True)
+    birth_place = models.CharField(max_length=100, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    address = models.CharField(max_length=255, blank=True)
+    rt_rw = models.CharField(max_length=9, blank=True)
+    # No index on these two: staging rows are read by batch and by person, never by region or
+    # occupation, and every index slows the COPY of a million rows.
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    phone_cipher = models.BinaryField(null=True, blank=True)
+    occupation_text = models.CharField(max_length=200, blank=True)
+    occupation = models.ForeignKey(
+        OccupationCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    occupation_match = models.CharField(
+        max_length=12, choices=OccupationMatch.choices, default=OccupationMatch.UNCLASSIFIED
+    )
+    income_basis = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("imported row")
+        verbose_name_plural = _("imported rows")
+        ordering = ["batch", "sheet", "row_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "sheet", "row_number"], name="import_row_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row_number}"
+
+
+class ImportProblem(RegionScopedModel):
+    """One finding about one row: a stable code, the column it concerns, and details."""
+
+    region_path = "batch__region"
+
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.CASCADE,
+        related_name="problems",
+        db_index=False,
+        db_constraint=False,  # ADR 0004
+    )
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    row_number = models.PositiveIntegerField(_("row"))
+    code = models.CharField(_("code"), max_length=40)
+    severity = models.CharField(_("severity"), max_length=7)
+    column = models.CharField(_("column"), max_length=100, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    detail_en = models.CharField(_("detail (English)"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("import problem")
+        verbose_name_plural = _("import problems")
+        indexes = [
+            models.Index(fields=["batch", "sheet", "row_number"], name="import_problem_row"),
+            models.Index(fields=["batch", "code"], name="import_problem_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row_number} {self.code}"
+
+
+class SourceMapping(models.Model):
+    """The column mapping last confirmed for a source, offered again for its next file."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    source_name = models.CharField(max_length=150)
+    column_map = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "source_name"], name="source_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.source_name}"

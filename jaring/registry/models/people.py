@@ -1,0 +1,207 @@
+"""People and their occupations: the registry itself.
+
+A :class:`Person` is the one current record of a worker. Each time a list mentions the worker,
+an :class:`~jaring.registry.models.imports.ImportRow` keeps what that list said (which file,
+which row, which values), so the history of a person is the rows that point at them, plus the
+audit log of edits.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jaring.accounts.scoping import RegionScopedModel
+from jaring.core import crypto
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Male")
+    FEMALE = "P", _("Female")
+
+
+class OccupationCategory(models.Model):
+    """A category of pekerja rentan (e.g. ``ojek_pangkalan``), as named in Pemda decrees."""
+
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    group = models.CharField(_("group"), max_length=60)
+    # PP 50/2025 gives transport-sector BPU a longer contribution discount (RULES.md §1.4).
+    is_transport = models.BooleanField(_("transport sector"), default=False)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("occupation category")
+        verbose_name_plural = _("occupation categories")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OccupationSynonym(models.Model):
+    """A way of writing an occupation ("opang", "tkg ojek") that means a category.
+
+    National synonyms ship with Jaring (``region`` empty); a kab/kota admin adds local ones,
+    which apply to lists of that kab/kota only.
+    """
+
+    category = models.ForeignKey(
+        OccupationCategory, on_delete=models.CASCADE, related_name="synonyms"
+    )
+    text = models.CharField(_("written as"), max_length=100)
+    key = models.CharField(max_length=100, editable=False)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("occupation synonym")
+        verbose_name_plural = _("occupation synonyms")
+        constraints = [
+            # Two partial indexes instead of NULLS NOT DISTINCT, which SQLite lacks.
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(region__isnull=True),
+                name="occupation_synonym_national_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["key", "region"],
+                condition=models.Q(region__isnull=False),
+                name="occupation_synonym_local_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.category_id}"
+
+
+class OccupationMatch(models.TextChoices):
+    """How the free-text occupation was tied to a category."""
+
+    SYNONYM = "synonym", _("Known spelling")
+    FUZZY = "fuzzy", _("Close spelling (check)")
+    MANUAL = "manual", _("Set by hand")
+    UNCLASSIFIED = "unclassified", _("Not classified (review)")
+
+
+class PersonStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    INACTIVE = "inactive", _("No longer listed")
+    DECEASED = "deceased", _("Deceased")
+    MERGED = "merged", _("Merged into another record")
+
+
+class Person(RegionScopedModel):
+    # Indexes are declared in Meta, not with unique=/db_index=: on PostgreSQL Django would add
+    # a second "_like" index to each, which equality-only columns never use and every COPY
+    # of a million rows would have to maintain (ADR 0004).
+    nik_cipher = models.BinaryField(_("NIK (encrypted)"))
+    nik_index = models.CharField(max_length=32, editable=False)
+    name = models.CharField(_("name (as on KTP)"), max_length=150)
+    name_normalized = models.CharField(max_length=150, editable=False)
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    rt_rw = models.CharField(_("RT/RW"), max_length=9, blank=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("desa/kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # person_region_prefix serves equality and prefix (LIKE 'x.%') alike
+        db_constraint=False,  # ADR 0004: checked by the import; see registry.integrity
+    )
+    phone_cipher = models.BinaryField(_("phone (encrypted)"), null=True, blank=True)
+    # NULL, not "", for "no phone": blind indexes are compared, and "" would match every blank.
+    phone_index = models.CharField(max_length=32, null=True, blank=True)  # noqa: DJ001
+    occupation_text = models.CharField(_("occupation (as written)"), max_length=200, blank=True)
+    occupation = models.ForeignKey(
+        OccupationCategory,
+        verbose_name=_("occupation category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        db_index=False,  # person_occupation in Meta
+        db_constraint=False,  # ADR 0004
+    )
+    occupation_match = models.CharField(
+        max_length=12, choices=OccupationMatch.choices, default=OccupationMatch.UNCLASSIFIED
+    )
+    income_basis = models.PositiveIntegerField(_("declared income basis (Rp)"), default=1_000_000)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PersonStatus.choices, default=PersonStatus.REGISTERED
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_people",
+        db_index=False,  # a partial index below: almost every row is NULL here
+    )
+    source_batch = models.ForeignKey(
+        "registry.ImportBatch",
+        verbose_name=_("first listed in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # never looked up by batch; ImportRow.person is the way back
+        db_constraint=False,  # ADR 0004
+    )
+    source_row = models.PositiveIntegerField(_("row"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name_normalized", "id"]
+        indexes = [
+            models.Index(
+                fields=["region"], name="person_region_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            # Lists are sorted by name; the id makes the order total for stable pages.
+            models.Index(fields=["name_normalized", "id"], name="person_name_order"),
+            models.Index(fields=["occupation"], name="person_occupation"),
+            models.Index(fields=["phone_index"], name="person_phone_index"),
+            models.Index(
+                fields=["merged_into"],
+                name="person_merged_into",
+                condition=models.Q(merged_into__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["nik_index"], name="person_nik_unique"),
+            models.CheckConstraint(
+                condition=models.Q(income_basis__gte=1_000_000), name="person_income_basis_min"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def nik(self) -> str:
+        return crypto.decrypt(self.nik_cipher)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_cipher) if self.phone_cipher else ""
+
+    def set_nik(self, nik: str) -> None:
+        self.nik_cipher = crypto.encrypt(nik)
+        self.nik_index = crypto.blind_index(nik, purpose="nik")
+
+    def set_phone(self, phone: str) -> None:
+        self.phone_cipher = crypto.encrypt(phone) if phone else None
+        self.phone_index = crypto.blind_index(phone, purpose="phone") if phone else None

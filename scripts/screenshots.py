@@ -1,0 +1,52 @@
+"""Screenshots of a running Jaring (the demo) taken with Debian's Chromium, for docs/.
+
+    .venv/bin/python scripts/screenshots.py [--url http://127.0.0.1:8000] [--out docs/screenshots]
+
+Signs in as the demo's Kota Kediri admin and captures the home page and the people list.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = {"home": "/", "people-list": "/orang/", "region-browser": "/wilayah/35.71/"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--user", default="kediri")
+    parser.add_argument("--password", default="jaring-demo")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{args.url}/masuk/")
+        page.get_by_label("Nama pengguna").fill(args.user)
+        page.get_by_label("Kata sandi").fill(args.password)
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_url(f"{args.url}/")
+        for name, path in PAGES.items():
+            page.goto(f"{args.url}{path}")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=args.out / f"{name}.png", full_page=False)
+            print(args.out / f"{name}.png")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
