@@ -37,22 +37,42 @@ REGENCY = "33.74"  # Kota Semarang
 SECOND_REGENCY = "33.21"  # Kabupaten Demak
 
 
+# Linux carries a process's peak RSS across fork and exec, so a child of this (large) process
+# would report this process's memory as its own. A small launcher forks the real child and
+# reports that child's peak, measured from a fresh start.
+_LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+with open(os.environ["JARING_BENCH_RSS"], "w") as out:
+    out.write(str(usage.ru_maxrss * 1024))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def _jaring(env: dict[str, str], *args: str) -> tuple[float, int, str]:
     """Run ``jaring ARGS`` in a child; returns (seconds, peak RSS in bytes, stdout)."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    with (
+        tempfile.TemporaryFile("w+") as out,
+        tempfile.TemporaryFile("w+") as err,
+        tempfile.NamedTemporaryFile("r") as rss,
+    ):
         started = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, "-m", "jaring", *args], env=env, stdout=out, stderr=err
+        child = subprocess.run(
+            [sys.executable, "-c", _LAUNCHER, sys.executable, "-m", "jaring", *args],
+            env={**env, "JARING_BENCH_RSS": rss.name},
+            stdout=out,
+            stderr=err,
+            check=False,
         )
-        # wait4 gives this child's own resource usage (its peak memory), not all children's.
-        _pid, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         if child.returncode != 0:
             raise SystemExit(f"jaring {' '.join(args)} failed: {err.read().strip()[-2000:]}")
-        return seconds, usage.ru_maxrss * 1024, out.read()
+        return seconds, int(rss.read() or 0), out.read()
 
 
 def _setup_environment(database: str, folder: Path) -> dict[str, str]:
@@ -76,10 +96,6 @@ def _django_import_export(path: Path, headers: dict[str, str], rows: int) -> dic
     from jaring.regions.models import Region
     from jaring.registry.models import Person
 
-    villages = dict(
-        Region.objects.filter(code__startswith=f"{REGENCY}.", level=4).values_list("name", "code")
-    )
-
     class NikWidget(widgets.Widget):  # type: ignore[misc]
         def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
             digits = "".join(ch for ch in str(value or "") if ch.isdigit())
@@ -100,23 +116,59 @@ def _django_import_export(path: Path, headers: dict[str, str], rows: int) -> dic
                     continue
             raise ValueError(f"tanggal tidak terbaca: {value!r}")
 
+    villages = {
+        r.name.upper(): r for r in Region.objects.filter(parent__parent_id=REGENCY, level=4)
+    }
+
+    class VillageWidget(widgets.ForeignKeyWidget):  # type: ignore[misc]
+        """The desa by its name among the villages of the kab/kota, from a dictionary loaded once:
+        django-import-export's best case (its stock widget queries the database per row)."""
+
+        def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Region:
+            written = str(value).strip().upper()
+            for prefix in ("KELURAHAN ", "KEL. ", "KEL ", "DESA ", "DS. "):
+                written = written.removeprefix(prefix)
+            return villages[written]
+
+    class RupiahWidget(widgets.IntegerWidget):  # type: ignore[misc]
+        """'Rp 1.000.000', '1.000.000' or empty (the default basis)."""
+
+        def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int:
+            digits = "".join(ch for ch in str(value or "") if ch.isdigit())
+            return int(digits) if digits else 1_000_000
+
     class PersonResource(resources.ModelResource):  # type: ignore[misc]
+        """Every column our importer reads, mapped the way django-import-export maps them."""
+
         nik = fields.Field(column_name=headers["nik"], widget=NikWidget())
         name = fields.Field(attribute="name", column_name=headers["name"])
+        birth_place = fields.Field(attribute="birth_place", column_name=headers["birth_place"])
         birth_date = fields.Field(
-            attribute="birth_date",
-            column_name=headers.get("birth_date", "Tgl Lahir"),
-            widget=DateWidget(),
+            attribute="birth_date", column_name=headers["birth_date"], widget=DateWidget()
         )
-        sex = fields.Field(attribute="sex", column_name=headers.get("sex", "L/P"))
+        sex = fields.Field(attribute="sex", column_name=headers["sex"])
+        address = fields.Field(attribute="address", column_name=headers["address"])
+        rt_rw = fields.Field(attribute="rt_rw", column_name=headers["rt_rw"])
+        region = fields.Field(
+            attribute="region",
+            column_name=headers["desa"],
+            widget=VillageWidget(Region, field="name"),
+        )
+        phone = fields.Field(column_name=headers["phone"])
+        occupation_text = fields.Field(
+            attribute="occupation_text", column_name=headers["occupation"]
+        )
+        income_basis = fields.Field(
+            attribute="income_basis", column_name=headers["income"], widget=RupiahWidget()
+        )
 
         class Meta:
             model = Person
-            fields = ("nik", "name", "birth_date", "sex")
+            fields = (
+                "nik", "name", "birth_place", "birth_date", "sex", "address", "rt_rw", "region",
+                "phone", "occupation_text", "income_basis",
+            )  # fmt: skip
             import_id_fields = ("nik",)
-
-        def before_import_row(self, row: Any, **kwargs: Any) -> None:
-            row["region_id"] = villages.get(str(row.get(headers.get("desa", ""), "")).strip())
 
         def get_instance(self, instance_loader: Any, row: Any) -> Person | None:
             nik = NikWidget().clean(row.get(headers["nik"]))
@@ -124,11 +176,11 @@ def _django_import_export(path: Path, headers: dict[str, str], rows: int) -> dic
 
         def import_instance(self, instance: Person, row: Any, **kwargs: Any) -> None:
             super().import_instance(instance, row, **kwargs)
-            nik = NikWidget().clean(row.get(headers["nik"]))
-            instance.set_nik(nik)
-            instance.name_normalized = instance.name.lower()
-            instance.region_id = row.get("region_id") or next(iter(villages.values()))
-            instance.sex = (str(instance.sex or "L")[:1].upper()) if instance.sex else "L"
+            instance.set_nik(NikWidget().clean(row.get(headers["nik"])))
+            instance.set_phone(str(row.get(headers["phone"]) or ""))
+            instance.name_normalized = (instance.name or "").lower()
+            instance.sex = str(instance.sex or "L")[:1].upper()
+            instance.income_basis = instance.income_basis or 1_000_000
 
     frame = pl.read_csv(path, infer_schema=False, n_rows=rows + 1, skip_rows=_title_rows(path))
     # The generator numbers the columns under the header, "(1)", "(2)", …: not a person.

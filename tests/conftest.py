@@ -97,7 +97,9 @@ def _register(people: pl.DataFrame, batch: ImportBatch) -> pl.DataFrame:
     people = people.with_columns(
         occupation_code=pl.lit(None, dtype=pl.String), occupation_match=pl.lit("unclassified")
     )
-    ids = people_bulk_create(people.select(PEOPLE_COLUMNS), batch_id=batch.pk)
+    # As an import leaves them: each person points at the list row that created it.
+    people = people.with_columns(_sheet=pl.lit(""), _row=pl.int_range(2, people.height + 2))
+    ids = people_bulk_create(people.select(*PEOPLE_COLUMNS, "_sheet", "_row"), batch_id=batch.pk)
     ImportRow.objects.bulk_create(
         ImportRow(
             batch=batch,

@@ -18,13 +18,17 @@ Table and column names come from the model's ``_meta``, never from string litera
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+import itertools
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import polars as pl
 from django.db import connection, models
+from psycopg.copy import QueuedLibpqWriter
 
 
 def _table(model: type[models.Model]) -> str:
@@ -110,32 +114,81 @@ def _for_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(conversions) if conversions else frame
 
 
-def copy_frame(model: type[models.Model], frame: pl.DataFrame, *, chunk_rows: int = 200_000) -> int:
-    """Insert every row of ``frame`` into ``model``'s table; returns the number of rows."""
+def copy_frame(
+    model: type[models.Model],
+    frame: pl.DataFrame,
+    *,
+    prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+    chunk_rows: int = 100_000,
+) -> int:
+    """Insert every row of ``frame`` into ``model``'s table; returns the number of rows.
+
+    ``prepare`` turns each chunk into table rows just before it is written (encrypting it, for
+    instance). On PostgreSQL a background thread streams the finished chunks, so the next
+    chunk is prepared while the server ingests the last one: two cores at work, not one.
+    """
     if frame.is_empty():
         return 0
-    known = {f.column for f in model._meta.concrete_fields}
-    unknown = set(frame.columns) - known
+    chunks = (
+        prepare(frame.slice(start, chunk_rows)) if prepare else frame.slice(start, chunk_rows)
+        for start in range(0, frame.height, chunk_rows)
+    )
+    first = next(chunks)
+    unknown = set(first.columns) - {f.column for f in model._meta.concrete_fields}
     if unknown:
         raise ValueError(f"{model.__name__} has no column(s) {sorted(unknown)}")
-    columns = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
+    columns = ", ".join(connection.ops.quote_name(c) for c in first.columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sql = f"COPY {_table(model)} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-            with cursor.copy(sql) as copy:
-                for start in range(0, frame.height, chunk_rows):
+            raw = cursor.cursor  # psycopg's own cursor, under Django's wrapper
+            with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
+                for chunk in itertools.chain([first], chunks):
                     buffer = io.BytesIO()
-                    _for_postgres(frame.slice(start, chunk_rows)).write_csv(
-                        buffer, include_header=False, null_value="\\N"
-                    )
+                    _for_postgres(chunk).write_csv(buffer, include_header=False, null_value="\\N")
                     copy.write(buffer.getvalue())
         else:
-            placeholders = ", ".join(["%s"] * frame.width)
+            placeholders = ", ".join(["%s"] * first.width)
             sql = f"INSERT INTO {_table(model)} ({columns}) VALUES ({placeholders})"
             with _sqlite_bulk_cache(cursor):
-                for start in range(0, frame.height, chunk_rows):
-                    cursor.executemany(sql, _for_sqlite(frame.slice(start, chunk_rows)).rows())
+                _sqlite_insert_overlapped(
+                    cursor, sql, (_for_sqlite(c).rows() for c in itertools.chain([first], chunks))
+                )
     return frame.height
+
+
+def _sqlite_insert_overlapped(
+    cursor: Any, sql: str, batches: Iterator[list[tuple[Any, ...]]]
+) -> None:
+    """``executemany`` each batch in a writer thread while this thread prepares the next one.
+
+    SQLite releases the GIL while it inserts and maintains indexes, so preparing rows (and
+    encrypting them) in Python overlaps with the database's own work. Django opens SQLite
+    connections with ``check_same_thread=False``; only the writer uses the cursor meanwhile.
+    """
+    ready: queue.Queue[list[tuple[Any, ...]] | None] = queue.Queue(maxsize=2)
+    failure: list[BaseException] = []
+
+    def write() -> None:
+        while (batch := ready.get()) is not None:
+            if not failure:
+                try:
+                    cursor.executemany(sql, batch)
+                except BaseException as exc:  # re-raised in the calling thread
+                    failure.append(exc)
+
+    writer = threading.Thread(target=write, name="jaring-sqlite-writer")
+    writer.start()
+    try:
+        for batch in batches:
+            if failure:
+                break
+            ready.put(batch)
+    finally:
+        ready.put(None)
+        writer.join()
+    if failure:
+        raise failure[0]
 
 
 @contextmanager
@@ -144,7 +197,7 @@ def _sqlite_bulk_cache(cursor: Any) -> Iterator[None]:
     the default cache a million-row insert re-reads index pages from disk over and over."""
     cursor.execute("PRAGMA cache_size")
     previous = cursor.fetchone()[0]
-    cursor.execute("PRAGMA cache_size = -1048576")  # 1 GiB, only pages actually touched
+    cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB, only pages actually touched
     try:
         yield
     finally:

@@ -49,6 +49,7 @@ from jaring.registry.models import (
     PersonStatus,
     RowAction,
 )
+from jaring.registry.selectors import mentions_q
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
@@ -300,11 +301,13 @@ def people_merge(
         duplicate.status = PersonStatus.MERGED
         duplicate.merged_into = survivor
         duplicate.save(update_fields=["status", "merged_into", "updated_at"])  # audited
-        # Earlier merges into the duplicate now lead straight to the survivor.
-        Person.objects.filter(merged_into=duplicate).update(merged_into=survivor)
-        moved = ImportRow.objects.filter(person=duplicate).update(
+        # Its own rows and those of duplicates merged into it before move to the survivor…
+        earlier = list(Person.objects.filter(merged_into=duplicate))
+        moved = ImportRow.objects.filter(mentions_q([duplicate, *earlier])).update(
             person=survivor, merged_from=duplicate
         )
+        # …and earlier merges into the duplicate now lead straight to the survivor.
+        Person.objects.filter(merged_into=duplicate).update(merged_into=survivor)
         decision = MatchDecision.objects.create(
             person_low_id=low,
             person_high_id=high,

@@ -24,7 +24,7 @@ from jaring.registry.dedup import (
 )
 from jaring.registry.matching import DEFAULT_THRESHOLD, EVIDENCE_LABELS, FIELDS
 from jaring.registry.models import CandidateStatus, ImportRow, MatchCandidate, Person
-from jaring.registry.selectors import people_visible
+from jaring.registry.selectors import mentions_q, people_visible, person_source_rows
 from jaring.registry.tasks import match_enqueue
 
 FIELD_NAMES = {
@@ -105,13 +105,7 @@ def duplicate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if candidate is None:
         raise Http404
     people = [candidate.person_low, candidate.person_high]
-    lists = {
-        p.pk: ImportRow.objects.restrict(request.user)
-        .filter(person=p)
-        .select_related("batch")
-        .order_by("batch__created_at")
-        for p in people
-    }
+    lists = {p.pk: person_source_rows(request.user, p) for p in people}
     return render(
         request,
         "registry/duplicates/detail.html",
@@ -193,7 +187,7 @@ def coverage_overlap_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     listed: dict[int, list[ImportRow]] = {}
     for row in (
-        ImportRow.objects.filter(person__in=[p.pk for p in page])
+        ImportRow.objects.filter(mentions_q(page))
         .select_related("batch__region")
         .order_by("batch__created_at")
     ):

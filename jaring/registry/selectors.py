@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
 from jaring.regions.models import Region
 from jaring.regions.selectors import within_q
-from jaring.registry.models import ImportBatch, ImportRow, Person, PersonStatus
+from jaring.registry.models import ImportBatch, ImportRow, Person, PersonStatus, RowAction
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -35,11 +36,30 @@ def person_get(user: User | AnonymousUser, pk: int) -> Person:
     return person
 
 
+def mentions_q(people: Iterable[Person]) -> Q:
+    """The list rows that name any of ``people``: the row that created each of them (found by
+    its primary key, from the person's source), and every other mention (partial index)."""
+    people = list(people)
+    condition = Q(person__in=[p.pk for p in people]) & ~Q(action=RowAction.CREATED)
+    for person in people:
+        if person.source_batch_id is not None:
+            condition |= Q(
+                batch_id=person.source_batch_id,
+                sheet=person.source_sheet,
+                row_number=person.source_row,
+            )
+    return condition
+
+
 def person_source_rows(user: User | AnonymousUser, person: Person) -> QuerySet[ImportRow]:
-    """The rows of imported lists that mention ``person``, oldest first."""
+    """The rows of imported lists that mention ``person`` — including those of duplicates merged
+    into it — oldest first."""
+    merged = list(
+        Person.objects.filter(merged_into=person).only("source_batch", "source_sheet", "source_row")
+    )
     return (
         ImportRow.objects.restrict(user)
-        .filter(person=person)
+        .filter(mentions_q([person, *merged]))
         .select_related("batch", "batch__created_by", "occupation")
         .order_by("batch__created_at", "row_number")
     )

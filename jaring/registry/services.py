@@ -46,28 +46,44 @@ PEOPLE_COLUMNS = (
 )
 
 
-def protect_identity_columns(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add ``nik_cipher``/``nik_index`` and ``phone_cipher``/``phone_index`` for the ``nik`` and
-    ``phone`` columns (nulls stay null). Done once per import: staging rows and people share
-    the cipher text."""
-    niks = frame["nik"].to_list()
-    phones = frame["phone"].to_list()
+def with_blind_indexes(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``nik_index`` and ``phone_index`` (keyed hashes) for the ``nik`` and ``phone`` columns;
+    nulls stay null. Needed before anything is written: they find the people already known."""
     return frame.with_columns(
-        pl.Series("nik_cipher", crypto.encrypt_many(niks), dtype=pl.Binary),
-        pl.Series("nik_index", crypto.blind_index_many(niks, purpose="nik"), dtype=pl.String),
-        pl.Series("phone_cipher", crypto.encrypt_many(phones), dtype=pl.Binary),
-        pl.Series("phone_index", crypto.blind_index_many(phones, purpose="phone"), dtype=pl.String),
+        pl.Series(
+            "nik_index", crypto.blind_index_many(frame["nik"].to_list(), purpose="nik"), pl.String
+        ),
+        pl.Series(
+            "phone_index",
+            crypto.blind_index_many(frame["phone"].to_list(), purpose="phone"),
+            pl.String,
+        ),
     )
 
 
-def person_rows(
-    people: pl.DataFrame, *, first_id: int, batch_id: int | None, source_rows: pl.Series | None
-) -> pl.DataFrame:
-    """``people`` (see :data:`PEOPLE_COLUMNS`, after :func:`protect_identity_columns`) as rows
-    of the Person table, ids from ``first_id``: names normalised, timestamps set."""
+def with_ciphers(frame: pl.DataFrame, *, nik: bool = True) -> pl.DataFrame:
+    """Add ``phone_cipher`` (and ``nik_cipher`` when ``nik``) for the ``phone``/``nik`` columns.
+
+    Applied chunk by chunk while rows are copied (see :func:`jaring.core.bulk.copy_frame`)."""
+    ciphers = [pl.Series("phone_cipher", crypto.encrypt_many(frame["phone"].to_list()), pl.Binary)]
+    if nik:
+        ciphers.append(
+            pl.Series("nik_cipher", crypto.encrypt_many(frame["nik"].to_list()), pl.Binary)
+        )
+    return frame.with_columns(ciphers)
+
+
+def person_rows(people: pl.DataFrame, *, batch_id: int | None) -> pl.DataFrame:
+    """``people`` (see :data:`PEOPLE_COLUMNS`, with ``person_id``, blind indexes and ciphers,
+    and optionally ``_row``, the row of the list that named them first) as rows of the Person
+    table: names normalised, timestamps set."""
     now = bulk.now_utc()
+    source_row = pl.col("_row") if "_row" in people.columns else pl.lit(None, dtype=pl.Int64)
+    source_sheet = (
+        pl.col("_sheet").fill_null("") if "_sheet" in people.columns else pl.lit("")
+    ).str.slice(0, 100)
     return people.select(
-        pl.int_range(first_id, first_id + people.height, dtype=pl.Int64).alias("id"),
+        pl.col("person_id").alias("id"),
         pl.col("nik_cipher"),
         pl.col("nik_index"),
         pl.col("name").str.strip_chars(),
@@ -94,17 +110,14 @@ def person_rows(
         pl.col("income_basis").fill_null(1_000_000).cast(pl.Int64),
         pl.lit(PersonStatus.REGISTERED.value).alias("status"),
         pl.lit(batch_id, dtype=pl.Int64).alias("source_batch_id"),
-        (source_rows if source_rows is not None else pl.lit(None, dtype=pl.Int64)).alias(
-            "source_row"
-        ),
+        source_sheet.alias("source_sheet"),
+        source_row.alias("source_row"),
         pl.lit(now).alias("created_at"),
         pl.lit(now).alias("updated_at"),
     )
 
 
-def people_bulk_create(
-    people: pl.DataFrame, *, batch_id: int | None = None, source_rows: pl.Series | None = None
-) -> pl.Series:
+def people_bulk_create(people: pl.DataFrame, *, batch_id: int | None = None) -> pl.Series:
     """Create everyone in ``people`` in one transaction; returns their new ids in order.
 
     The caller guarantees the NIKs are valid and not yet in the registry (the import checks
@@ -116,14 +129,13 @@ def people_bulk_create(
     with transaction.atomic():
         bulk.lock_table(Person)
         first_id = bulk.reserve_ids(Person, people.height)
-        rows = person_rows(
-            protect_identity_columns(people),
-            first_id=first_id,
-            batch_id=batch_id,
-            source_rows=source_rows,
+        ids = pl.int_range(first_id, first_id + people.height, dtype=pl.Int64, eager=True)
+        bulk.copy_frame(
+            Person,
+            with_blind_indexes(people).with_columns(person_id=ids),
+            prepare=lambda chunk: person_rows(with_ciphers(chunk), batch_id=batch_id),
         )
-        bulk.copy_frame(Person, rows)
-    return rows["id"]
+    return ids.alias("id")
 
 
 def occupation_taxonomy_sync(*, using: str = "default") -> int:

@@ -32,6 +32,7 @@ from jaring.registry.models import (
     Person,
     PersonStatus,
 )
+from jaring.registry.selectors import person_source_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,8 @@ def test_merge_keeps_both_records_moves_the_list_rows_and_is_audited(
     assert [r.batch.source_name for r in rows] == ["SK 2024", "Daftar kader"]
     assert rows[1].merged_from_id == duplicate.pk
     assert decision.rows_moved == 1 and decision.decided_by == admin
+    history = person_source_rows(admin, survivor)
+    assert [r.batch.source_name for r in history] == ["SK 2024", "Daftar kader"]
     change = LogEntry.objects.get_for_object(duplicate).get(action=LogEntry.Action.UPDATE)
     assert change.actor == admin and change.changes_dict["status"] == ["registered", "merged"]
     assert LogEntry.objects.get_for_object(decision).exists()

@@ -54,7 +54,7 @@ from jaring.registry.models import (
     SourceMapping,
 )
 from jaring.registry.occupations import classify_occupations
-from jaring.registry.services import person_rows, protect_identity_columns
+from jaring.registry.services import person_rows, with_blind_indexes, with_ciphers
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
@@ -124,26 +124,8 @@ def import_create(
 ) -> ImportBatch:
     """Store an uploaded list and record its batch (status *uploaded*); nothing is read yet."""
     region = _import_region(region_code, user)
-    digest, size = hashlib.sha256(), 0
-    for chunk in iter(lambda: source.read(1 << 20), b""):
-        digest.update(chunk)
-        size += len(chunk)
-        if size > settings.JARING_MAX_UPLOAD_BYTES:
-            limit = settings.JARING_MAX_UPLOAD_BYTES // (1024 * 1024)
-            raise ImportRequestError(
-                "FILE_TOO_LARGE",
-                f"Berkas {file_name} lebih dari {limit} MB; pecah menjadi beberapa berkas.",
-                f"File {file_name} is larger than {limit} MB; split it into several files.",
-            )
-    if size == 0:
-        raise ImportRequestError(
-            "FILE_EMPTY", f"Berkas {file_name} kosong.", f"File {file_name} is empty."
-        )
-    source.seek(0)
     batch = ImportBatch(
         file_name=file_name,
-        file_sha256=digest.hexdigest(),
-        file_size=size,
         sheet=sheet or "",
         region=region,
         source_name=source_name.strip() or file_name,
@@ -152,10 +134,59 @@ def import_create(
         column_map=dict(column_map or {}),
         created_by=user,
     )
-    batch.file.save(Path(file_name).name, File(source), save=False)
+    # Stored, hashed and measured in one pass over the upload.
+    counted = _CountingReader(source, limit=settings.JARING_MAX_UPLOAD_BYTES)
+    try:
+        batch.file.save(Path(file_name).name, File(counted), save=False)  # type: ignore[arg-type]
+        if counted.size == 0:
+            raise ImportRequestError(
+                "FILE_EMPTY", f"Berkas {file_name} kosong.", f"File {file_name} is empty."
+            )
+    except (ImportRequestError, _TooLargeError):
+        if batch.file:
+            batch.file.delete(save=False)
+        if counted.size > counted.limit:
+            megabytes = counted.limit // (1024 * 1024)
+            raise ImportRequestError(
+                "FILE_TOO_LARGE",
+                f"Berkas {file_name} lebih dari {megabytes} MB; pecah menjadi beberapa berkas.",
+                f"File {file_name} is larger than {megabytes} MB; split it into several files.",
+            ) from None
+        raise
+    batch.file_sha256, batch.file_size = counted.digest.hexdigest(), counted.size
     with acting_as(user):
         batch.save()
     return batch
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+class _CountingReader:
+    """A file-like wrapper that hashes and counts what is read, and stops past ``limit``."""
+
+    def __init__(self, source: IO[bytes], *, limit: int) -> None:
+        self.source, self.limit = source, limit
+        self.digest, self.size = hashlib.sha256(), 0
+        self.name = getattr(source, "name", None)
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.source.read(size)
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise _TooLargeError
+        self.digest.update(chunk)
+        return chunk
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if offset != 0 or whence != 0:
+            raise OSError("only rewinding to the start is supported")
+        self.digest, self.size = hashlib.sha256(), 0
+        return self.source.seek(0)
+
+    def tell(self) -> int:
+        return self.size
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -270,9 +301,8 @@ def _existing(nik_indexes: list[str]) -> pl.DataFrame:
     )
 
 
-def _staging_rows(batch: ImportBatch, planned: pl.DataFrame, first_id: int) -> pl.DataFrame:
+def _staging_rows(batch: ImportBatch, planned: pl.DataFrame) -> pl.DataFrame:
     return planned.select(
-        pl.int_range(first_id, first_id + planned.height, dtype=pl.Int64).alias("id"),
         pl.lit(batch.pk, dtype=pl.Int64).alias("batch_id"),
         pl.col("_sheet").fill_null("").alias("sheet"),
         pl.col("_row").alias("row_number"),
@@ -310,11 +340,12 @@ def _problem_rows(batch: ImportBatch, problems: pl.DataFrame) -> pl.DataFrame:
 
 def _apply_updates(planned: pl.DataFrame, existing: pl.DataFrame) -> int:
     """Give updated people the values their row has, keeping the ones it lacks."""
-    updates = planned.filter(pl.col("action") == RowAction.UPDATED.value).join(
-        existing.rename({c: f"{c}__old" for c in COMPARED}), on="person_id", how="left"
-    )
+    updates = planned.filter(pl.col("action") == RowAction.UPDATED.value)
     if updates.is_empty():
         return 0
+    updates = with_ciphers(updates, nik=False).join(
+        existing.rename({c: f"{c}__old" for c in COMPARED}), on="person_id", how="left"
+    )
     values = updates.select(
         "person_id",
         "phone_cipher",
@@ -376,21 +407,19 @@ def _commit(
                 .with_columns(person_id=pl.coalesce("person_id", "first_person"))
                 .drop("first_person")
             )
-            new_people = planned.filter(created)
             bulk.copy_frame(
                 Person,
-                person_rows(
-                    new_people,
-                    first_id=first_person,
-                    batch_id=batch.pk,
-                    source_rows=new_people["_row"],
-                ),
+                planned.filter(created),
+                prepare=lambda chunk: person_rows(with_ciphers(chunk), batch_id=batch.pk),
             )
             _apply_updates(planned, existing)
         else:
             planned = planned.with_columns(person_id=pl.lit(None, dtype=pl.Int64))
-        first_row = bulk.reserve_ids(ImportRow, planned.height)
-        bulk.copy_frame(ImportRow, _staging_rows(batch, planned, first_row))
+        bulk.copy_frame(
+            ImportRow,
+            planned,
+            prepare=lambda chunk: _staging_rows(batch, with_ciphers(chunk, nik=False)),
+        )
         bulk.copy_frame(ImportProblem, _problem_rows(batch, checked.problems))
         summary = checked.summary()
         batch.rows = summary["rows"]
@@ -445,7 +474,7 @@ def import_run(
         report("checking", 0, table.rows)
         checked = check_batch(batch, table, today=timezone.localdate())
         report("protecting", checked.rows.height // 2, checked.rows.height)
-        rows = protect_identity_columns(checked.rows)
+        rows = with_blind_indexes(checked.rows)
         ImportBatch.objects.filter(pk=batch_id).update(status=ImportStatus.COMMITTING)
         report("saving", checked.rows.height, checked.rows.height)
         _commit(batch, checked, rows, commit=commit)

@@ -114,9 +114,11 @@ class ImportRow(RegionScopedModel):
 
     region_path = "batch__region"
 
-    # The unique (batch, sheet, row_number) index serves lookups by batch. No database-level
-    # constraints on this table's foreign keys: its rows are written by COPY in the same
-    # transaction as what they point at (ADR 0004).
+    # A row is identified by where it was in the file: (batch, sheet, row). As the primary key
+    # this is one index, not a surrogate id plus a unique index, for a million rows per import.
+    pk = models.CompositePrimaryKey("batch", "sheet", "row_number")
+    # No database-level constraints on this table's foreign keys: its rows are written by COPY
+    # in the same transaction as what they point at (ADR 0004).
     batch = models.ForeignKey(
         ImportBatch,
         on_delete=models.CASCADE,
@@ -136,6 +138,7 @@ class ImportRow(RegionScopedModel):
         null=True,
         blank=True,
         related_name="import_rows",
+        db_index=False,  # a partial index in Meta: see import_row_mentions
         db_constraint=False,
     )
     # Set when a merge moved this row from a duplicate to the surviving person.
@@ -188,10 +191,15 @@ class ImportRow(RegionScopedModel):
         verbose_name = _("imported row")
         verbose_name_plural = _("imported rows")
         ordering = ["batch", "sheet", "row_number"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["batch", "sheet", "row_number"], name="import_row_unique"
-            )
+        indexes = [
+            # The rows that *created* their person (most of every import) are found from the
+            # person (source_batch, source_sheet, source_row = this primary key); only the
+            # other mentions need an index on the person. Saves an index entry per created row.
+            models.Index(
+                fields=["person"],
+                name="import_row_mentions",
+                condition=~models.Q(action="created"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -221,9 +229,9 @@ class ImportProblem(RegionScopedModel):
     class Meta:
         verbose_name = _("import problem")
         verbose_name_plural = _("import problems")
+        # Problems are read per batch (all, or one code): the row index serves both.
         indexes = [
             models.Index(fields=["batch", "sheet", "row_number"], name="import_problem_row"),
-            models.Index(fields=["batch", "code"], name="import_problem_code"),
         ]
 
     def __str__(self) -> str:

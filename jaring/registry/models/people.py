@@ -158,6 +158,9 @@ class Person(RegionScopedModel):
         db_index=False,  # never looked up by batch; ImportRow.person is the way back
         db_constraint=False,  # ADR 0004
     )
+    # The list row that created this person: (source_batch, source_sheet, source_row) is the
+    # primary key of that ImportRow, so the row is found without an index on its person.
+    source_sheet = models.CharField(_("sheet"), max_length=100, blank=True)
     source_row = models.PositiveIntegerField(_("row"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -172,8 +175,9 @@ class Person(RegionScopedModel):
             ),
             # Lists are sorted by name; the id makes the order total for stable pages.
             models.Index(fields=["name_normalized", "id"], name="person_name_order"),
-            models.Index(fields=["occupation"], name="person_occupation"),
-            models.Index(fields=["phone_index"], name="person_phone_index"),
+            # No index on occupation or on the phone's blind index: nothing looks people up by
+            # either without a region first, and each index costs ~2.5 µs a row in a million-row
+            # COPY (ADR 0004). Add one with the feature that needs it.
             models.Index(
                 fields=["merged_into"],
                 name="person_merged_into",
