@@ -21,7 +21,13 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PAGES = {"home": "/", "people-list": "/orang/", "region-browser": "/wilayah/35.71/"}
+PAGES = {
+    "home": "/",
+    "people-list": "/orang/",
+    "region-browser": "/wilayah/35.71/",
+    "imports": "/impor/",
+    "duplicates": "/duplikat/",
+}
 
 
 def main() -> None:
@@ -45,6 +51,16 @@ def main() -> None:
             page.wait_for_load_state("networkidle")
             page.screenshot(path=args.out / f"{name}.png", full_page=False)
             print(args.out / f"{name}.png")
+        # The kelurahan list that waits checked, and the first pair of the review queue.
+        page.goto(f"{args.url}/impor/")
+        page.get_by_role("link", name="kiriman-kelurahan-kediri.xlsx").first.click()
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=args.out / "import-result.png", full_page=True)
+        page.goto(f"{args.url}/duplikat/")
+        page.get_by_role("link", name="Tinjau").first.click()
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=args.out / "duplicate-review.png", full_page=True)
+        print(args.out / "import-result.png", args.out / "duplicate-review.png")
         browser.close()
 
 
