@@ -8,9 +8,10 @@ columns are named after the model's columns (``Field.column``) and do three thin
   into the table while ids are reserved and rows copied (imports run one at a time anyway);
 - :func:`reserve_ids` hands out a block of primary keys, so rows of two tables that point at
   each other (a person and the import row it came from) can be written in one pass;
-- :func:`copy_frame` writes the rows;
-- :func:`rows_matching` reads the rows whose key is in a large set (a temporary table and a
-  join, instead of thousands of ``IN (...)`` queries).
+- :func:`copy_frame` writes the rows (building the table's secondary indexes afterwards when
+  the rows at least double the table);
+- :func:`rows_matching` reads the rows whose key is in a large set (one join with a temporary
+  table or a JSON array, instead of thousands of ``IN (...)`` queries).
 
 Table and column names come from the model's ``_meta``, never from string literals.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -114,6 +116,11 @@ def _for_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(conversions) if conversions else frame
 
 
+# Fewer rows than this are written through the indexes whatever the table's size: dropping and
+# building an index costs more than it saves on a small insert.
+DEFER_INDEXES_FROM_ROWS = 50_000
+
+
 def copy_frame(
     model: type[models.Model],
     frame: pl.DataFrame,
@@ -129,6 +136,18 @@ def copy_frame(
     """
     if frame.is_empty():
         return 0
+    with _indexes_deferred(model, frame.height):
+        _copy_chunks(model, frame, prepare=prepare, chunk_rows=chunk_rows)
+    return frame.height
+
+
+def _copy_chunks(
+    model: type[models.Model],
+    frame: pl.DataFrame,
+    *,
+    prepare: Callable[[pl.DataFrame], pl.DataFrame] | None,
+    chunk_rows: int,
+) -> None:
     chunks = (
         prepare(frame.slice(start, chunk_rows)) if prepare else frame.slice(start, chunk_rows)
         for start in range(0, frame.height, chunk_rows)
@@ -142,7 +161,10 @@ def copy_frame(
         if connection.vendor == "postgresql":
             sql = f"COPY {_table(model)} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
             raw = cursor.cursor  # psycopg's own cursor, under Django's wrapper
-            with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
+            with (
+                connection.wrap_database_errors,  # psycopg's errors as Django's, as for execute()
+                raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy,
+            ):
                 for chunk in itertools.chain([first], chunks):
                     buffer = io.BytesIO()
                     _for_postgres(chunk).write_csv(buffer, include_header=False, null_value="\\N")
@@ -154,7 +176,45 @@ def copy_frame(
                 _sqlite_insert_overlapped(
                     cursor, sql, (_for_sqlite(c).rows() for c in itertools.chain([first], chunks))
                 )
-    return frame.height
+
+
+@contextmanager
+def _indexes_deferred(model: type[models.Model], incoming: int) -> Iterator[None]:
+    """Drop the model's own indexes (``Meta.indexes``) while ``incoming`` rows are written and
+    build them again afterwards — when the rows at least double the table.
+
+    Building an index once, by sorting, is several times cheaper than growing it a row at a time:
+    a first list of a million people goes in 3–4 s faster on SQLite, more on PostgreSQL. Primary
+    keys and unique constraints stay, so uniqueness is still enforced row by row. Everything
+    happens in the caller's transaction: if the copy fails, the rollback brings the indexes back
+    untouched. The price, on PostgreSQL, is that DROP INDEX locks the table against readers until
+    the commit; that is why it only applies when the table is small next to what comes in.
+    """
+    indexes = list(model._meta.indexes)
+    if not indexes or incoming < DEFER_INDEXES_FROM_ROWS or not connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        # Counting stops at ``incoming`` rows, so a large table costs no full count.
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {_table(model)} LIMIT %s) t", [incoming]
+        )
+        if cursor.fetchone()[0] >= incoming:
+            yield
+            return
+        # PostgreSQL refuses CREATE INDEX while deferred foreign-key checks are pending, and
+        # checks queued before the drop (a delete's) should still find their indexes: run them
+        # before and after the copy (they would run at commit anyway), then defer as Django does.
+        _run_deferred_checks(cursor)
+        for index in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(index.name)}")
+        yield
+        _run_deferred_checks(cursor)
+        # The schema editor only builds the statements (with opclasses and conditions) here;
+        # it is not entered, which SQLite refuses inside a transaction.
+        editor = connection.schema_editor()
+        for index in indexes:
+            cursor.execute(str(index.create_sql(model, editor)))
 
 
 def _sqlite_insert_overlapped(
@@ -204,30 +264,41 @@ def _sqlite_bulk_cache(cursor: Any) -> Iterator[None]:
         cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
+def _run_deferred_checks(cursor: Any) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def rows_matching(
     model: type[models.Model], key: str, values: Sequence[str], fields: Sequence[str]
 ) -> list[tuple[Any, ...]]:
     """``fields`` of the rows of ``model`` whose text column ``key`` is one of ``values``.
 
-    The values go into a temporary table (COPY on PostgreSQL) that is joined with the model's
-    table on its index; one statement, whatever the number of values.
+    One statement, whatever the number of values: on PostgreSQL they go into a temporary table
+    by COPY; SQLite reads them from one JSON array parameter (``json_each``). Either is joined
+    with the model's table on its index on ``key``.
     """
     if not values:
         return []
     key_column = connection.ops.quote_name(_column(model, key))
     selected = ", ".join(f"t.{connection.ops.quote_name(_column(model, f))}" for f in fields)
-    keys = connection.ops.quote_name("jaring_bulk_keys")
+    unique = list(dict.fromkeys(values))
     with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(
+                f"SELECT {selected} FROM json_each(%s) k "
+                f"JOIN {_table(model)} t ON t.{key_column} = k.value",
+                [json.dumps(unique)],
+            )
+            return cursor.fetchall()
+        keys = connection.ops.quote_name("jaring_bulk_keys")
         cursor.execute(f"DROP TABLE IF EXISTS {keys}")
         # No key on the temporary table: the join probes the model's own index on `key`.
         cursor.execute(f"CREATE TEMPORARY TABLE {keys} (k varchar(64))")
-        unique = list(dict.fromkeys(values))
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {keys} (k) FROM STDIN") as copy:
-                copy.write("\n".join(unique) + "\n")
-            cursor.execute(f"ANALYZE {keys}")
-        else:
-            cursor.executemany(f"INSERT INTO {keys} (k) VALUES (%s)", [(v,) for v in unique])
+        with cursor.copy(f"COPY {keys} (k) FROM STDIN") as copy:
+            copy.write("\n".join(unique) + "\n")
+        cursor.execute(f"ANALYZE {keys}")
         cursor.execute(
             f"SELECT {selected} FROM {_table(model)} t JOIN {keys} k ON t.{key_column} = k.k"
         )
