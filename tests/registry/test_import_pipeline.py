@@ -217,6 +217,31 @@ def test_an_html_table_saved_as_xls_is_read(tmp_path: Path) -> None:
     assert (summary["rows"], summary["created"]) == (3, 3)
 
 
+@pytest.mark.parametrize("name", ["daftar-bandar-lor.xls", "daftar-bandar-lor.ods"])
+def test_a_legacy_workbook_is_imported_with_its_number_cells_flagged(name: str) -> None:
+    path = Path(__file__).parent / "imports" / "files" / name
+    summary = _cli_import(path, "--region", "35.71")
+    assert {k: summary[k] for k in ("rows", "accepted", "warnings", "rejected", "created")} == {
+        "rows": 4, "accepted": 1, "warnings": 2, "rejected": 1, "created": 3,
+    }  # fmt: skip
+    # The two NIKs typed as numbers are exact but flagged; the short one is rejected — each
+    # reported on the row Excel shows.
+    problems = ImportProblem.objects.order_by("row_number").values_list("row_number", "code")
+    assert list(problems) == [(6, "NIK_FROM_NUMBER"), (8, "NIK_FROM_NUMBER"), (9, "NIK_LENGTH")]
+    people = {p.nik: p for p in Person.objects.all()}
+    assert sorted(people) == ["3571010101700001", "3571011708800002", "3571015205850003"]
+    siti = people["3571015205850003"]
+    assert (siti.birth_date.isoformat(), siti.sex, siti.region_id) == (
+        "1985-05-12", "P", "35.71.01.1001",
+    )  # fmt: skip
+    assert siti.phone == "+6285712345678"  # a number cell that lost its leading zero
+    ridwan = people["3571010101700001"]
+    assert (ridwan.birth_date.isoformat(), ridwan.sex, ridwan.region_id) == (
+        "1970-01-01", "L", "35.71.01.1002",
+    )  # fmt: skip
+    assert people["3571011708800002"].occupation_id == "ketua_rt_rw"
+
+
 @override_settings(JARING_MAX_UPLOAD_BYTES=1000)
 def test_a_file_beyond_the_size_limit_is_refused_before_it_is_stored(tmp_path: Path) -> None:
     path = tmp_path / "besar.csv"

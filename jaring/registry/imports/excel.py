@@ -202,7 +202,10 @@ def read_excel_grids(
         pending = (
             pool.submit(xlsx_sheet_info, path, file_name=file_name) if kind == "xlsx" else None
         )
-        loaded = _load_strings(reader, wanted, file_name)
+        # xlsx sheets say where their rows start (``first_row``, from the XML); for .xls and .ods
+        # the grid is read from row 1, so the rows keep the numbers the user sees.
+        skip_rows = None if kind == "xlsx" else 0
+        loaded = _load_strings(reader, wanted, file_name, skip_rows)
         infos = pending.result() if pending is not None else {}
     grids: list[SheetGrid] = []
     for name, (strings, absolute) in loaded.items():
@@ -212,7 +215,7 @@ def read_excel_grids(
         if info.numbers is not None:
             numbers = _numbers_from_xml(info.numbers, strings, absolute, info.first_row)
         else:
-            numbers = _numbers_from_types(reader, name, strings)
+            numbers = _numbers_from_types(reader, name, strings, skip_rows)
         position = {col: i for i, col in enumerate(absolute)}
         merges = [
             (r1, position[c1], r2, position.get(c2, len(absolute) - 1))
@@ -236,13 +239,14 @@ def read_excel_grids(
 
 
 def _load_strings(
-    reader: fastexcel.ExcelReader, names: list[str], file_name: str
+    reader: fastexcel.ExcelReader, names: list[str], file_name: str, skip_rows: int | None
 ) -> dict[str, tuple[pl.DataFrame, list[int]]]:
-    """Each sheet as strings, with the absolute index of each of its columns."""
+    """Each sheet as strings, with the absolute index of each of its columns. ``skip_rows=None``
+    starts at the first used row, ``0`` at the sheet's first row."""
     loaded: dict[str, tuple[pl.DataFrame, list[int]]] = {}
     for name in names:
         try:
-            sheet = reader.load_sheet(name, header_row=None, dtypes="string")
+            sheet = reader.load_sheet(name, header_row=None, skip_rows=skip_rows, dtypes="string")
             strings = sheet.to_polars()
         except fastexcel.FastExcelError as exc:
             raise _corrupt(file_name, f"{name}: {exc}") from exc
@@ -280,7 +284,7 @@ def _numbers_from_xml(
 
 
 def _numbers_from_types(
-    reader: fastexcel.ExcelReader, name: str, strings: pl.DataFrame
+    reader: fastexcel.ExcelReader, name: str, strings: pl.DataFrame, skip_rows: int | None
 ) -> pl.DataFrame | None:
     """For .xls/.ods: number cells are those calamine reports as Float/Int when asked for a
     duration, in the columns that hold digits at all (a second pass over the sheet)."""
@@ -290,7 +294,9 @@ def _numbers_from_types(
     if not candidates:
         return None
     try:
-        sheet = reader.load_sheet(name, header_row=None, dtypes="duration", use_columns=candidates)
+        sheet = reader.load_sheet(
+            name, header_row=None, skip_rows=skip_rows, dtypes="duration", use_columns=candidates
+        )
         _, errors = sheet.to_arrow_with_errors()
     except fastexcel.FastExcelError:
         return None
@@ -300,9 +306,10 @@ def _numbers_from_types(
         for marker in ("Float(", "Int("):
             start = detail.find(marker)
             if start >= 0:
+                # The position is in the sheet's whole range, whatever ``use_columns`` chose.
                 row, col = error.position
                 number = detail[start + len(marker) : detail.find(")", start)]
-                values[candidates[col]][row] = float(number)
+                values[strings.columns[col]][row] = float(number)
     columns = []
     for c in strings.columns:
         series = pl.Series(c, [None] * strings.height, dtype=pl.Float64)

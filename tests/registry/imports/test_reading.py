@@ -300,3 +300,35 @@ def test_excel_2003_xml_spreadsheet(tmp_path: Path) -> None:
     assert table.frame["_row"].to_list() == [4, 5]
     assert table.frame["Desa"].to_list() == ["Bandar Lor", "Bandar Lor"]
     assert table.frame[table.number_column("NIK") or ""].to_list() == [float(NIK_A), None]
+
+
+# --- legacy .xls (BIFF8) and .ods: real files, written by make_legacy_files.py -----------------
+
+LEGACY_FILES = Path(__file__).parent / "files"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("daftar-bandar-lor.xls", "xls"), ("daftar-bandar-lor.ods", "ods")]
+)
+def test_legacy_workbooks_keep_the_rows_and_numbers_the_user_sees(name: str, fmt: str) -> None:
+    # The table starts at B2 under an empty row: the row numbers must still be the ones Excel
+    # shows, or the problems workbook would send the kelurahan to the wrong row.
+    table = read_table(LEGACY_FILES / name)
+    assert table.format == fmt
+    assert table.header_row == 5
+    assert table.frame["_row"].to_list() == [6, 7, 8, 9]
+    assert table.frame["N I K"].to_list() == [
+        "3571011708800002", "3571015205850003", "3571010101700001", "35710117088",
+    ]  # fmt: skip
+    # Number cells keep their exact value beside the text; text cells have none.
+    assert table.frame[table.number_column("N I K") or ""].to_list() == [
+        3571011708800002.0, None, 3571010101700001.0, None,
+    ]  # fmt: skip
+    assert table.frame[table.number_column("NO HP") or ""].to_list() == [
+        None, 85712345678.0, None, None,
+    ]  # fmt: skip
+    # Date cells arrive as ISO dates; typed dates as typed.
+    assert table.frame["TGL LAHIR"].to_list() == [
+        "1980-08-17", "12-05-1985", "1970-01-01", "17 Agustus 1980",
+    ]  # fmt: skip
+    assert guess_mapping(table.headers)["nik"] == "N I K"
