@@ -18,6 +18,7 @@ import polars as pl
 from jaring.registry.imports.mapping import (
     HEADER_SEARCH_ROWS,
     clean_header,
+    combine_header_rows,
     find_header_row,
     is_numbering_row,
 )
@@ -131,13 +132,14 @@ def sheet_table(grid: SheetGrid) -> SheetTable | None:
     if header_index is None:
         return None
     letters = list(grid.letters or [column_letter(i) for i in range(strings.width)])
-    headers = _unique_headers(head[header_index], letters)
-    raw_columns = strings.columns
     header_row = grid.first_row + header_index
-    data_first_row = header_row + 1
+    header_cells, body_index = _header_cells(grid, head, header_index)
+    headers = _unique_headers(header_cells, letters)
+    raw_columns = strings.columns
+    data_first_row = grid.first_row + body_index
 
-    data = strings.slice(header_index + 1)
-    numbers = grid.numbers.slice(header_index + 1) if grid.numbers is not None else None
+    data = strings.slice(body_index)
+    numbers = grid.numbers.slice(body_index) if grid.numbers is not None else None
     data = _fill_merges(data, grid.merges, data_first_row=data_first_row, columns=raw_columns)
     if numbers is not None:
         numbers = _fill_merges(
@@ -163,7 +165,7 @@ def sheet_table(grid: SheetGrid) -> SheetTable | None:
     if grid.issues:
         frame = _add_issues(frame, grid.issues, headers, data_first_row)
     if grid.extra is not None:
-        frame = frame.with_columns(grid.extra.slice(header_index + 1).alias(EXTRA_COLUMN))
+        frame = frame.with_columns(grid.extra.slice(body_index).alias(EXTRA_COLUMN))
 
     # The numbering row "(1) (2) (3)" right under the header is not data.
     skipped = 0
@@ -176,6 +178,21 @@ def sheet_table(grid: SheetGrid) -> SheetTable | None:
     frame = frame.slice(skipped)
     frame = frame.filter(_non_empty(frame, headers))
     return SheetTable(grid.name, header_row, headers, frame)
+
+
+def _header_cells(
+    grid: SheetGrid, head: Sequence[Sequence[str | None]], header_index: int
+) -> tuple[Sequence[str | None], int]:
+    """The header row's cells — combined with the row under it when that row holds
+    sub-headers — and the index of the first row after the header."""
+    if header_index + 1 >= len(head):
+        return head[header_index], header_index + 1
+    header_row = grid.first_row + header_index
+    spans = {c1: c2 for r1, c1, _, c2 in grid.merges if r1 == header_row and c2 > c1}
+    combined = combine_header_rows(head[header_index], head[header_index + 1], spans)
+    if combined is None:
+        return head[header_index], header_index + 1
+    return combined, header_index + 2
 
 
 def _add_issues(

@@ -210,6 +210,62 @@ def find_header_row(rows: Sequence[Sequence[str | None]]) -> int | None:
     return None if best is None else -best[1]
 
 
+_DIGIT_RUN_RE = re.compile(r"\d{6}")
+
+
+def combine_header_rows(
+    parent: Sequence[str | None],
+    sub: Sequence[str | None],
+    spans: Mapping[int, int] | None = None,
+) -> list[str | None] | None:
+    """The headers of a two-row header — ``parent`` above, ``sub`` below — or ``None`` when
+    ``sub`` is not a row of sub-headers but data (or a numbering row).
+
+    Government lists often group columns under one merged cell: "TEMPAT/TGL LAHIR" over
+    "TEMPAT" and "TANGGAL", "ALAMAT" over "JALAN", "RT/RW" and "DESA/KEL", while "NO", "NIK" and
+    "NAMA" span both rows. A parent cell's group runs to its merged range's last column
+    (``spans``: first column -> last column) or, without one, up to the next filled parent
+    cell. ``sub`` counts as sub-headers only if every filled cell of it sits under a group at
+    least two columns wide, none holds a run of six digits (as a NIK, phone or date would), and
+    the combined row names at least as many fields as the parent alone.
+    """
+    width = len(parent)
+    if len(sub) != width or is_numbering_row(sub):
+        return None
+    if any(cell and _DIGIT_RUN_RE.search(cell) for cell in sub):
+        return None
+    owner: dict[int, int] = {}  # column -> column of the parent cell whose group covers it
+    filled = [i for i, cell in enumerate(parent) if clean_header(cell)]
+    for n, start in enumerate(filled):
+        following = filled[n + 1] - 1 if n + 1 < len(filled) else width - 1
+        end = min((spans or {}).get(start, following), width - 1)
+        owner.update((col, start) for col in range(start, end + 1) if end > start)
+    under = [i for i, cell in enumerate(sub) if clean_header(cell)]
+    if not under or any(i not in owner for i in under):
+        return None
+    combined: list[str | None] = [
+        _sub_header(clean_header(parent[owner[col]]), clean_header(sub[col]))
+        if clean_header(sub[col])
+        else parent[col]
+        for col in range(width)
+    ]
+    if header_score(combined)[0] < header_score(parent)[0]:
+        return None
+    return combined
+
+
+def _sub_header(parent: str, sub: str) -> str:
+    """ "TEMPAT" under "TEMPAT/TGL LAHIR" stays "TEMPAT"; "TANGGAL" becomes "TANGGAL LAHIR";
+    what still names no field keeps its group in brackets, "L (JENIS KELAMIN)", so that it
+    cannot be taken for the group's own field."""
+    if field_of_header(sub):
+        return sub
+    words = parent.replace("/", " ").split()
+    if words and field_of_header(f"{sub} {words[-1]}"):
+        return f"{sub} {words[-1]}"
+    return f"{sub} ({parent})"
+
+
 def is_numbering_row(cells: Sequence[str | None]) -> bool:
     """The "(1) (2) (3) …" row many templates put under the header."""
     filled = [c.strip() for c in cells if c is not None and c.strip()]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jaring.registry.imports.errors import MappingError
 from jaring.registry.imports.mapping import (
     FIELDS,
+    combine_header_rows,
     field_of_header,
     find_header_row,
     guess_mapping,
@@ -119,3 +122,70 @@ def test_validate_a_corrected_mapping() -> None:
             validate_mapping(mapping, headers, file_name="daftar.xlsx")
         assert caught.value.code == code
         assert caught.value.message_id and caught.value.message_en
+
+
+# --- two-row headers ---------------------------------------------------------------------------
+
+PARENT = ["NO", "NIK", "NAMA", "TEMPAT/TGL LAHIR", None, "ALAMAT", None, None, "PEKERJAAN"]
+SUB = [None, None, None, "TEMPAT", "TANGGAL", "JALAN", "RT/RW", "DESA/KEL", None]
+
+
+def test_sub_headers_under_grouped_columns_are_combined_with_their_group() -> None:
+    combined = combine_header_rows(PARENT, SUB)
+    assert combined == [
+        "NO", "NIK", "NAMA", "TEMPAT", "TANGGAL LAHIR", "JALAN", "RT/RW", "DESA/KEL", "PEKERJAAN",
+    ]  # fmt: skip
+    assert guess_mapping([c or "" for c in combined]) == {
+        "nik": "NIK", "name": "NAMA", "birth_place": "TEMPAT", "birth_date": "TANGGAL LAHIR",
+        "address": "JALAN", "rt_rw": "RT/RW", "desa": "DESA/KEL", "occupation": "PEKERJAAN",
+    }  # fmt: skip
+
+
+def test_merged_ranges_bound_the_groups() -> None:
+    # "ALAMAT" is merged over two columns only: "KET" beside it belongs to no group, so the row
+    # is not sub-headers (it could be a data row with a note).
+    parent = ["NIK", "NAMA", "ALAMAT", None, None]
+    assert combine_header_rows(parent, [None, None, "JALAN", "DESA", None], {2: 3}) == [
+        "NIK", "NAMA", "JALAN", "DESA", None,
+    ]  # fmt: skip
+    assert combine_header_rows(parent, [None, None, "JALAN", "DESA", "KET"], {2: 3}) is None
+    assert combine_header_rows(parent, [None, None, "JALAN", "DESA", "KET"]) is not None
+
+
+def test_a_sub_header_that_names_no_field_keeps_its_group_in_brackets() -> None:
+    # "NO RUMAH" must not become "ALAMAT NO RUMAH", which would read as a second address.
+    parent = ["NIK", "NAMA", "ALAMAT", None]
+    combined = combine_header_rows(parent, [None, None, "JALAN", "NO RUMAH"])
+    assert combined == ["NIK", "NAMA", "JALAN", "NO RUMAH (ALAMAT)"]
+    assert guess_mapping([c or "" for c in combined])["address"] == "JALAN"
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        # data: a name and a NIK outside any group
+        ["1", "3571011708800002", "Budi", "Kediri", "17-08-1980", "Jl. A", "1/2", "Pojok", "Ojek"],
+        # data that happens to fill only grouped columns, but with a date and a phone in it
+        [None, None, None, "Kediri", "17081980", "Jl. A", None, None, None],
+        # the numbering row under a header
+        ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)", "(9)"],
+        # an empty row
+        [None] * 9,
+        # a note beside the groups
+        [None, None, "lihat lampiran", "TEMPAT", "TANGGAL", None, None, None, None],
+    ],
+)
+def test_rows_that_are_not_sub_headers_are_left_as_rows(row: list[str | None]) -> None:
+    assert combine_header_rows(PARENT, row) is None
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.text(max_size=12)), min_size=9, max_size=9),
+    st.integers(min_value=0, max_value=8),
+    st.from_regex(r"\d{16}", fullmatch=True),
+)
+def test_a_row_holding_a_nik_is_never_taken_for_sub_headers(
+    row: list[str | None], column: int, nik: str
+) -> None:
+    row[column] = nik
+    assert combine_header_rows(PARENT, row) is None

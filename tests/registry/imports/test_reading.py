@@ -332,3 +332,46 @@ def test_legacy_workbooks_keep_the_rows_and_numbers_the_user_sees(name: str, fmt
         "1980-08-17", "12-05-1985", "1970-01-01", "17 Agustus 1980",
     ]  # fmt: skip
     assert guess_mapping(table.headers)["nik"] == "N I K"
+
+
+# --- two-row headers ---------------------------------------------------------------------------
+
+
+def test_xlsx_with_a_two_row_merged_header(tmp_path: Path) -> None:
+    path = tmp_path / "dua-baris.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet("Peserta")
+        sheet.merge_range(0, 0, 0, 8, "DAFTAR PEKERJA RENTAN KELURAHAN BANDAR LOR")
+        for col, text in enumerate(["NO", "NIK", "NAMA"]):
+            sheet.merge_range(2, col, 3, col, text)
+        sheet.merge_range(2, 3, 2, 4, "TEMPAT/TGL LAHIR")
+        sheet.merge_range(2, 5, 2, 7, "ALAMAT")
+        sheet.merge_range(2, 8, 3, 8, "PEKERJAAN")
+        sheet.write_row(3, 3, ["TEMPAT", "TANGGAL", "JALAN", "RT/RW", "DESA/KEL"])
+        sheet.write_row(4, 0, [1, NIK_A, "Budi", "Kediri", "17-08-1980", "Jl. A 1", "003/002",
+                               "Bandar Lor", "Ketua RT"])  # fmt: skip
+        sheet.write_row(5, 0, [2, NIK_B, "Ani", "Kediri", "17-08-1985", "Jl. B 2", "001/004",
+                               "Bandar Lor", "Kader"])  # fmt: skip
+    table = read_table(path)
+    assert table.header_row == 3
+    assert table.headers == (
+        "NO", "NIK", "NAMA", "TEMPAT", "TANGGAL LAHIR", "JALAN", "RT/RW", "DESA/KEL", "PEKERJAAN",
+    )  # fmt: skip
+    # The sub-header row is not a person: the first row read is the first person, row 5.
+    assert table.frame["_row"].to_list() == [5, 6]
+    assert table.frame["NIK"].to_list() == [NIK_A, NIK_B]
+    mapping = guess_mapping(table.headers)
+    assert (mapping["birth_place"], mapping["birth_date"]) == ("TEMPAT", "TANGGAL LAHIR")
+    assert (mapping["rt_rw"], mapping["desa"]) == ("RT/RW", "DESA/KEL")
+
+
+def test_csv_with_a_two_row_header(write_csv: Callable[..., Path]) -> None:
+    text = (
+        "No;NIK;Nama;Tempat/Tgl Lahir;;Alamat;\n"
+        ";;;Tempat;Tgl;Jalan;Desa\n"
+        f"1;{NIK_A};Budi;Kediri;17-08-1980;Jl. A 1;Bandar Lor\n"
+    )
+    table = read_table(write_csv(text))
+    assert table.headers == ("No", "NIK", "Nama", "Tempat", "Tgl", "Jalan", "Desa")
+    assert table.frame["_row"].to_list() == [3]
+    assert guess_mapping(table.headers)["birth_date"] == "Tgl"
