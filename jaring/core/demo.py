@@ -346,10 +346,18 @@ def demo_build(*, seed: int, say: Callable[[str], None]) -> int:
             f"  {batch.region.name}: {batch.rows:,} baris, {batch.created:,} orang baru, "
             f"{batch.existing:,} sudah terdaftar ({batch.source_name})"
         )
-    # A list as a kelurahan really sends it, checked but not yet saved: its problems report
-    # and the "save" button are waiting on the import page.
+    # A list as a kelurahan really sends it (a two-row header, merged village cells), checked
+    # but not yet saved: its problems report and the "save" button wait on the import page.
     messy = folder / "kiriman-kelurahan-kediri.xlsx"
-    write_messy_file(messy, rows=240, regency="35.71", seed=seed, fmt="xlsx")
+    write_messy_file(
+        messy,
+        rows=240,
+        regency="35.71",
+        seed=seed,
+        fmt="xlsx",
+        header_style="two-row",
+        merge_villages=True,
+    )
     _import(
         messy,
         region="35.71",

@@ -152,7 +152,7 @@ def write_messy_file(
     rates: DamageRates | None = None,
     existing: pl.DataFrame | None = None,
     title_rows: bool = True,
-    header_style: Literal["random", "standard", "upper"] = "random",
+    header_style: Literal["random", "standard", "upper", "two-row"] = "random",
     sheets: int = 1,
     csv_style: Literal["random", "comma-utf8", "semicolon-cp1252"] = "random",
     merge_villages: bool = False,
@@ -162,7 +162,9 @@ def write_messy_file(
     ``path`` as ``fmt``, damaged at ``rates`` (default :class:`DamageRates`), and return what
     the checker must find. ``existing`` (a frame like :func:`generate_people`'s) supplies people
     already in the registry for a share ``rates.existing`` of rows. ``sheets`` splits an xlsx
-    over several sheets; ``merge_villages`` merges runs of equal village cells (xlsx)."""
+    over several sheets; ``merge_villages`` merges runs of equal village cells (xlsx);
+    ``header_style="two-row"`` groups birth place and date, and the address columns, under
+    merged parent cells with sub-headers below."""
     rates = rates or DamageRates()
     rng = np.random.default_rng(seed)
     n_identical = int(rows * rates.identical_duplicates)

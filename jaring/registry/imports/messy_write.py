@@ -34,6 +34,14 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
     "income": ("Penghasilan", "Penghasilan (Rp)", "Pendapatan per Bulan"),
 }
 XLSX_CONSTANT_MEMORY_ROWS = 200_000
+#: The groups of a two-row header: the parent cell's text over (field, sub-header, the header
+#: the reader makes of it) for fields next to each other in ``FIELD_ORDER``.
+TWO_ROW_GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("Tempat/Tgl Lahir", (("birth_place", "Tempat", "Tempat"),
+                          ("birth_date", "Tanggal", "Tanggal Lahir"))),
+    ("Alamat", (("address", "Jalan", "Jalan"), ("rt_rw", "RT/RW", "RT/RW"),
+                ("desa", "Desa/Kel", "Desa/Kel"), ("kecamatan", "Kecamatan", "Kecamatan"))),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,32 @@ class Layout:
     sheets: tuple[str, ...]
     encoding: str | None = None
     separator: str | None = None
+
+
+@dataclass(frozen=True)
+class HeaderRows:
+    """The header as written: one row, or a parent row over a sub-header row."""
+
+    rows: list[list[str]]
+    spans: list[tuple[int, int]]  # (first, last) column of each parent cell over a group
+    headers: dict[str, str]  # field -> the header the reader will show
+
+
+def _header_rows(rng: np.random.Generator, style: str) -> HeaderRows:
+    headers = _headers(rng, "standard" if style == "two-row" else style)
+    parent = ["No", *[headers[f] for f in FIELD_ORDER], "Keterangan"]
+    if style != "two-row":
+        return HeaderRows([parent], [], headers)
+    sub = [""] * len(parent)
+    spans: list[tuple[int, int]] = []
+    for text, members in TWO_ROW_GROUPS:
+        columns = [1 + FIELD_ORDER.index(field) for field, _, _ in members]
+        for column, (field, sub_text, read_as) in zip(columns, members, strict=True):
+            parent[column], sub[column] = "", sub_text
+            headers[field] = read_as
+        parent[columns[0]] = text
+        spans.append((columns[0], columns[-1]))
+    return HeaderRows([parent, sub], spans, headers)
 
 
 def _headers(rng: np.random.Generator, style: str) -> dict[str, str]:
@@ -83,13 +117,13 @@ def write_csv(
     separator, encoding, eol = (
         (",", "utf-8", "\n") if style == "comma-utf8" else (";", "cp1252", "\r\n")
     )
-    headers = _headers(rng, header_style)
-    columns = ["No", *[headers[f] for f in FIELD_ORDER], "Keterangan"]
+    header = _header_rows(rng, header_style)
+    columns = header.rows[0]
     head: list[list[str]] = []
     if title_rows:
         head += [[t] + [""] * (len(columns) - 1) for t in _titles(regency)]
         head.append([""] * len(columns))
-    head.append(columns)
+    head += header.rows
     if title_rows and rng.random() < 0.5:
         head.append([f"({i})" for i in range(1, len(columns) + 1)])
     buffer = io.StringIO()
@@ -108,7 +142,7 @@ def write_csv(
     return Layout(
         sheet_of_row=[name] * data.height,
         row_numbers=list(range(first, first + data.height)),
-        headers=headers,
+        headers=header.headers,
         sheets=(name,),
         encoding="cp1252" if encoding == "cp1252" else "utf-8",
         separator=separator,
@@ -126,8 +160,8 @@ def write_xlsx(
     merge_villages: bool,
     regency: str,
 ) -> Layout:
-    headers = _headers(rng, header_style)
-    columns = ["No", *[headers[f] for f in FIELD_ORDER], "Keterangan"]
+    header = _header_rows(rng, header_style)
+    columns = header.rows[0]
     constant = rows.written.height > XLSX_CONSTANT_MEMORY_ROWS
     workbook = xlsxwriter.Workbook(
         str(path),
@@ -157,8 +191,7 @@ def write_xlsx(
                     sheet.merge_range(r, 0, r, len(columns) - 1, t, bold)
                     r += 1
                 r += 1  # a blank row
-            sheet.write_row(r, 0, columns, bold)
-            r += 1
+            r = _write_header(sheet, r, header, bold, vertical_merges=not constant)
             if numbering:
                 sheet.write_row(r, 0, [f"({i})" for i in range(1, len(columns) + 1)])
                 r += 1
@@ -183,7 +216,33 @@ def write_xlsx(
                 r += 1
     finally:
         workbook.close()
-    return Layout(sheet_of_row, row_numbers, headers, tuple(names))
+    return Layout(sheet_of_row, row_numbers, header.headers, tuple(names))
+
+
+def _write_header(
+    sheet: Any, r: int, header: HeaderRows, bold: Any, *, vertical_merges: bool
+) -> int:
+    """Write the header rows from row ``r``; returns the row after them. A two-row header
+    merges each group's parent cell across it and, outside the groups, each cell down both
+    rows (except in constant-memory mode, which writes strictly row by row)."""
+    if len(header.rows) == 1:
+        sheet.write_row(r, 0, header.rows[0], bold)
+        return r + 1
+    parent, sub = header.rows
+    grouped = {c for first, last in header.spans for c in range(first, last + 1)}
+    for first, last in header.spans:
+        sheet.merge_range(r, first, r, last, parent[first], bold)
+    for column, text in enumerate(parent):
+        if column in grouped:
+            continue
+        if vertical_merges:
+            sheet.merge_range(r, column, r + 1, column, text, bold)
+        else:
+            sheet.write(r, column, text, bold)
+    # Row by row: in constant-memory mode a row is gone once the next one is written.
+    for column in sorted(grouped):
+        sheet.write(r + 1, column, sub[column], bold)
+    return r + 2
 
 
 def _village_runs(values: list[str | None]) -> dict[int, int]:

@@ -57,6 +57,8 @@ CASES: list[tuple[str, str, int, int, float, dict[str, Any]]] = [
     ("xlsx", PEKALONGAN, 6, 2_000, 5.0, {"sheets": 3, "header_style": "random"}),
     ("xlsx", JAYAPURA, 7, 1_500, 5.0, {"merge_villages": True}),
     ("xlsx", KEDIRI, 8, 800, 0.0, {"title_rows": False, "header_style": "standard"}),
+    ("xlsx", PEKALONGAN, 9, 1_200, 3.0, {"header_style": "two-row", "merge_villages": True}),
+    ("csv", KEDIRI, 10, 1_200, 3.0, {"header_style": "two-row", "csv_style": "semicolon-cp1252"}),
 ]
 
 
