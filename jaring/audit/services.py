@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import getpass
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from auditlog.context import set_actor
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
 
 from jaring.audit.models import Channel, DataExport
 
@@ -55,3 +59,42 @@ def export_record(
         file_format=file_format,
         remote_addr=remote_addr,
     )
+
+
+class RecordChange(NamedTuple):
+    """One record changed by a bulk write: its key, its label, ``{field: [before, after]}``
+    (as django-auditlog writes them: field names, values as text) and what caused it."""
+
+    pk: int
+    label: str
+    changes: Mapping[str, list[str]]
+    context: Mapping[str, Any]
+
+
+def record_bulk_updates(
+    model: type[models.Model], records: Iterable[RecordChange], *, actor: User | None
+) -> int:
+    """Write the audit entries of updates that bypass ``save()`` (an import's bulk update), so
+    a person's history shows them like any edit: one UPDATE entry per record, before and after.
+    Returns how many were written."""
+    content_type = ContentType.objects.get_for_model(model)
+    now = timezone.now()
+    entries = [
+        LogEntry(
+            content_type=content_type,
+            object_pk=str(record.pk),
+            object_id=record.pk,
+            object_repr=record.label,
+            action=LogEntry.Action.UPDATE,
+            changes=dict(record.changes),
+            changes_text="",
+            actor=actor,
+            actor_email=getattr(actor, "email", None) or None,
+            timestamp=now,
+            additional_data=dict(record.context),
+        )
+        for record in records
+        if record.changes
+    ]
+    LogEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)

@@ -10,6 +10,7 @@ from typing import Any
 
 import polars as pl
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
@@ -135,6 +136,58 @@ def test_on_existing_update_skip_and_conflict(tmp_path: Path) -> None:
         RowAction.UPDATED,
     ]
     assert person.name_normalized.endswith("baru")
+
+
+def test_updates_by_an_import_are_in_each_persons_audit_trail(
+    tmp_path: Path, make_user: Callable[..., User], login: Callable[[User], Client]
+) -> None:
+    people = generate_people(6, regency="35.71", seed=9)
+    original, changed = tmp_path / "awal.csv", tmp_path / "perbaikan.csv"
+    write_clean_list(people, original)
+    # Two people moved house, one changed occupation; the other three are sent unchanged.
+    write_clean_list(
+        people.with_columns(
+            address=pl.when(pl.int_range(pl.len()) < 2)
+            .then(pl.lit("Jl. Baru 1"))
+            .otherwise(pl.col("address")),
+            occupation_text=pl.when(pl.int_range(pl.len()) == 2)
+            .then(pl.lit("Marbot Masjid"))
+            .otherwise(pl.col("occupation_text")),
+        ),
+        changed,
+    )
+    kediri = make_user("kediri", Role.REGENCY_ADMIN, ("35.71",))
+
+    def run(path: Path) -> tuple[ImportBatch, dict[str, Any]]:
+        with path.open("rb") as source:
+            batch = pipeline.import_create(
+                source=source, file_name=path.name, region_code="35.71", source_name="RT",
+                user=kediri,
+            )  # fmt: skip
+        return batch, pipeline.import_run(batch.pk)
+
+    run(original)
+    updated, summary = run(changed)
+    assert summary["updated"] == 3
+
+    entries = LogEntry.objects.filter(
+        action=LogEntry.Action.UPDATE, additional_data__import_batch=updated.pk
+    ).order_by("object_id")
+    assert entries.count() == 3
+    first = people.row(0, named=True)
+    moved = entries.get(object_id=Person.objects.get(name=first["name"]).pk)
+    assert moved.changes == {"address": [first["address"], "Jl. Baru 1"]}
+    assert moved.actor == kediri
+    assert moved.additional_data == {
+        "import_batch": updated.pk, "file": "perbaikan.csv", "sheet": "perbaikan.csv", "row": 2,
+    }  # fmt: skip
+    third = people.row(2, named=True)
+    recategorised = entries.get(object_id=Person.objects.get(name=third["name"]).pk)
+    assert recategorised.changes["occupation_text"] == [third["occupation_text"], "Marbot Masjid"]
+    assert recategorised.changes["occupation"][1] == "marbot"
+    # The person's history shows the change, before and after.
+    page = login(kediri).get(reverse("person-detail", args=[moved.object_id]))
+    assert f"{first['address']} → Jl. Baru 1" in page.content.decode()
 
 
 def test_a_person_registered_in_another_kab_kota_is_never_moved_by_this_list(

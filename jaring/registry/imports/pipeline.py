@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, partial
@@ -31,7 +31,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from jaring.accounts.scoping import region_in_scope
-from jaring.audit.services import acting_as
+from jaring.audit.services import RecordChange, acting_as, record_bulk_updates
 from jaring.core import bulk
 from jaring.regions.models import Region, RegionLevel
 from jaring.regions.selectors import NameIndex, region_name_index
@@ -338,20 +338,26 @@ def _problem_rows(batch: ImportBatch, problems: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _apply_updates(planned: pl.DataFrame, existing: pl.DataFrame) -> int:
-    """Give updated people the values their row has, keeping the ones it lacks."""
+def _apply_updates(batch: ImportBatch, planned: pl.DataFrame, existing: pl.DataFrame) -> int:
+    """Give updated people the values their row has, keeping the ones it lacks; each change
+    goes into the audit trail with its before and after."""
     updates = planned.filter(pl.col("action") == RowAction.UPDATED.value)
     if updates.is_empty():
         return 0
-    updates = with_ciphers(updates, nik=False).join(
-        existing.rename({c: f"{c}__old" for c in COMPARED}), on="person_id", how="left"
+    updates = (
+        with_ciphers(updates, nik=False)
+        .join(existing.rename({c: f"{c}__old" for c in COMPARED}), on="person_id", how="left")
+        .with_columns(
+            pl.coalesce(row_col, f"{col}__old").alias(f"{col}__new")
+            for col, row_col in COMPARED.items()
+        )
     )
     values = updates.select(
         "person_id",
         "phone_cipher",
         "name_normalized",
         pl.col("occupation_match").fill_null("unclassified"),
-        *[pl.coalesce(row_col, f"{col}__old").alias(col) for col, row_col in COMPARED.items()],
+        *[pl.col(f"{col}__new").alias(col) for col in COMPARED],
     )
     now = timezone.now()
     fields = [*COMPARED, "name_normalized", "occupation_match", "updated_at"]
@@ -367,7 +373,42 @@ def _apply_updates(planned: pl.DataFrame, existing: pl.DataFrame) -> int:
             [*fields, "phone_cipher"] if has_phone else [f for f in fields if f != "phone_index"],
             batch_size=1000,
         )
+    record_bulk_updates(Person, _audited_changes(batch, updates), actor=batch.created_by)
     return updates.height
+
+
+# The phone is left out of the trail, as in every other Person change (audit/registration.py).
+_AUDITED = {
+    attname: Person._meta.get_field(attname).name
+    for attname in COMPARED
+    if attname != "phone_index"
+}
+
+
+def _audited_changes(batch: ImportBatch, updates: pl.DataFrame) -> Iterator[RecordChange]:
+    """``{field: [before, after]}`` of each updated person, as django-auditlog writes it (text;
+    an empty value as "None"), with the file, sheet and row the change came from."""
+
+    def text(column: str) -> pl.Expr:
+        return pl.col(column).cast(pl.String).fill_null("None")
+
+    diffs = updates.select(
+        "person_id",
+        pl.col("name__new").alias("label"),
+        "_sheet",
+        "_row",
+        *[
+            pl.when(text(f"{attname}__old") != text(f"{attname}__new"))
+            .then(pl.concat_list(text(f"{attname}__old"), text(f"{attname}__new")))
+            .alias(field)
+            for attname, field in _AUDITED.items()
+        ],
+    )
+    for row in diffs.iter_rows(named=True):
+        changes = {field: row[field] for field in _AUDITED.values() if row[field] is not None}
+        context = {"import_batch": batch.pk, "file": batch.file_name, "sheet": row["_sheet"],
+                   "row": row["_row"]}  # fmt: skip
+        yield RecordChange(row["person_id"], row["label"] or "", changes, context)
 
 
 def _commit(
@@ -412,7 +453,7 @@ def _commit(
                 planned.filter(created),
                 prepare=lambda chunk: person_rows(with_ciphers(chunk), batch_id=batch.pk),
             )
-            _apply_updates(planned, existing)
+            _apply_updates(batch, planned, existing)
         else:
             planned = planned.with_columns(person_id=pl.lit(None, dtype=pl.Int64))
         bulk.copy_frame(
