@@ -211,6 +211,8 @@ def find_header_row(rows: Sequence[Sequence[str | None]]) -> int | None:
 
 
 _DIGIT_RUN_RE = re.compile(r"\d{6}")
+# A format hint under a header: "(Rp)", "(16 digit)", "(dd-mm-yyyy)", "dd/mm/yyyy".
+_HINT_RE = re.compile(r"^\(.*\)$|^[dmy]{2,4}([-/.][dmy]{2,4}){2}$", re.IGNORECASE)
 
 
 def combine_header_rows(
@@ -225,9 +227,10 @@ def combine_header_rows(
     "TEMPAT" and "TANGGAL", "ALAMAT" over "JALAN", "RT/RW" and "DESA/KEL", while "NO", "NIK" and
     "NAMA" span both rows. A parent cell's group runs to its merged range's last column
     (``spans``: first column -> last column) or, without one, up to the next filled parent
-    cell. ``sub`` counts as sub-headers only if every filled cell of it sits under a group at
-    least two columns wide, none holds a run of six digits (as a NIK, phone or date would), and
-    the combined row names at least as many fields as the parent alone.
+    cell. A format hint under a header of its own ("(Rp)" under "PENGHASILAN") is added to it.
+    ``sub`` counts as sub-headers only if every filled cell of it sits under a group at least
+    two columns wide or is such a hint, none holds a run of six digits (as a NIK, phone or date
+    would), and the combined row names at least as many fields as the parent alone.
     """
     width = len(parent)
     if len(sub) != width or is_numbering_row(sub):
@@ -241,10 +244,17 @@ def combine_header_rows(
         end = min((spans or {}).get(start, following), width - 1)
         owner.update((col, start) for col in range(start, end + 1) if end > start)
     under = [i for i, cell in enumerate(sub) if clean_header(cell)]
-    if not under or any(i not in owner for i in under):
+    hints = {
+        i
+        for i in under
+        if i not in owner and clean_header(parent[i]) and _HINT_RE.match(clean_header(sub[i]))
+    }
+    if not under or any(i not in owner and i not in hints for i in under):
         return None
     combined: list[str | None] = [
-        _sub_header(clean_header(parent[owner[col]]), clean_header(sub[col]))
+        f"{clean_header(parent[col])} {clean_header(sub[col])}"
+        if col in hints
+        else _sub_header(clean_header(parent[owner[col]]), clean_header(sub[col]))
         if clean_header(sub[col])
         else parent[col]
         for col in range(width)

@@ -160,6 +160,18 @@ def test_a_sub_header_that_names_no_field_keeps_its_group_in_brackets() -> None:
     assert guess_mapping([c or "" for c in combined])["address"] == "JALAN"
 
 
+def test_format_hints_under_the_header_join_their_header() -> None:
+    parent = ["NO", "NIK", "NAMA", "TGL LAHIR", "PENGHASILAN"]
+    combined = combine_header_rows(parent, [None, "(16 digit)", None, "dd-mm-yyyy", "(Rp)"])
+    assert combined == ["NO", "NIK (16 digit)", "NAMA", "TGL LAHIR dd-mm-yyyy", "PENGHASILAN (Rp)"]
+    assert guess_mapping([c or "" for c in combined]) == {
+        "nik": "NIK (16 digit)", "name": "NAMA", "birth_date": "TGL LAHIR dd-mm-yyyy",
+        "income": "PENGHASILAN (Rp)",
+    }  # fmt: skip
+    # A person's row is never a hint row, even with a hint-like cell in it.
+    assert combine_header_rows(parent, [None, "(belum ada)", "Budi", None, None]) is None
+
+
 @pytest.mark.parametrize(
     "row",
     [

@@ -375,3 +375,11 @@ def test_csv_with_a_two_row_header(write_csv: Callable[..., Path]) -> None:
     assert table.headers == ("No", "NIK", "Nama", "Tempat", "Tgl", "Jalan", "Desa")
     assert table.frame["_row"].to_list() == [3]
     assert guess_mapping(table.headers)["birth_date"] == "Tgl"
+
+
+def test_csv_with_a_format_hint_row_under_the_header(write_csv: Callable[..., Path]) -> None:
+    text = f"No,NIK,Nama,Tgl Lahir\n,(16 digit),,(dd-mm-yyyy)\n1,{NIK_A},Budi,17-08-1980\n"
+    table = read_table(write_csv(text))
+    assert table.headers == ("No", "NIK (16 digit)", "Nama", "Tgl Lahir (dd-mm-yyyy)")
+    assert table.frame["_row"].to_list() == [3]
+    assert table.frame["Nama"].to_list() == ["Budi"]
