@@ -17,6 +17,7 @@ import polars as pl
 
 from jaring.registry.imports.mapping import (
     HEADER_SEARCH_ROWS,
+    CombinedHeader,
     clean_header,
     combine_header_rows,
     find_header_row,
@@ -133,7 +134,9 @@ def sheet_table(grid: SheetGrid) -> SheetTable | None:
         return None
     letters = list(grid.letters or [column_letter(i) for i in range(strings.width)])
     header_row = grid.first_row + header_index
-    header_cells, body_index = _header_cells(grid, head, header_index)
+    combined = _combined_header(grid, head, header_index)
+    header_cells = combined.cells if combined else head[header_index]
+    body_index = header_index + (2 if combined else 1)
     headers = _unique_headers(header_cells, letters)
     raw_columns = strings.columns
     data_first_row = grid.first_row + body_index
@@ -177,22 +180,59 @@ def sheet_table(grid: SheetGrid) -> SheetTable | None:
         skipped += 1
     frame = frame.slice(skipped)
     frame = frame.filter(_non_empty(frame, headers))
+    # Last: the columns above are placed by position in the sheet; this one is not in it.
+    if combined and combined.sex_ticks:
+        frame, headers = _with_sex_from_ticks(frame, headers, *combined.sex_ticks)
     return SheetTable(grid.name, header_row, headers, frame)
 
 
-def _header_cells(
+def _combined_header(
     grid: SheetGrid, head: Sequence[Sequence[str | None]], header_index: int
-) -> tuple[Sequence[str | None], int]:
-    """The header row's cells — combined with the row under it when that row holds
-    sub-headers — and the index of the first row after the header."""
+) -> CombinedHeader | None:
+    """The header row combined with the row under it, when that row holds sub-headers."""
     if header_index + 1 >= len(head):
-        return head[header_index], header_index + 1
+        return None
     header_row = grid.first_row + header_index
     spans = {c1: c2 for r1, c1, _, c2 in grid.merges if r1 == header_row and c2 > c1}
-    combined = combine_header_rows(head[header_index], head[header_index + 1], spans)
-    if combined is None:
-        return head[header_index], header_index + 1
-    return combined, header_index + 2
+    return combine_header_rows(head[header_index], head[header_index + 1], spans)
+
+
+# What a tick column holds when it is not ticked.
+_UNTICKED = ["", "0", "-", "–", "x"]
+
+
+def _with_sex_from_ticks(
+    frame: pl.DataFrame, headers: list[str], name: str, ticks: Mapping[int, str]
+) -> tuple[pl.DataFrame, list[str]]:
+    """Add one sex column read from the "L" and "P" tick columns — "L", "P", "L dan P" when
+    both are ticked (for the check to report), empty when neither — after the last of them."""
+
+    def ticked(sex: str) -> pl.Expr:
+        return pl.any_horizontal(
+            ~pl.col(headers[col])
+            .str.strip_chars()
+            .fill_null("")
+            .str.to_lowercase()
+            .is_in(_UNTICKED)
+            for col, tick in ticks.items()
+            if tick == sex
+        )
+
+    male, female = ticked("L"), ticked("P")
+    column = name if name.lower() not in {h.lower() for h in headers} else f"{name} (L/P)"
+    sex = (
+        pl.when(male & ~female)
+        .then(pl.lit("L"))
+        .when(female & ~male)
+        .then(pl.lit("P"))
+        .when(male & female)
+        .then(pl.lit("L dan P"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+        .alias(column)
+    )
+    position = max(ticks) + 1
+    headers = [*headers[:position], column, *headers[position:]]
+    return frame.with_columns(sex).select(*headers, pl.exclude(headers)), headers
 
 
 def _add_issues(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from jaring.registry.imports.errors import MappingError
 
@@ -215,22 +216,37 @@ _DIGIT_RUN_RE = re.compile(r"\d{6}")
 _HINT_RE = re.compile(r"^\(.*\)$|^[dmy]{2,4}([-/.][dmy]{2,4}){2}$", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class CombinedHeader:
+    """A two-row header as one row of ``cells``. ``sex_ticks``: sex written as ticks under
+    "L" and "P" — the group's header ("JENIS KELAMIN") and, per tick column, its sex."""
+
+    cells: list[str | None]
+    sex_ticks: tuple[str, dict[int, str]] | None = None
+
+
+# Sub-headers of a sex group whose cells are ticks: the column means this sex.
+_SEX_TICKS = {"l": "L", "lk": "L", "lakilaki": "L", "pria": "L",
+              "p": "P", "pr": "P", "perempuan": "P", "wanita": "P"}  # fmt: skip
+
+
 def combine_header_rows(
     parent: Sequence[str | None],
     sub: Sequence[str | None],
     spans: Mapping[int, int] | None = None,
-) -> list[str | None] | None:
+) -> CombinedHeader | None:
     """The headers of a two-row header — ``parent`` above, ``sub`` below — or ``None`` when
     ``sub`` is not a row of sub-headers but data (or a numbering row).
 
     Government lists often group columns under one merged cell: "TEMPAT/TGL LAHIR" over
-    "TEMPAT" and "TANGGAL", "ALAMAT" over "JALAN", "RT/RW" and "DESA/KEL", while "NO", "NIK" and
-    "NAMA" span both rows. A parent cell's group runs to its merged range's last column
-    (``spans``: first column -> last column) or, without one, up to the next filled parent
-    cell. A format hint under a header of its own ("(Rp)" under "PENGHASILAN") is added to it.
-    ``sub`` counts as sub-headers only if every filled cell of it sits under a group at least
-    two columns wide or is such a hint, none holds a run of six digits (as a NIK, phone or date
-    would), and the combined row names at least as many fields as the parent alone.
+    "TEMPAT" and "TANGGAL", "ALAMAT" over "JALAN", "RT/RW" and "DESA/KEL", "JENIS KELAMIN" over
+    tick columns "L" and "P", while "NO", "NIK" and "NAMA" span both rows. A parent cell's
+    group runs to its merged range's last column (``spans``: first column -> last column) or,
+    without one, up to the next filled parent cell. A format hint under a header of its own
+    ("(Rp)" under "PENGHASILAN") is added to it. ``sub`` counts as sub-headers only if every
+    filled cell of it sits under a group at least two columns wide or is such a hint, none
+    holds a run of six digits (as a NIK, phone or date would), and the combined row names at
+    least as many fields as the parent alone.
     """
     width = len(parent)
     if len(sub) != width or is_numbering_row(sub):
@@ -259,9 +275,25 @@ def combine_header_rows(
         else parent[col]
         for col in range(width)
     ]
-    if header_score(combined)[0] < header_score(parent)[0]:
+    sex_ticks = _sex_ticks(parent, sub, owner)
+    named = [*combined, sex_ticks[0]] if sex_ticks else combined
+    if header_score(named)[0] < header_score(parent)[0]:
         return None
-    return combined
+    return CombinedHeader(combined, sex_ticks)
+
+
+def _sex_ticks(
+    parent: Sequence[str | None], sub: Sequence[str | None], owner: Mapping[int, int]
+) -> tuple[str, dict[int, str]] | None:
+    """The sex group written as "L" and "P" tick columns, if there is one."""
+    for start in sorted(set(owner.values())):
+        if field_of_header(parent[start]) != "sex":
+            continue
+        members = [col for col, group in owner.items() if group == start and clean_header(sub[col])]
+        ticks = {col: _SEX_TICKS.get(header_key(sub[col] or "")) for col in members}
+        if set(ticks.values()) == {"L", "P"}:
+            return clean_header(parent[start]), {col: str(sex) for col, sex in ticks.items()}
+    return None
 
 
 def _sub_header(parent: str, sub: str) -> str:

@@ -132,10 +132,11 @@ SUB = [None, None, None, "TEMPAT", "TANGGAL", "JALAN", "RT/RW", "DESA/KEL", None
 
 def test_sub_headers_under_grouped_columns_are_combined_with_their_group() -> None:
     combined = combine_header_rows(PARENT, SUB)
-    assert combined == [
+    assert combined is not None and combined.sex_ticks is None
+    assert combined.cells == [
         "NO", "NIK", "NAMA", "TEMPAT", "TANGGAL LAHIR", "JALAN", "RT/RW", "DESA/KEL", "PEKERJAAN",
     ]  # fmt: skip
-    assert guess_mapping([c or "" for c in combined]) == {
+    assert guess_mapping([c or "" for c in combined.cells]) == {
         "nik": "NIK", "name": "NAMA", "birth_place": "TEMPAT", "birth_date": "TANGGAL LAHIR",
         "address": "JALAN", "rt_rw": "RT/RW", "desa": "DESA/KEL", "occupation": "PEKERJAAN",
     }  # fmt: skip
@@ -145,9 +146,8 @@ def test_merged_ranges_bound_the_groups() -> None:
     # "ALAMAT" is merged over two columns only: "KET" beside it belongs to no group, so the row
     # is not sub-headers (it could be a data row with a note).
     parent = ["NIK", "NAMA", "ALAMAT", None, None]
-    assert combine_header_rows(parent, [None, None, "JALAN", "DESA", None], {2: 3}) == [
-        "NIK", "NAMA", "JALAN", "DESA", None,
-    ]  # fmt: skip
+    bounded = combine_header_rows(parent, [None, None, "JALAN", "DESA", None], {2: 3})
+    assert bounded is not None and bounded.cells == ["NIK", "NAMA", "JALAN", "DESA", None]
     assert combine_header_rows(parent, [None, None, "JALAN", "DESA", "KET"], {2: 3}) is None
     assert combine_header_rows(parent, [None, None, "JALAN", "DESA", "KET"]) is not None
 
@@ -156,20 +156,35 @@ def test_a_sub_header_that_names_no_field_keeps_its_group_in_brackets() -> None:
     # "NO RUMAH" must not become "ALAMAT NO RUMAH", which would read as a second address.
     parent = ["NIK", "NAMA", "ALAMAT", None]
     combined = combine_header_rows(parent, [None, None, "JALAN", "NO RUMAH"])
-    assert combined == ["NIK", "NAMA", "JALAN", "NO RUMAH (ALAMAT)"]
-    assert guess_mapping([c or "" for c in combined])["address"] == "JALAN"
+    assert combined is not None
+    assert combined.cells == ["NIK", "NAMA", "JALAN", "NO RUMAH (ALAMAT)"]
+    assert guess_mapping([c or "" for c in combined.cells])["address"] == "JALAN"
 
 
 def test_format_hints_under_the_header_join_their_header() -> None:
     parent = ["NO", "NIK", "NAMA", "TGL LAHIR", "PENGHASILAN"]
     combined = combine_header_rows(parent, [None, "(16 digit)", None, "dd-mm-yyyy", "(Rp)"])
-    assert combined == ["NO", "NIK (16 digit)", "NAMA", "TGL LAHIR dd-mm-yyyy", "PENGHASILAN (Rp)"]
-    assert guess_mapping([c or "" for c in combined]) == {
+    assert combined is not None
+    assert combined.cells == [
+        "NO", "NIK (16 digit)", "NAMA", "TGL LAHIR dd-mm-yyyy", "PENGHASILAN (Rp)",
+    ]  # fmt: skip
+    assert guess_mapping([c or "" for c in combined.cells]) == {
         "nik": "NIK (16 digit)", "name": "NAMA", "birth_date": "TGL LAHIR dd-mm-yyyy",
         "income": "PENGHASILAN (Rp)",
     }  # fmt: skip
     # A person's row is never a hint row, even with a hint-like cell in it.
     assert combine_header_rows(parent, [None, "(belum ada)", "Budi", None, None]) is None
+
+
+def test_sex_as_l_and_p_tick_columns_is_recognised() -> None:
+    parent = ["NIK", "NAMA", "JENIS KELAMIN", None, "PEKERJAAN"]
+    combined = combine_header_rows(parent, [None, None, "L", "P", None])
+    assert combined is not None
+    assert combined.cells == ["NIK", "NAMA", "L (JENIS KELAMIN)", "P (JENIS KELAMIN)", "PEKERJAAN"]
+    assert combined.sex_ticks == ("JENIS KELAMIN", {2: "L", 3: "P"})
+    # Two columns that are not L and P under a sex header are no tick pair.
+    other = combine_header_rows(parent, [None, None, "KODE", "KET", None])
+    assert other is None or other.sex_ticks is None
 
 
 @pytest.mark.parametrize(

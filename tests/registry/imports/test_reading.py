@@ -383,3 +383,30 @@ def test_csv_with_a_format_hint_row_under_the_header(write_csv: Callable[..., Pa
     assert table.headers == ("No", "NIK (16 digit)", "Nama", "Tgl Lahir (dd-mm-yyyy)")
     assert table.frame["_row"].to_list() == [3]
     assert table.frame["Nama"].to_list() == ["Budi"]
+
+
+def test_sex_ticked_under_l_and_p_becomes_one_sex_column(tmp_path: Path) -> None:
+    path = tmp_path / "centang.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet()
+        for col, text in enumerate(["NO", "NIK", "NAMA"]):
+            sheet.merge_range(0, col, 1, col, text)
+        sheet.merge_range(0, 3, 0, 4, "JENIS KELAMIN")
+        sheet.write_row(1, 3, ["L", "P"])
+        sheet.merge_range(0, 5, 1, 5, "PEKERJAAN")
+        sheet.write_row(2, 0, [1, NIK_A, "Budi", "✓", None, "Ojek"])
+        sheet.write_row(3, 0, [2, NIK_B, "Ani", None, "v", "Kader"])
+        sheet.write_row(4, 0, [3, NIK_C, "Dedi", "1", "1", "Marbot"])
+        sheet.write_row(5, 0, [4, NIK_A[:-1] + "9", "Eko", "0", "-", "Linmas"])
+    table = read_table(path)
+    assert table.headers == (
+        "NO", "NIK", "NAMA", "L (JENIS KELAMIN)", "P (JENIS KELAMIN)", "JENIS KELAMIN",
+        "PEKERJAAN",
+    )  # fmt: skip
+    assert table.frame["_row"].to_list() == [3, 4, 5, 6]
+    assert table.frame["JENIS KELAMIN"].to_list() == ["L", "P", "L dan P", None]
+    assert guess_mapping(table.headers)["sex"] == "JENIS KELAMIN"
+    # Both ticked is reported, not guessed: the sex is taken from the NIK, with a warning.
+    checked = run_check(table)
+    assert "SEX_UNREADABLE" in codes_of(checked, 5)
+    assert "SEX_UNREADABLE" not in codes_of(checked, 3)
