@@ -387,7 +387,8 @@ _AUDITED = {
 
 def _audited_changes(batch: ImportBatch, updates: pl.DataFrame) -> Iterator[RecordChange]:
     """``{field: [before, after]}`` of each updated person, as django-auditlog writes it (text;
-    an empty value as "None"), with the file, sheet and row the change came from."""
+    an empty value as "None"), with the file, sheet and row the change came from. Which fields
+    changed is the plan's ``changed`` list."""
 
     def text(column: str) -> pl.Expr:
         return pl.col(column).cast(pl.String).fill_null("None")
@@ -398,7 +399,7 @@ def _audited_changes(batch: ImportBatch, updates: pl.DataFrame) -> Iterator[Reco
         "_sheet",
         "_row",
         *[
-            pl.when(text(f"{attname}__old") != text(f"{attname}__new"))
+            pl.when(pl.col("changed").list.contains(attname))
             .then(pl.concat_list(text(f"{attname}__old"), text(f"{attname}__new")))
             .alias(field)
             for attname, field in _AUDITED.items()
