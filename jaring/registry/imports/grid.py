@@ -197,8 +197,8 @@ def _combined_header(
     return combine_header_rows(head[header_index], head[header_index + 1], spans)
 
 
-# What a tick column holds when it is not ticked.
-_UNTICKED = ["", "0", "-", "–", "x"]
+# What a tick column holds when it is not ticked ("X" is left out: many lists tick with it).
+_UNTICKED = ["", "0", "-", "–"]
 
 
 def _with_sex_from_ticks(
