@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from cryptography.hazmat.primitives import hashes
@@ -75,22 +75,26 @@ def decrypt_many(blobs: Iterable[bytes | memoryview | None]) -> list[str | None]
     return [None if b is None else decrypt(b) for b in blobs]
 
 
+def _blind_indexer(purpose: str) -> Callable[[str], str]:
+    # Keying BLAKE2b compresses a whole key block; copying a keyed hasher skips that, a third
+    # of the time per value in a column of a million.
+    keyed = hashlib.blake2b(
+        key=_index_key(settings.JARING_INDEX_KEY), person=purpose.encode()[:16], digest_size=16
+    ).copy
+
+    def index(value: str) -> str:
+        hasher = keyed()
+        hasher.update(value.encode())
+        return hasher.hexdigest()
+
+    return index
+
+
 def blind_index(value: str, *, purpose: str) -> str:
     """Keyed hash of ``value`` for ``purpose`` ('nik' or 'phone'); 32 hex characters."""
-    return hashlib.blake2b(
-        value.encode(),
-        key=_index_key(settings.JARING_INDEX_KEY),
-        person=purpose.encode()[:16],
-        digest_size=16,
-    ).hexdigest()
+    return _blind_indexer(purpose)(value)
 
 
 def blind_index_many(values: Sequence[str | None], *, purpose: str) -> list[str | None]:
-    key = _index_key(settings.JARING_INDEX_KEY)
-    person = purpose.encode()[:16]
-    return [
-        None
-        if v is None
-        else hashlib.blake2b(v.encode(), key=key, person=person, digest_size=16).hexdigest()
-        for v in values
-    ]
+    index = _blind_indexer(purpose)
+    return [None if v is None else index(v) for v in values]
