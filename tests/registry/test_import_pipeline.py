@@ -136,6 +136,19 @@ def test_on_existing_update_skip_and_conflict(tmp_path: Path) -> None:
         RowAction.UPDATED,
     ]
     assert person.name_normalized.endswith("baru")
+    # What each list said: the row that created the person stores no copy of its values (they
+    # are the person as created; the update's before-values are in the audit trail), the
+    # others keep the values they gave, applied or not.
+    rows = list(person.import_rows.order_by("batch_id"))
+    assert [(r.name, r.nik_index, r.birth_date) for r in rows] == [
+        ("", None, None),
+        *[(person.name, person.nik_index, person.birth_date)] * 3,
+    ]
+    assert rows[0].region_id is None and rows[1].region_id == person.region_id
+    listed_phones = {bytes(r.phone_cipher) if r.phone_cipher else None for r in rows[1:]}
+    assert rows[0].phone_cipher is None and None not in listed_phones
+    update = LogEntry.objects.get_for_object(person).filter(changes__icontains="Baru").get()
+    assert update.changes_dict["name"] == [person.name.removesuffix(" Baru"), person.name]
 
 
 def test_updates_by_an_import_are_in_each_persons_audit_trail(

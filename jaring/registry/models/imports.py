@@ -110,7 +110,13 @@ class RowAction(models.TextChoices):
 
 
 class ImportRow(RegionScopedModel):
-    """One row of an uploaded list after the checks: staging row, then provenance once saved."""
+    """One row of an uploaded list after the checks: staging row, then provenance once saved.
+
+    It keeps the values the list gave (cleaned), except on a row that created its person: those
+    values are the person's record as created, and any later change to that record is in the
+    audit trail with its before and after, so they are not stored a second time (a first list
+    of a million people would otherwise write every value twice).
+    """
 
     region_path = "batch__region"
 
