@@ -1,12 +1,16 @@
-"""Bulk writing: indexes built after a large insert into a small table, and lookups by key."""
+"""Bulk writing: indexes built after a large insert into a small table, SQLite's scratch-file
+path for large frames, and lookups by key."""
 
 from __future__ import annotations
 
+import sqlite3
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 import polars as pl
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from jaring.core import bulk
@@ -14,7 +18,15 @@ from jaring.registry.models import Person
 from jaring.registry.services import people_bulk_create
 from jaring.registry.synthetic import generate_people
 
-PERSON_INDEXES = {index.name for index in Person._meta.indexes}
+# The model's indexes and its unique constraint on the NIK's blind index (an index of its own).
+PERSON_INDEXES = {index.name for index in Person._meta.indexes} | {"person_nik_unique"}
+
+
+def _unsaved_people(n: int, *, seed: int) -> pl.DataFrame:
+    return generate_people(n, regency="35.71", seed=seed).with_columns(
+        occupation_code=pl.lit(None, dtype=pl.String),
+        occupation_match=pl.lit("unclassified"),
+    )
 
 
 def _indexes_in_database() -> set[str]:
@@ -61,11 +73,9 @@ def test_a_small_insert_into_a_larger_table_goes_through_the_indexes(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_insert_leaves_the_indexes_and_no_rows(low_threshold: None) -> None:
-    people = generate_people(150, regency="35.71", seed=3).with_columns(
-        occupation_code=pl.lit(None, dtype=pl.String),
-        occupation_match=pl.lit("unclassified"),
-    )
-    # The same NIK twice: the unique constraint stays during the insert and stops it.
+    people = _unsaved_people(150, seed=3)
+    # The same NIK twice: the unique index, built again after the rows are in, refuses them
+    # and the whole insert goes back.
     repeated = pl.concat([people, people.head(1)])
     with pytest.raises(IntegrityError):
         people_bulk_create(repeated)
@@ -83,3 +93,88 @@ def test_rows_matching_finds_exactly_the_given_keys(
     found = bulk.rows_matching(Person, "nik_index", wanted, ["nik_index", "id"])
     assert sorted(found) == sorted((key, stored[key]) for key in list(stored)[:25])
     assert bulk.rows_matching(Person, "nik_index", [], ["id"]) == []
+
+
+def _attached() -> list[str]:
+    if connection.vendor != "sqlite":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA database_list")
+        return [row[1] for row in cursor.fetchall() if row[1] not in {"main", "temp"}]
+
+
+@pytest.fixture
+def low_scratch_threshold(monkeypatch: pytest.MonkeyPatch, transactional_db: None) -> None:
+    """SQLite writes frames of 100 rows and more through a scratch file (PostgreSQL: COPY),
+    starting with none attached (an earlier test's rolled-back one stays until a commit)."""
+    monkeypatch.setattr(bulk, "SCRATCH_FROM_ROWS", 100)
+    with connection.cursor() as cursor:
+        for name in _attached():
+            cursor.execute(f"DETACH DATABASE {name}")
+
+
+def _copy_statements(queries: CaptureQueriesContext) -> list[str]:
+    first_words = ("ATTACH DATABASE", "INSERT INTO")
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith(first_words)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_insert_stores_every_value_and_leaves_nothing_behind(
+    low_scratch_threshold: None, add_people: Callable[..., pl.DataFrame]
+) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        people = add_people(300, "35.71")
+    statements = _copy_statements(queries)
+    if connection.vendor == "sqlite":
+        # One INSERT … SELECT from the attached scratch file, not an INSERT per row.
+        assert statements[0].startswith("ATTACH DATABASE")
+        assert statements[1].startswith('INSERT INTO "registry_person"')
+        assert "SELECT" in statements[1]
+    else:
+        # COPY goes through psycopg directly, unseen here; the point is that no INSERT does.
+        assert statements == []
+    stored = pl.DataFrame(
+        list(Person.objects.values_list("id", "name", "birth_date", "region_id", "income_basis")),
+        schema=["id", "name", "birth_date", "region_id", "income_basis"],
+        orient="row",
+    ).sort("id")
+    assert stored["id"].to_list() == people["id"].to_list()
+    assert stored["name"].to_list() == people["name"].str.strip_chars().to_list()
+    assert stored["birth_date"].to_list() == people["birth_date"].to_list()
+    assert stored["region_id"].to_list() == people["village_code"].to_list()
+    assert stored["income_basis"].to_list() == people["income_basis"].to_list()
+    # Encrypted values (blob columns) come back whole.
+    first = Person.objects.get(pk=people["id"][0])
+    assert (first.nik, first.phone or None) == (people["nik"][0], people["phone"][0])
+    # Scratch files are detached after the commit, and gone from the disk.
+    assert _attached() == []
+    if connection.vendor == "sqlite":
+        folder = Path(bulk._scratch_folder() or tempfile.gettempdir())
+        assert not list(folder.glob("jaring-bulk-*"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_failed_large_insert_the_next_one_works(low_scratch_threshold: None) -> None:
+    people = _unsaved_people(150, seed=3)
+    with pytest.raises(IntegrityError):
+        people_bulk_create(pl.concat([people, people.head(1)]))
+    assert Person.objects.count() == 0
+    # A rolled-back transaction's scratch file is detached by the next copy.
+    people_bulk_create(people)
+    assert Person.objects.count() == 150
+    assert _attached() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_large_inserts_in_one_transaction_all_land(low_scratch_threshold: None) -> None:
+    # SQLite attaches a limited number of databases, and a scratch file read in a transaction
+    # can only be detached when it ends: past the limit the rows go by executemany.
+    with transaction.atomic():
+        for seed in range(12):
+            people = _unsaved_people(120, seed=seed + 10)
+            people_bulk_create(people)
+        if connection.vendor == "sqlite":
+            limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
+            assert len(_attached()) == limit < 12
+    assert Person.objects.count() == 12 * 120
+    assert _attached() == []
