@@ -35,7 +35,6 @@ from typing import Any, TypeVar
 
 import polars as pl
 from django.db import OperationalError, connection, models
-from psycopg.copy import QueuedLibpqWriter
 
 _Batch = TypeVar("_Batch")
 
@@ -166,6 +165,8 @@ def _copy_chunks(
     columns = ", ".join(connection.ops.quote_name(c) for c in first.columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            from psycopg.copy import QueuedLibpqWriter  # here: SQLite never loads psycopg
+
             sql = f"COPY {_table(model)} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
             raw = cursor.cursor  # psycopg's own cursor, under Django's wrapper
             with (
@@ -300,6 +301,9 @@ def _sqlite_copy_through_scratch(
     schema = f"{_SCRATCH_PREFIX}{next(_scratch_numbers)}"
     try:
         with adbc_sqlite.connect(name, autocommit=True) as scratch, scratch.cursor() as out:
+            # Large pages, as the database's own (settings); no journal, no sync: nothing in
+            # this file needs recovering.
+            out.execute("PRAGMA page_size=16384")
             out.execute("PRAGMA journal_mode=OFF")
             out.execute("PRAGMA synchronous=OFF")
             _overlapped(
