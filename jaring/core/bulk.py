@@ -28,7 +28,9 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -127,6 +129,26 @@ def _for_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
 DEFER_INDEXES_FROM_ROWS = 50_000
 
 
+@dataclass(frozen=True)
+class FrameCopy:
+    """Rows for one table: ``frame``, and ``prepare``, which turns each chunk into the table's
+    rows just before it is written (encrypting it, for instance)."""
+
+    model: type[models.Model]
+    frame: pl.DataFrame
+    prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = None
+
+    def chunks(self, rows: int) -> Iterator[pl.DataFrame]:
+        """The prepared chunks, the first checked against the table's columns."""
+        known = {f.column for f in self.model._meta.concrete_fields}
+        for start in range(0, self.frame.height, rows):
+            chunk = self.frame.slice(start, rows)
+            chunk = self.prepare(chunk) if self.prepare else chunk
+            if start == 0 and (unknown := set(chunk.columns) - known):
+                raise ValueError(f"{self.model.__name__} has no column(s) {sorted(unknown)}")
+            yield chunk
+
+
 def copy_frame(
     model: type[models.Model],
     frame: pl.DataFrame,
@@ -135,59 +157,85 @@ def copy_frame(
     chunk_rows: int = 100_000,
 ) -> int:
     """Insert every row of ``frame`` into ``model``'s table; returns the number of rows.
-
-    ``prepare`` turns each chunk into table rows just before it is written (encrypting it, for
-    instance). On PostgreSQL a background thread streams the finished chunks, so the next
-    chunk is prepared while the server ingests the last one: two cores at work, not one.
-    """
-    if frame.is_empty():
-        return 0
-    with _indexes_deferred(model, frame.height):
-        _copy_chunks(model, frame, prepare=prepare, chunk_rows=chunk_rows)
+    ``prepare``: see :class:`FrameCopy`."""
+    copy_frames(FrameCopy(model, frame, prepare), chunk_rows=chunk_rows)
     return frame.height
 
 
-def _copy_chunks(
-    model: type[models.Model],
-    frame: pl.DataFrame,
-    *,
-    prepare: Callable[[pl.DataFrame], pl.DataFrame] | None,
-    chunk_rows: int,
-) -> None:
-    chunks = (
-        prepare(frame.slice(start, chunk_rows)) if prepare else frame.slice(start, chunk_rows)
-        for start in range(0, frame.height, chunk_rows)
-    )
-    first = next(chunks)
-    unknown = set(first.columns) - {f.column for f in model._meta.concrete_fields}
-    if unknown:
-        raise ValueError(f"{model.__name__} has no column(s) {sorted(unknown)}")
-    columns = ", ".join(connection.ops.quote_name(c) for c in first.columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            from psycopg.copy import QueuedLibpqWriter  # here: SQLite never loads psycopg
+def copy_frames(*copies: FrameCopy, chunk_rows: int = 100_000) -> None:
+    """Insert the rows of each copy, one table after another, in the caller's transaction.
 
-            sql = f"COPY {_table(model)} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-            raw = cursor.cursor  # psycopg's own cursor, under Django's wrapper
-            with (
-                connection.wrap_database_errors,  # psycopg's errors as Django's, as for execute()
-                raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy,
-            ):
-                for chunk in itertools.chain([first], chunks):
-                    buffer = io.BytesIO()
-                    _for_postgres(chunk).write_csv(buffer, include_header=False, null_value="\\N")
-                    copy.write(buffer.getvalue())
-        else:
-            with _sqlite_bulk_cache(cursor):
-                prepared = (_for_sqlite(c) for c in itertools.chain([first], chunks))
-                if frame.height >= SCRATCH_FROM_ROWS and _sqlite_attachment_free(cursor):
-                    _sqlite_copy_through_scratch(cursor, _table(model), columns, prepared)
-                else:
-                    placeholders = ", ".join(["%s"] * first.width)
-                    sql = f"INSERT INTO {_table(model)} ({columns}) VALUES ({placeholders})"
-                    _overlapped(
-                        lambda rows: cursor.executemany(sql, rows), (c.rows() for c in prepared)
-                    )
+    Two cores at work, not one. On PostgreSQL a background thread streams the finished chunks
+    of each COPY, so the next chunk is prepared while the server ingests the last one. On
+    SQLite the large copies go through scratch files (:func:`_write_scratch`), written one
+    after another in a background thread: the next table's file is prepared and written while
+    this thread inserts the previous one and builds its indexes — SQLite's own work, which
+    releases the GIL.
+    """
+    copies = tuple(c for c in copies if not c.frame.is_empty())
+    if connection.vendor == "postgresql":
+        for copy in copies:
+            with _indexes_deferred(copy.model, copy.frame.height):
+                _copy_postgres(copy, chunk_rows)
+        return
+    with (
+        connection.cursor() as cursor,
+        _sqlite_bulk_cache(cursor),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="jaring-scratch") as stager,
+    ):
+        free, folder = _free_attachments(cursor), _scratch_folder()
+        staged: list[Future[tuple[Path, list[str]]] | None] = []
+        for copy in copies:
+            if copy.frame.height >= SCRATCH_FROM_ROWS and free > 0:
+                free -= 1
+                staged.append(stager.submit(_write_scratch, copy, chunk_rows, folder))
+            else:
+                staged.append(None)
+        try:
+            for copy, scratch in zip(copies, staged, strict=True):
+                with _indexes_deferred(copy.model, copy.frame.height):
+                    if scratch is None:
+                        _sqlite_executemany(cursor, copy, chunk_rows)
+                    else:
+                        _insert_from_scratch(cursor, copy.model, *scratch.result())
+        finally:
+            _discard_scratch(stager, staged)
+
+
+def _copy_postgres(copy: FrameCopy, chunk_rows: int) -> None:
+    from psycopg.copy import QueuedLibpqWriter  # here: SQLite never loads psycopg
+
+    chunks = copy.chunks(chunk_rows)
+    first = next(chunks)
+    sql = (
+        f"COPY {_table(copy.model)} ({_columns(first.columns)}) "
+        "FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    )
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor, under Django's wrapper
+        with (
+            connection.wrap_database_errors,  # psycopg's errors as Django's, as for execute()
+            raw.copy(sql, writer=QueuedLibpqWriter(raw)) as out,
+        ):
+            for chunk in itertools.chain([first], chunks):
+                buffer = io.BytesIO()
+                _for_postgres(chunk).write_csv(buffer, include_header=False, null_value="\\N")
+                out.write(buffer.getvalue())
+
+
+def _sqlite_executemany(cursor: Any, copy: FrameCopy, chunk_rows: int) -> None:
+    chunks = (_for_sqlite(c) for c in copy.chunks(chunk_rows))
+    first = next(chunks)
+    placeholders = ", ".join(["%s"] * first.width)
+    sql = f"INSERT INTO {_table(copy.model)} ({_columns(first.columns)}) VALUES ({placeholders})"
+    _overlapped(
+        lambda rows: cursor.executemany(sql, rows),
+        (c.rows() for c in itertools.chain([first], chunks)),
+    )
+
+
+def _columns(names: Sequence[str]) -> str:
+    return ", ".join(connection.ops.quote_name(c) for c in names)
 
 
 @contextmanager
@@ -279,27 +327,25 @@ _SCRATCH_PREFIX = "jaring_scratch_"
 _scratch_numbers = itertools.count(1)
 
 
-def _sqlite_copy_through_scratch(
-    cursor: Any, table: str, columns: str, chunks: Iterator[pl.DataFrame]
-) -> None:
-    """Write the chunks into a throwaway SQLite file through ADBC, attach it, and copy its rows
-    into ``table`` with one ``INSERT … SELECT``.
+def _write_scratch(copy: FrameCopy, chunk_rows: int, folder: str | None) -> tuple[Path, list[str]]:
+    """Write the prepared rows of ``copy`` into a throwaway SQLite file through ADBC; returns
+    the file and its columns. Runs in a background thread: it touches no Django connection.
 
     Python's ``executemany`` turns every value into a Python object and binds it one by one:
     for a million rows of twenty columns that costs more than SQLite's own inserting. ADBC
-    binds straight from Arrow buffers, in C, into a file with no journal (nothing in it needs
-    recovering), and the ``INSERT … SELECT`` then runs in SQLite alone — inside the caller's
-    transaction, on the caller's connection, so atomicity is untouched. About twice as fast
-    for the person table (docs/benchmarks.md).
+    binds straight from Arrow buffers, in C; :func:`_insert_from_scratch` then copies the rows
+    with one ``INSERT … SELECT`` in SQLite alone. About twice as fast for the person table
+    (ADR 0007).
     """
     # Imported here: with pyarrow it takes 0.2 s, which every other command would pay.
     import adbc_driver_sqlite.dbapi as adbc_sqlite
 
-    _detach_finished_scratch(cursor)
-    handle, name = tempfile.mkstemp(prefix="jaring-bulk-", suffix=".sqlite3", dir=_scratch_folder())
+    handle, name = tempfile.mkstemp(prefix="jaring-bulk-", suffix=".sqlite3", dir=folder)
     os.close(handle)
-    schema = f"{_SCRATCH_PREFIX}{next(_scratch_numbers)}"
+    path = Path(name)
     try:
+        chunks = (_for_sqlite(c) for c in copy.chunks(chunk_rows))
+        first = next(chunks)
         with adbc_sqlite.connect(name, autocommit=True) as scratch, scratch.cursor() as out:
             # Large pages, as the database's own (settings); no journal, no sync: nothing in
             # this file needs recovering.
@@ -308,18 +354,45 @@ def _sqlite_copy_through_scratch(
             out.execute("PRAGMA synchronous=OFF")
             _overlapped(
                 lambda arrow: out.adbc_ingest("rows", arrow, mode="create_append"),
-                (chunk.to_arrow() for chunk in chunks),
+                (c.to_arrow() for c in itertools.chain([first], chunks)),
             )
-        cursor.execute(f"ATTACH DATABASE %s AS {schema}", [name])
-        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {schema}.rows")
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path, first.columns
+
+
+def _insert_from_scratch(
+    cursor: Any, model: type[models.Model], path: Path, columns: list[str]
+) -> None:
+    """Attach the scratch file and copy its rows into ``model``'s table — on the caller's
+    connection, inside the caller's transaction, so atomicity is untouched."""
+    schema = f"{_SCRATCH_PREFIX}{next(_scratch_numbers)}"
+    try:
+        cursor.execute(f"ATTACH DATABASE %s AS {schema}", [str(path)])
+        quoted = _columns(columns)
+        cursor.execute(f"INSERT INTO {_table(model)} ({quoted}) SELECT {quoted} FROM {schema}.rows")
     finally:
         # The attached file stays readable until it is detached; its name can go now.
-        Path(name).unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
     # A database read in a transaction cannot be detached before the transaction ends.
     if connection.in_atomic_block:
         connection.on_commit(lambda: _detach_finished_scratch(None))
     else:
         _detach_finished_scratch(cursor)
+
+
+def _discard_scratch(
+    stager: ThreadPoolExecutor, staged: list[Future[tuple[Path, list[str]]] | None]
+) -> None:
+    """After the inserts (or a failure): stop what has not started, and remove every file."""
+    for future in staged:
+        if future is not None:
+            future.cancel()
+    stager.shutdown(wait=True)
+    for future in staged:
+        if future is not None and not future.cancelled() and future.exception() is None:
+            future.result()[0].unlink(missing_ok=True)
 
 
 def _scratch_folder() -> str | None:
@@ -345,12 +418,13 @@ def _detach_finished_scratch(cursor: Any | None) -> None:
             continue  # "database is locked": read by the transaction still open
 
 
-def _sqlite_attachment_free(cursor: Any) -> bool:
-    """Whether another database can be attached (SQLite allows ten by default)."""
+def _free_attachments(cursor: Any) -> int:
+    """How many more databases can be attached (SQLite allows ten by default), after
+    detaching the scratch files of transactions that have ended."""
     _detach_finished_scratch(cursor)
     cursor.execute("PRAGMA database_list")
     attached = sum(1 for row in cursor.fetchall() if row[1] not in {"main", "temp"})
-    return attached < connection.connection.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
+    return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED) - attached
 
 
 @contextmanager

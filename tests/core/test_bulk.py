@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from jaring.core import bulk
-from jaring.registry.models import Person
+from jaring.registry.models import ImportProblem, Person
 from jaring.registry.services import people_bulk_create
 from jaring.registry.synthetic import generate_people
 
@@ -177,4 +177,39 @@ def test_many_large_inserts_in_one_transaction_all_land(low_scratch_threshold: N
             limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
             assert len(_attached()) == limit < 12
     assert Person.objects.count() == 12 * 120
+    assert _attached() == []
+
+
+def _problems(n: int, *, code: str = "NIK_INVALID") -> pl.DataFrame:
+    return pl.DataFrame(
+        {"batch_id": 1, "sheet": "", "row_number": range(1, n + 1), "code": code,
+         "severity": "error", "column": "NIK", "detail": "NIK tidak valid", "detail_en": ""}
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_tables_in_one_go_keep_their_order_and_a_later_failure_writes_nothing(
+    low_scratch_threshold: None,
+) -> None:
+    def broken(chunk: pl.DataFrame) -> pl.DataFrame:
+        raise ValueError("bad chunk")
+
+    with pytest.raises(ValueError, match="bad chunk"), transaction.atomic():
+        bulk.copy_frames(
+            bulk.FrameCopy(ImportProblem, _problems(300)),
+            bulk.FrameCopy(ImportProblem, _problems(200, code="SEX_UNREADABLE"), prepare=broken),
+        )
+    assert ImportProblem.objects.count() == 0
+    if connection.vendor == "sqlite":
+        folder = Path(bulk._scratch_folder() or tempfile.gettempdir())
+        assert not list(folder.glob("jaring-bulk-*"))
+
+    with transaction.atomic():
+        bulk.copy_frames(
+            bulk.FrameCopy(ImportProblem, _problems(300)),
+            bulk.FrameCopy(ImportProblem, _problems(5, code="SEX_UNREADABLE")),  # executemany
+            bulk.FrameCopy(ImportProblem, _problems(0)),
+        )
+    codes = list(ImportProblem.objects.order_by("id").values_list("code", flat=True))
+    assert codes == ["NIK_INVALID"] * 300 + ["SEX_UNREADABLE"] * 5
     assert _attached() == []

@@ -224,15 +224,14 @@ def test_a_crash_while_committing_leaves_nothing_half_written(
 ) -> None:
     path = tmp_path / "daftar.csv"
     write_messy_file(path, rows=300, regency="35.71", seed=11, fmt="csv", reference_date=TODAY)
-    real_copy = bulk.copy_frame
+    real_copy = bulk.copy_frames
 
-    def crash_after_people(model: Any, frame: pl.DataFrame, **kwargs: Any) -> int:
-        written = real_copy(model, frame, **kwargs)
-        if model is ImportRow:
-            raise RuntimeError("power cut")
-        return written
+    def crash_after_writing(*copies: bulk.FrameCopy, **kwargs: Any) -> None:
+        assert [c.model for c in copies] == [Person, ImportRow, ImportProblem]
+        real_copy(*copies, **kwargs)
+        raise RuntimeError("power cut")
 
-    monkeypatch.setattr(pipeline.bulk, "copy_frame", crash_after_people)
+    monkeypatch.setattr(pipeline.bulk, "copy_frames", crash_after_writing)
     with pytest.raises(RuntimeError, match="power cut"):
         _cli_import(path, "--region", "35.71")
     assert (Person.objects.count(), ImportRow.objects.count(), ImportProblem.objects.count()) == (
@@ -243,7 +242,7 @@ def test_a_crash_while_committing_leaves_nothing_half_written(
     failed = ImportBatch.objects.get()
     assert failed.status == ImportStatus.FAILED and "tidak ada data yang tersimpan" in failed.error
 
-    monkeypatch.setattr(pipeline.bulk, "copy_frame", real_copy)
+    monkeypatch.setattr(pipeline.bulk, "copy_frames", real_copy)
     summary = pipeline.import_run(failed.pk)  # the stored file is run again
     assert summary["status"] == "committed" and Person.objects.count() == summary["created"] > 0
 

@@ -465,20 +465,27 @@ def _commit(
                 .with_columns(person_id=pl.coalesce("person_id", "first_person"))
                 .drop("first_person")
             )
-            bulk.copy_frame(
-                Person,
-                planned.filter(created),
-                prepare=lambda chunk: person_rows(with_ciphers(chunk), batch_id=batch.pk),
-            )
-            _apply_updates(batch, planned, existing)
+            people = [
+                bulk.FrameCopy(
+                    Person,
+                    planned.filter(created),
+                    prepare=lambda chunk: person_rows(with_ciphers(chunk), batch_id=batch.pk),
+                )
+            ]
         else:
             planned = planned.with_columns(person_id=pl.lit(None, dtype=pl.Int64))
-        bulk.copy_frame(
-            ImportRow,
-            planned,
-            prepare=lambda chunk: _staging_rows(batch, _with_listed_phone_ciphers(chunk)),
+            people = []
+        bulk.copy_frames(
+            *people,
+            bulk.FrameCopy(
+                ImportRow,
+                planned,
+                prepare=lambda chunk: _staging_rows(batch, _with_listed_phone_ciphers(chunk)),
+            ),
+            bulk.FrameCopy(ImportProblem, _problem_rows(batch, checked.problems)),
         )
-        bulk.copy_frame(ImportProblem, _problem_rows(batch, checked.problems))
+        if commit:
+            _apply_updates(batch, planned, existing)
         summary = checked.summary()
         batch.rows = summary["rows"]
         batch.accepted = summary["accepted"]
