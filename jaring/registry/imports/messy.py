@@ -164,7 +164,8 @@ def write_messy_file(
     already in the registry for a share ``rates.existing`` of rows. ``sheets`` splits an xlsx
     over several sheets; ``merge_villages`` merges runs of equal village cells (xlsx);
     ``header_style="two-row"`` groups birth place and date, and the address columns, under
-    merged parent cells with sub-headers below."""
+    merged parent cells with sub-headers below, and writes sex as a tick under "L" or "P"
+    below "Jenis Kelamin" (both ticked when it was unreadable, neither when missing)."""
     rates = rates or DamageRates()
     rng = np.random.default_rng(seed)
     n_identical = int(rows * rates.identical_duplicates)

@@ -16,6 +16,7 @@ import polars as pl
 import xlsxwriter
 
 from jaring.regions.datafiles import read_region_file
+from jaring.registry.imports.messy_damage import SEX_SPELLINGS, UNREADABLE_SEX
 from jaring.registry.imports.messy_rows import FIELD_ORDER, MessyRows
 
 #: Header texts per field, as lists write them (all recognised by ``guess_mapping``).
@@ -42,6 +43,12 @@ TWO_ROW_GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("Alamat", (("address", "Jalan", "Jalan"), ("rt_rw", "RT/RW", "RT/RW"),
                 ("desa", "Desa/Kel", "Desa/Kel"), ("kecamatan", "Kecamatan", "Kecamatan"))),
 )  # fmt: skip
+#: A two-row header writes sex as a tick under "L" or "P" (below "Jenis Kelamin"), which the
+#: reader turns back into one sex column named after the group.
+SEX_TICK_GROUP = "Jenis Kelamin"
+SEX_TICK_COLUMNS = {"sex_l": "L", "sex_p": "P"}
+#: Marks lists tick with; "✓" only where the file's encoding can hold it.
+TICK_MARKS = ("v", "V", "X", "x", "1")
 
 
 @dataclass(frozen=True)
@@ -63,23 +70,43 @@ class HeaderRows:
     rows: list[list[str]]
     spans: list[tuple[int, int]]  # (first, last) column of each parent cell over a group
     headers: dict[str, str]  # field -> the header the reader will show
+    fields: tuple[str, ...] = FIELD_ORDER  # the written columns between "No" and "Keterangan"
 
 
 def _header_rows(rng: np.random.Generator, style: str) -> HeaderRows:
     headers = _headers(rng, "standard" if style == "two-row" else style)
-    parent = ["No", *[headers[f] for f in FIELD_ORDER], "Keterangan"]
     if style != "two-row":
-        return HeaderRows([parent], [], headers)
+        return HeaderRows([["No", *[headers[f] for f in FIELD_ORDER], "Keterangan"]], [], headers)
+    at = FIELD_ORDER.index("sex")
+    fields = (*FIELD_ORDER[:at], *SEX_TICK_COLUMNS, *FIELD_ORDER[at + 1 :])
+    groups = [
+        *TWO_ROW_GROUPS,
+        (SEX_TICK_GROUP, tuple((c, sex, SEX_TICK_GROUP) for c, sex in SEX_TICK_COLUMNS.items())),
+    ]
+    parent = ["No", *[headers.get(f, "") for f in fields], "Keterangan"]
     sub = [""] * len(parent)
     spans: list[tuple[int, int]] = []
-    for text, members in TWO_ROW_GROUPS:
-        columns = [1 + FIELD_ORDER.index(field) for field, _, _ in members]
+    for text, members in groups:
+        columns = [1 + fields.index(field) for field, _, _ in members]
         for column, (field, sub_text, read_as) in zip(columns, members, strict=True):
             parent[column], sub[column] = "", sub_text
-            headers[field] = read_as
+            headers["sex" if field in SEX_TICK_COLUMNS else field] = read_as
         parent[columns[0]] = text
         spans.append((columns[0], columns[-1]))
-    return HeaderRows([parent, sub], spans, headers)
+    return HeaderRows([parent, sub], spans, headers, fields)
+
+
+def _written(rows: MessyRows, header: HeaderRows, marks: tuple[str, ...]) -> pl.DataFrame:
+    """The written values in the header's columns: sex as ticks when the header has them —
+    under its own sex, under the other one when the list got it wrong, under both when it was
+    unreadable, under neither when it was missing."""
+    frame = rows.written
+    if "sex_l" in header.fields:
+        mark = pl.lit(pl.Series(marks)).gather(pl.int_range(pl.len()) % len(marks))
+        for column, sex in SEX_TICK_COLUMNS.items():
+            ticked = pl.col("sex").is_in([*SEX_SPELLINGS[sex], *UNREADABLE_SEX])
+            frame = frame.with_columns(pl.when(ticked).then(mark).alias(column))
+    return frame.select(header.fields)
 
 
 def _headers(rng: np.random.Generator, style: str) -> dict[str, str]:
@@ -128,9 +155,10 @@ def write_csv(
         head.append([f"({i})" for i in range(1, len(columns) + 1)])
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=separator, lineterminator=eol).writerows(head)
-    data = rows.written.select(
+    marks = TICK_MARKS if encoding == "cp1252" else ("✓", *TICK_MARKS)
+    data = _written(rows, header, marks).select(
         pl.int_range(1, pl.len() + 1).cast(pl.String).alias("No"),
-        *FIELD_ORDER,
+        *header.fields,
         pl.lit(None, pl.String).alias("Keterangan"),
     )
     body = data.write_csv(
@@ -179,7 +207,8 @@ def write_xlsx(
     sheet_of_row: list[str] = []
     row_numbers: list[int] = []
     names: list[str] = []
-    desa_column = 1 + FIELD_ORDER.index("desa")
+    written = _written(rows, header, ("✓", *TICK_MARKS))
+    desa_column = 1 + header.fields.index("desa")
     try:
         for number, (start, stop) in enumerate(itertools.pairwise(bounds), start=1):
             name = "Data" if sheets <= 1 else f"Data {number}"
@@ -195,7 +224,7 @@ def write_xlsx(
             if numbering:
                 sheet.write_row(r, 0, [f"({i})" for i in range(1, len(columns) + 1)])
                 r += 1
-            part = rows.written.slice(start, stop - start)
+            part = written.slice(start, stop - start)
             cells = rows.cells.slice(start, stop - start)
             merged = (
                 _village_runs(part["desa"].to_list()) if merge_villages and not constant else {}
@@ -204,11 +233,14 @@ def write_xlsx(
             for k, (values, cell) in enumerate(
                 zip(part.iter_rows(), cells.iter_rows(named=True), strict=True)
             ):
-                _write_row(sheet, r, k + 1, values, cell, date_format, skip_desa=k in skip_desa)
+                _write_row(
+                    sheet, r, k + 1, dict(zip(header.fields, values, strict=True)), cell,
+                    date_format, skip_desa=k in skip_desa,
+                )  # fmt: skip
                 if k in merged:
                     last = merged[k]
                     sheet.merge_range(
-                        r, desa_column, r + last - k, desa_column, values[FIELD_ORDER.index("desa")]
+                        r, desa_column, r + last - k, desa_column, values[desa_column - 1]
                     )
                     skip_desa.update(range(k + 1, last + 1))
                 sheet_of_row.append(name)
@@ -261,14 +293,14 @@ def _write_row(
     sheet: Any,
     r: int,
     number: int,
-    values: tuple[str | None, ...],
+    values: dict[str, str | None],
     cell: dict[str, Any],
     date_format: Any,
     *,
     skip_desa: bool,
 ) -> None:
     sheet.write_number(r, 0, number)
-    for c, (field, value) in enumerate(zip(FIELD_ORDER, values, strict=True), start=1):
+    for c, (field, value) in enumerate(values.items(), start=1):
         if field == "nik" and cell["nik_num"] is not None:
             sheet.write_number(r, c, cell["nik_num"])
         elif field == "birth_date" and cell["date_cell"] is not None:

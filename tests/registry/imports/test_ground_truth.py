@@ -184,3 +184,28 @@ def test_random_damage_mixes(
     path = tmp_path_factory.mktemp("mix") / f"list.{fmt}"
     truth = write_messy_file(path, rows=rows, regency=regency, seed=seed, fmt=fmt, rates=rates)  # type: ignore[arg-type]
     _compare(truth, regency)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_sex_ticked_under_l_and_p_reads_back_as_the_generator_meant(
+    tmp_path: Path, fmt: str
+) -> None:
+    """Two-row headers write sex as ticks: its own column, the other one when the list got it
+    wrong, both when it was unreadable, neither when missing — each with its own code."""
+    rates = replace(DamageRates.none(), sex_mismatch=0.05, sex_missing=0.05, sex_unreadable=0.05)
+    truth = write_messy_file(
+        tmp_path / f"centang.{fmt}",
+        rows=800,
+        regency=KEDIRI,
+        seed=31,
+        fmt=fmt,  # type: ignore[arg-type]
+        rates=rates,
+        header_style="two-row",
+        csv_style="semicolon-cp1252",
+    )
+    headers = read_table(truth.path).headers
+    assert {"L (Jenis Kelamin)", "P (Jenis Kelamin)", "Jenis Kelamin"} <= set(headers)
+    assert truth.headers["sex"] == "Jenis Kelamin"
+    problems = truth.summary["problems"]
+    assert min(problems[c] for c in ("NIK_SEX_MISMATCH", "SEX_FROM_NIK", "SEX_UNREADABLE")) > 0
+    _compare(truth, KEDIRI)
