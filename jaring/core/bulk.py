@@ -27,7 +27,7 @@ import queue
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -447,27 +447,37 @@ def _run_deferred_checks(cursor: Any) -> None:
 
 
 def rows_matching(
-    model: type[models.Model], key: str, values: Sequence[str], fields: Sequence[str]
-) -> list[tuple[Any, ...]]:
-    """``fields`` of the rows of ``model`` whose text column ``key`` is one of ``values``.
+    model: type[models.Model],
+    key: str,
+    values: Sequence[str],
+    fields: Sequence[str],
+    schema: Mapping[str, pl.DataType],
+) -> pl.DataFrame:
+    """``fields`` of the rows of ``model`` whose text column ``key`` is one of ``values``, as a
+    frame of ``schema`` (one name and type per field, in order).
 
     One statement, whatever the number of values: on PostgreSQL they go into a temporary table
     by COPY; SQLite reads them from one JSON array parameter (``json_each``). Either is joined
-    with the model's table on its index on ``key``.
+    with the model's table on its index on ``key``. The rows come in no particular order.
     """
     if not values:
-        return []
+        return pl.DataFrame(schema=schema)
     key_column = connection.ops.quote_name(_column(model, key))
     selected = ", ".join(f"t.{connection.ops.quote_name(_column(model, f))}" for f in fields)
     unique = list(dict.fromkeys(values))
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
+            # The keys find the rows' ids from the index alone; SQLite then reads the rows in
+            # id order, not in the keys' random order: a re-imported million-row list 2.4 s
+            # faster, most of the table's pages read once instead of jumped between.
+            pk = connection.ops.quote_name(_pk_column(model))
             cursor.execute(
-                f"SELECT {selected} FROM json_each(%s) k "
-                f"JOIN {_table(model)} t ON t.{key_column} = k.value",
+                f"SELECT {selected} FROM {_table(model)} t WHERE t.{pk} IN ("
+                f"SELECT m.{pk} FROM json_each(%s) k "
+                f"JOIN {_table(model)} m ON m.{key_column} = k.value)",
                 [json.dumps(unique)],
             )
-            return cursor.fetchall()
+            return _fetch_frame(cursor, schema)
         keys = connection.ops.quote_name("jaring_bulk_keys")
         cursor.execute(f"DROP TABLE IF EXISTS {keys}")
         # No key on the temporary table: the join probes the model's own index on `key`.
@@ -478,9 +488,20 @@ def rows_matching(
         cursor.execute(
             f"SELECT {selected} FROM {_table(model)} t JOIN {keys} k ON t.{key_column} = k.k"
         )
-        found = cursor.fetchall()
+        found = _fetch_frame(cursor, schema)
         cursor.execute(f"DROP TABLE {keys}")
     return found
+
+
+def _fetch_frame(
+    cursor: Any, schema: Mapping[str, pl.DataType], batch_rows: int = 100_000
+) -> pl.DataFrame:
+    """The cursor's rows as a frame, converted a batch at a time: a million rows held as
+    Python tuples at once take about a gigabyte (a list imported a second time)."""
+    frames = [pl.DataFrame(schema=schema)]
+    while rows := cursor.fetchmany(batch_rows):
+        frames.append(pl.DataFrame(rows, schema=schema, orient="row"))
+    return pl.concat(frames)
 
 
 def now_utc() -> datetime:

@@ -90,9 +90,12 @@ def test_rows_matching_finds_exactly_the_given_keys(
     add_people(40, "35.71")
     stored = dict(Person.objects.values_list("nik_index", "id"))
     wanted = [*list(stored)[:25], "not-a-key", "another-missing-key", next(iter(stored))]
-    found = bulk.rows_matching(Person, "nik_index", wanted, ["nik_index", "id"])
-    assert sorted(found) == sorted((key, stored[key]) for key in list(stored)[:25])
-    assert bulk.rows_matching(Person, "nik_index", [], ["id"]) == []
+    schema = {"nik_index": pl.String(), "id": pl.Int64()}
+    found = bulk.rows_matching(Person, "nik_index", wanted, ["nik_index", "id"], schema)
+    assert sorted(found.rows()) == sorted((key, stored[key]) for key in list(stored)[:25])
+    assert found.schema == schema
+    none = bulk.rows_matching(Person, "nik_index", [], ["id"], {"id": pl.Int64()})
+    assert none.is_empty() and none.schema == {"id": pl.Int64()}
 
 
 def _attached() -> list[str]:

@@ -290,11 +290,12 @@ def check_batch(batch: ImportBatch, table: RawTable, *, today: date) -> CheckedT
 def _existing(nik_indexes: list[str]) -> pl.DataFrame:
     """People registered under any of ``nik_indexes`` (merged records lead to their survivor)."""
     fields = ["id", "nik_index", *COMPARED, "merged_into"]
-    found = bulk.rows_matching(Person, "nik_index", nik_indexes, fields)
-    frame = pl.DataFrame(
-        found,
+    frame = bulk.rows_matching(
+        Person,
+        "nik_index",
+        nik_indexes,
+        fields,
         schema={**EXISTING_SCHEMA, "merged_into_id": pl.Int64()},
-        orient="row",
     )
     return frame.with_columns(person_id=pl.coalesce("merged_into_id", "person_id")).drop(
         "merged_into_id"
