@@ -10,6 +10,7 @@ with ``sqlite`` a fresh file in a temporary folder is used. What is measured:
 - ``csv``: ``jaring import FILE --json`` in a child process on a generated messy CSV of
   ``--rows`` rows (read, check, classify, dedup, encrypt, commit) — wall time and the child's
   peak memory (max RSS);
+- ``csv_again``: the same file imported a second time (every person found unchanged);
 - ``xlsx``: the same for a messy xlsx of ``--xlsx-rows`` rows, imported into a second kab/kota
   next to the first (so its NIKs are looked up against the registry already loaded);
 - ``bare_load``: the person rows the CSV's import wrote, written again into the emptied table,
@@ -328,6 +329,11 @@ def main() -> None:
         env, "import", str(csv_path), "--region", REGENCY, "--json"
     )
     csv_summary = json.loads(csv_out)
+    # The same file again: every row finds its person unchanged, and nothing is written twice.
+    again_seconds, again_peak, again_out = _jaring(
+        env, "import", str(csv_path), "--region", REGENCY, "--json"
+    )
+    again = json.loads(again_out)
     xlsx_seconds, xlsx_peak, xlsx_out = _jaring(
         env, "import", str(xlsx_path), "--region", SECOND_REGENCY, "--json"
     )
@@ -354,6 +360,13 @@ def main() -> None:
                         csv_summary[k] == truth.summary[k]
                         for k in ("rows", "accepted", "warnings", "rejected", "problems")
                     ),
+                },
+                "csv_again": {
+                    "seconds": round(again_seconds, 2),
+                    "seconds_inside_import": again.get("seconds"),
+                    "peak_memory_gb": round(again_peak / 1e9, 2),
+                    "unchanged": again["unchanged"],
+                    "created_or_updated": again["created"] + again["updated"],
                 },
                 "bare_load": bare,
                 "ratio_import_to_bare_load": {
