@@ -3,14 +3,15 @@ and one ``INSERT … SELECT`` (``executemany`` for small frames).
 
 The ORM's ``bulk_create`` builds a parameter list per row and tops out around 50k rows a
 second; an import of a million rows needs COPY. The functions here take a polars frame whose
-columns are named after the model's columns (``Field.column``) and do three things only:
+columns are named after the model's columns (``Field.column``) and do these things only:
 
 - :func:`lock_table` takes a write lock for the rest of the transaction, so nothing else inserts
   into the table while ids are reserved and rows copied (imports run one at a time anyway);
 - :func:`reserve_ids` hands out a block of primary keys, so rows of two tables that point at
   each other (a person and the import row it came from) can be written in one pass;
 - :func:`copy_frame` writes the rows (building the table's secondary and unique indexes
-  afterwards when the rows at least double the table);
+  afterwards when the rows at least double the table), :func:`copy_frames` those of several
+  tables, one preparing while the other is written;
 - :func:`rows_matching` reads the rows whose key is in a large set (one join with a temporary
   table or a JSON array, instead of thousands of ``IN (...)`` queries).
 
