@@ -103,6 +103,18 @@ def test_the_cli_summary_of_a_messy_file_equals_its_ground_truth(
     assert all(n == 0 for n in dangling_references().values())
 
 
+def test_a_check_only_run_keeps_every_row_s_values(tmp_path: Path) -> None:
+    # Nobody is created, so no person holds the values: the staging rows keep them all.
+    people = generate_people(20, regency="35.71", seed=12)
+    path = tmp_path / "daftar.csv"
+    write_clean_list(people, path)
+    summary = _cli_import(path, "--region", "35.71", "--dry-run")
+    assert (summary["status"], summary["created"], Person.objects.count()) == ("checked", 20, 0)
+    rows = ImportRow.objects.order_by("row_number")
+    assert [r.name for r in rows] == people["name"].str.strip_chars().to_list()
+    assert all(r.nik_index and r.birth_date and r.region_id for r in rows)
+
+
 def test_the_same_file_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
     path = tmp_path / "daftar.csv"
     write_messy_file(path, rows=600, regency="36.72", seed=5, fmt="csv", reference_date=TODAY)

@@ -302,16 +302,21 @@ def _existing(nik_indexes: list[str]) -> pl.DataFrame:
     )
 
 
+# Whether a staging row keeps the values its list gave: all but those that created a person
+# (in a check-only run nobody is created, and every row keeps them).
+_KEEPS_VALUES = (pl.col("action") != RowAction.CREATED.value) | pl.col("person_id").is_null()
+
+
 def _staging_rows(batch: ImportBatch, planned: pl.DataFrame) -> pl.DataFrame:
     """The staging row of every row read: where it was, its state and result, its person, and
     the values the list gave — except on a row that created its person, whose values *are*
     that person's record as created (and every later change to it is in the audit trail with
     its before and after), so they are not stored twice. Most rows of a first list create
     their person; this halves what a large import writes."""
-    listed = pl.col("action") != RowAction.CREATED.value
 
     def given(value: pl.Expr, blank: str | None = "") -> pl.Expr:
-        return pl.when(listed).then(value).otherwise(pl.lit(blank)).alias(value.meta.output_name())
+        kept = pl.when(_KEEPS_VALUES).then(value).otherwise(pl.lit(blank))
+        return kept.alias(value.meta.output_name())
 
     return planned.select(
         pl.lit(batch.pk, dtype=pl.Int64).alias("batch_id"),
@@ -338,8 +343,7 @@ def _staging_rows(batch: ImportBatch, planned: pl.DataFrame) -> pl.DataFrame:
 
 def _with_listed_phone_ciphers(chunk: pl.DataFrame) -> pl.DataFrame:
     """Phone ciphers for the staging rows that keep their values (see :func:`_staging_rows`)."""
-    listed = pl.col("action") != RowAction.CREATED.value
-    return with_ciphers(chunk.with_columns(phone=pl.when(listed).then("phone")), nik=False)
+    return with_ciphers(chunk.with_columns(phone=pl.when(_KEEPS_VALUES).then("phone")), nik=False)
 
 
 def _problem_rows(batch: ImportBatch, problems: pl.DataFrame) -> pl.DataFrame:
