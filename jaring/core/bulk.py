@@ -201,6 +201,12 @@ def copy_frames(*copies: FrameCopy, chunk_rows: int = 100_000) -> None:
                         _insert_from_scratch(cursor, copy.model, *scratch.result())
         finally:
             _discard_scratch(stager, staged)
+        if any(scratch is not None for scratch in staged):
+            # A database read in a transaction cannot be detached before the transaction ends.
+            if connection.in_atomic_block:
+                connection.on_commit(lambda: _detach_finished_scratch(None))
+            else:
+                _detach_finished_scratch(cursor)
 
 
 def _copy_postgres(copy: FrameCopy, chunk_rows: int) -> None:
@@ -376,11 +382,6 @@ def _insert_from_scratch(
     finally:
         # The attached file stays readable until it is detached; its name can go now.
         path.unlink(missing_ok=True)
-    # A database read in a transaction cannot be detached before the transaction ends.
-    if connection.in_atomic_block:
-        connection.on_commit(lambda: _detach_finished_scratch(None))
-    else:
-        _detach_finished_scratch(cursor)
 
 
 def _discard_scratch(

@@ -116,6 +116,12 @@ def low_scratch_threshold(monkeypatch: pytest.MonkeyPatch, transactional_db: Non
             cursor.execute(f"DETACH DATABASE {name}")
 
 
+def _scratch_files() -> list[Path]:
+    if connection.vendor != "sqlite":
+        return []
+    return list(Path(bulk._scratch_folder() or tempfile.gettempdir()).glob("jaring-bulk-*"))
+
+
 def _copy_statements(queries: CaptureQueriesContext) -> list[str]:
     first_words = ("ATTACH DATABASE", "INSERT INTO")
     return [q["sql"] for q in queries.captured_queries if q["sql"].startswith(first_words)]
@@ -151,9 +157,7 @@ def test_a_large_insert_stores_every_value_and_leaves_nothing_behind(
     assert (first.nik, first.phone or None) == (people["nik"][0], people["phone"][0])
     # Scratch files are detached after the commit, and gone from the disk.
     assert _attached() == []
-    if connection.vendor == "sqlite":
-        folder = Path(bulk._scratch_folder() or tempfile.gettempdir())
-        assert not list(folder.glob("jaring-bulk-*"))
+    assert _scratch_files() == []
 
 
 @pytest.mark.django_db(transaction=True)
@@ -203,9 +207,7 @@ def test_several_tables_in_one_go_keep_their_order_and_a_later_failure_writes_no
             bulk.FrameCopy(ImportProblem, _problems(200, code="SEX_UNREADABLE"), prepare=broken),
         )
     assert ImportProblem.objects.count() == 0
-    if connection.vendor == "sqlite":
-        folder = Path(bulk._scratch_folder() or tempfile.gettempdir())
-        assert not list(folder.glob("jaring-bulk-*"))
+    assert _scratch_files() == []
 
     with transaction.atomic():
         bulk.copy_frames(
