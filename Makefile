@@ -1,7 +1,7 @@
 # Jaring — the two commands of the README, and what they are made of.
 #   make demo   install, create the SQLite database under var/, load regions and the demo, serve
-#   make test   install what the tests need, then lint, type-check and run the whole suite
-#               on SQLite and on PostgreSQL
+#   make test   install what the tests need, then lint (ruff, and the import layers of
+#               docs/architecture.md), type-check and run the whole suite on SQLite and PostgreSQL
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -37,6 +37,7 @@ system-packages:
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 typecheck: install-dev
 	$(BIN)/mypy

@@ -27,9 +27,9 @@ def _time_pipeline(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     from jaring.registry.imports.checks import check_table
     from jaring.registry.imports.mapping import guess_mapping
-    from jaring.registry.imports.messy import region_indexes
     from jaring.registry.imports.reading import read_table
     from jaring.registry.occupations import classify_occupations
+    from jaring.synthetic.messy import region_indexes
 
     villages, kecamatan = region_indexes(regency)
     best: dict[str, float] = {}
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from jaring.registry.imports.messy import DamageRates, write_messy_file
+    from jaring.synthetic.messy import DamageRates, write_messy_file
 
     results: dict[str, Any] = {
         "machine": {

@@ -302,7 +302,7 @@ def main() -> None:
     django.setup()
     from django.utils import timezone
 
-    from jaring.registry.imports.messy import write_messy_file
+    from jaring.synthetic.messy import write_messy_file
 
     today = timezone.localdate()  # what the import judges ages against
     started = time.perf_counter()

@@ -3,7 +3,7 @@
     .venv/bin/python bench/matching.py                      # 1,000,000 people, 5 % duplicates
     .venv/bin/python bench/matching.py --size 200000 --seed 2 --dup-rate 0.05 --new 10000
 
-Builds the registry (jaring.registry.matching.synthetic: duplicates of the kinds in the issue,
+Builds the registry (jaring.synthetic.registries: duplicates of the kinds in the issue,
 plus twins/siblings, namesakes and very common names that must not match), trains the model,
 saves and reloads it, scores the whole registry, clusters, and then matches a new batch
 (some of it duplicates of registry people) incrementally. Prints one JSON document: pairwise
@@ -38,7 +38,8 @@ from jaring.registry.matching import (
     find_pairs_incremental,
     train_model,
 )
-from jaring.registry.matching.evaluation import (
+from jaring.registry.matching.predict import count_comparisons
+from jaring.synthetic.evaluation import (
     cluster_scores,
     exact_nik_pairs,
     false_pairs_by_kind,
@@ -46,8 +47,7 @@ from jaring.registry.matching.evaluation import (
     recall_by_kind,
     true_pair_count,
 )
-from jaring.registry.matching.predict import count_comparisons
-from jaring.registry.matching.synthetic import synthetic_registry
+from jaring.synthetic.registries import synthetic_registry
 
 T = TypeVar("T")
 SWEEP = (0.5, 0.8, 0.9, 0.95, 0.99, 0.999)

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "jaring.accounts",
     "jaring.audit",
     "jaring.registry",
+    "jaring.demo",
 ]
 
 MIDDLEWARE = [

@@ -5,8 +5,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from jaring.audit import views as audit_views
-from jaring.core import views as core_views
-from jaring.regions import views as region_views
 from jaring.regions.api import RegionViewSet
 from jaring.registry import dedup_views
 from jaring.registry import views as registry_views
@@ -21,7 +19,7 @@ router.register("imports", ImportViewSet, basename="api-import")
 router.register("duplicates", DuplicateViewSet, basename="api-duplicate")
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", registry_views.home, name="home"),
     path(
         "masuk/",
         auth_views.LoginView.as_view(template_name="accounts/login.html"),
@@ -29,8 +27,8 @@ urlpatterns = [
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("wilayah/", region_views.region_browser, name="region-browser"),
-    path("wilayah/<str:code>/", region_views.region_browser, name="region-detail"),
+    path("wilayah/", registry_views.region_browser, name="region-browser"),
+    path("wilayah/<str:code>/", registry_views.region_browser, name="region-detail"),
     path("orang/", registry_views.people_list, name="people-list"),
     path("orang/ekspor/", registry_views.people_export_view, name="people-export"),
     path("orang/<int:pk>/", registry_views.person_detail, name="person-detail"),

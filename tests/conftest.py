@@ -16,10 +16,11 @@ from jaring.accounts.roles import Role
 from jaring.regions.services import regions_load
 from jaring.registry.dedup import model_path
 from jaring.registry.matching import train_model
-from jaring.registry.matching.corruption import corrupt_duplicates
 from jaring.registry.models import ImportBatch, ImportRow, ImportStatus, RowAction
 from jaring.registry.services import PEOPLE_COLUMNS, people_bulk_create
-from jaring.registry.synthetic import generate_people
+from jaring.synthetic.corruption import corrupt_duplicates
+from jaring.synthetic.people import generate_people
+from jaring.synthetic.registries import SyntheticRegistry, synthetic_registry
 
 # Browser tests talk to a live server thread, which needs committed data.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -112,6 +113,12 @@ def _register(people: pl.DataFrame, batch: ImportBatch) -> pl.DataFrame:
         for i, (pid, name) in enumerate(zip(ids.to_list(), people["name"].to_list(), strict=True))
     )
     return people.with_columns(id=ids)
+
+
+@pytest.fixture(scope="session")
+def synthetic() -> SyntheticRegistry:
+    """A small registry with known duplicates and look-alikes (matching and its generator)."""
+    return synthetic_registry(4_000, seed=11, n_new=300)
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from auditlog.models import LogEntry
 from django.db.models import QuerySet
 
-from jaring.accounts.scoping import code_within_q, user_region_codes
 from jaring.audit.models import DataExport
+from jaring.core.scoping import code_within_q, user_region_codes
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -28,7 +28,7 @@ class Region(models.Model):
 
     Dotted codes nest by prefix, so "everything inside Kota Kediri" is ``code = '35.71' or
     code LIKE '35.71.%'``; the one place that relies on this is
-    :func:`jaring.regions.selectors.within_q`.
+    :func:`jaring.core.scoping.within_q`.
     """
 
     code = models.CharField(_("code"), max_length=13, primary_key=True)

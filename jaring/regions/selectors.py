@@ -10,6 +10,7 @@ from typing import Literal
 from django.db.models import Count, Q, QuerySet
 from rapidfuzz import fuzz, process
 
+from jaring.core.scoping import within_q
 from jaring.regions.models import Region, RegionLevel
 from jaring.regions.names import candidate_keys, name_key, written_kind
 
@@ -17,18 +18,6 @@ from jaring.regions.names import candidate_keys, name_key, written_kind
 FUZZY_CUTOFF = 85.0
 # When the best two fuzzy candidates are closer than this, the name is ambiguous.
 FUZZY_MARGIN = 4.0
-
-
-def within_q(field: str, codes: Iterable[str]) -> Q:
-    """Rows whose region ``field`` (a FK to Region) lies inside any of ``codes``.
-
-    Dotted Kemendagri codes nest by prefix: a desa ``35.71.03.1001`` is inside ``35.71``.
-    An empty ``codes`` gives a condition that matches nothing.
-    """
-    condition = Q(pk__in=[])
-    for code in codes:
-        condition |= Q(**{f"{field}_id": code}) | Q(**{f"{field}__code__startswith": f"{code}."})
-    return condition
 
 
 def region_get(code: str) -> Region:

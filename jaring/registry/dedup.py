@@ -29,8 +29,8 @@ from django.db.models.functions import Substr
 
 from jaring.audit.services import acting_as
 from jaring.core import bulk, crypto
+from jaring.core.scoping import within_q
 from jaring.regions.models import Region
-from jaring.regions.selectors import within_q
 from jaring.registry import matching
 from jaring.registry.matching import DEFAULT_THRESHOLD, FIELDS, MatchSettings
 from jaring.registry.matching.errors import check_threshold

@@ -17,7 +17,7 @@ from jaring.accounts.roles import mask_nik
 from jaring.audit.models import Channel
 from jaring.audit.services import export_record
 from jaring.core import crypto
-from jaring.regions.selectors import within_q
+from jaring.core.scoping import within_q
 from jaring.registry.models import Person, PersonStatus
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jaring.core import crypto
 from jaring.core.forms import bootstrap_widgets
-from jaring.regions.selectors import within_q
+from jaring.core.scoping import within_q
 from jaring.registry.models import (
     OccupationCategory,
     OccupationMatch,

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
+from jaring.core.scoping import within_q
 from jaring.regions.models import Region
-from jaring.regions.selectors import within_q
 from jaring.registry.models import ImportBatch, ImportRow, Person, PersonStatus, RowAction
 
 if TYPE_CHECKING:

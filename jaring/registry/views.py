@@ -1,4 +1,5 @@
-"""Pages of the registry: the people list, a person with their history, and exports."""
+"""Pages of the registry: the home page and the region browser (regions with the people they
+hold), the people list, a person with their history, and exports."""
 
 from __future__ import annotations
 
@@ -7,19 +8,104 @@ from datetime import datetime
 from auditlog.models import LogEntry
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from jaring.accounts.permissions import capability_required, signed_in_user
-from jaring.accounts.scoping import region_in_scope
 from jaring.audit.models import Channel
+from jaring.core.scoping import region_in_scope, user_region_codes
+from jaring.regions.models import Region
+from jaring.regions.selectors import region_children
 from jaring.registry.exports import ExportFormat, people_export
 from jaring.registry.filters import PersonFilterSet
-from jaring.registry.models import Person
-from jaring.registry.selectors import people_visible, person_get, person_source_rows
+from jaring.registry.models import OccupationMatch, Person
+from jaring.registry.selectors import (
+    imports_visible,
+    people_count_by_child,
+    people_count_within,
+    people_visible,
+    person_get,
+    person_source_rows,
+)
 
 PAGE_SIZE = 50
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The user's regions and how many people each holds."""
+    user = request.user
+    codes = user.region_codes  # type: ignore[union-attr]
+    if codes is None:  # the whole country: one row per province
+        counts = people_count_by_child(user, None)
+        regions = list(Region.objects.filter(level=1).order_by("code"))
+    else:
+        regions = list(Region.objects.filter(code__in=codes).select_related("parent"))
+        counts = people_count_within(user, [r.code for r in regions])
+    region_rows = [(r, counts.get(r.code, 0)) for r in regions]
+    people = people_visible(user)
+    by_occupation = list(
+        people.order_by()
+        .values("occupation__code", "occupation__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:12]
+    )
+    needs_review = people.filter(
+        occupation_match__in=[OccupationMatch.FUZZY, OccupationMatch.UNCLASSIFIED]
+    ).count()
+    return render(
+        request,
+        "registry/home.html",
+        {
+            "region_rows": region_rows,
+            "total": sum(counts.values()),
+            "by_occupation": by_occupation,
+            "needs_review": needs_review,
+            "recent_imports": imports_visible(user)[:5],
+        },
+    )
+
+
+@login_required
+def region_browser(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """Province → kab/kota → kecamatan → desa, with people counts per child."""
+    region = None
+    if code is not None:
+        try:
+            region = Region.objects.select_related("parent").get(code=code)
+        except Region.DoesNotExist as exc:
+            raise Http404 from exc
+    scope = user_region_codes(request.user)
+    children = list(region_children(code).order_by("code"))
+    counts = people_count_by_child(request.user, region)
+    rows = [
+        # A child is open to browse when it lies in the user's regions or contains one of them.
+        (
+            child,
+            counts.get(child.code, 0),
+            scope is None
+            or region_in_scope(request.user, child.code)
+            or any(c.startswith(f"{child.code}.") for c in scope),
+        )
+        for child in children
+    ]
+    ancestors = (
+        list(Region.objects.filter(code__in=region.ancestor_codes()[:-1]).order_by("code"))
+        if region
+        else []
+    )
+    return render(
+        request,
+        "registry/region_browser.html",
+        {
+            "region": region,
+            "ancestors": ancestors,
+            "rows": rows,
+            "total": sum(counts.values()),
+        },
+    )
 
 
 @login_required

@@ -16,8 +16,8 @@ from playwright.sync_api import Page, expect
 
 from jaring.accounts.models import User
 from jaring.accounts.roles import Role
-from jaring.registry.imports.messy import write_messy_file
 from jaring.registry.models import ImportBatch, Person
+from jaring.synthetic.messy import write_messy_file
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from jaring.core import bulk
 from jaring.registry.models import ImportProblem, Person
 from jaring.registry.services import people_bulk_create
-from jaring.registry.synthetic import generate_people
+from jaring.synthetic.people import generate_people
 
 # The model's indexes and its unique constraint on the NIK's blind index (an index of its own).
 PERSON_INDEXES = {index.name for index in Person._meta.indexes} | {"person_nik_unique"}

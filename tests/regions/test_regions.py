@@ -17,7 +17,7 @@ from jaring.regions.models import (
     RegionLevel,
     WorkingPopulation,
 )
-from jaring.regions.selectors import region_counts_by_level, region_lookup, within_q
+from jaring.regions.selectors import region_counts_by_level, region_lookup
 from jaring.regions.services import regions_load
 
 pytestmark = pytest.mark.django_db
@@ -105,9 +105,3 @@ def test_a_name_shared_by_two_regions_is_ambiguous_not_guessed() -> None:
     assert match.status == "ambiguous"
     assert set(match.candidates) == {"35.06", "35.71"}
     assert match.code is None
-
-
-def test_within_q_uses_the_code_hierarchy() -> None:
-    inside = Region.objects.filter(within_q("parent", ["35.71"]), level=RegionLevel.VILLAGE)
-    assert inside.count() == 46  # the kelurahan of Kota Kediri
-    assert not Region.objects.filter(within_q("parent", []), level=RegionLevel.VILLAGE).exists()

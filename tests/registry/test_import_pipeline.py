@@ -25,8 +25,6 @@ from jaring.audit.models import DataExport
 from jaring.core import bulk
 from jaring.registry.imports import pipeline
 from jaring.registry.imports.errors import ImportFileError
-from jaring.registry.imports.messy import GroundTruth, write_messy_file
-from jaring.registry.imports.messy_damage import DamageRates
 from jaring.registry.integrity import dangling_references
 from jaring.registry.models import (
     ImportBatch,
@@ -37,7 +35,9 @@ from jaring.registry.models import (
     RowAction,
 )
 from jaring.registry.services import people_bulk_create
-from jaring.registry.synthetic import generate_people, write_clean_list
+from jaring.synthetic.messy import GroundTruth, write_messy_file
+from jaring.synthetic.messy.damage import DamageRates
+from jaring.synthetic.people import generate_people, write_clean_list
 
 pytestmark = pytest.mark.django_db
 

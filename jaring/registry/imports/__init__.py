@@ -14,10 +14,10 @@ No database access here (staging tables, commit and the background task are the 
   check, column-wise), :mod:`.values` (dates, sex, phones, income, RT/RW), :mod:`.places`,
   :mod:`.duplicates`, :mod:`.row_checks`, :mod:`.findings`, :mod:`.row_findings`.
 * :mod:`.workbook` — :func:`~.workbook.write_problems_workbook`, the file a kelurahan fixes.
-* :mod:`.messy` — :func:`~.messy.write_messy_file`, damaged synthetic lists with ground truth.
 * :mod:`.problems` — the import's problem codes and messages (NIK and income codes are the
   rules engine's).
 
 Modules needing Django's region index import it for typing only, so the front-end imports
-without a configured Django (except :mod:`.messy`'s ``region_indexes``, which builds one).
+without a configured Django. Damaged synthetic lists with their ground truth, for tests and
+benchmarks, are :mod:`jaring.synthetic.messy`'s.
 """

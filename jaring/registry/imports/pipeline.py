@@ -30,9 +30,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from jaring.accounts.scoping import region_in_scope
 from jaring.audit.services import RecordChange, acting_as, record_bulk_updates
 from jaring.core import bulk
+from jaring.core.scoping import region_in_scope
 from jaring.regions.models import Region, RegionLevel
 from jaring.regions.selectors import NameIndex, region_name_index
 from jaring.registry.imports.checks import CheckedTable, Classifier, check_table

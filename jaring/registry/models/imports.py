@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jaring.accounts.scoping import RegionScopedModel
+from jaring.core.scoping import RegionScopedModel
 from jaring.registry.models.people import OccupationCategory, OccupationMatch, Person
 from jaring.rules.config import FUNDER_LABELS, FUNDERS
 

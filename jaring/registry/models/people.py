@@ -12,8 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jaring.accounts.scoping import RegionScopedModel
 from jaring.core import crypto
+from jaring.core.scoping import RegionScopedModel
 
 
 class Sex(models.TextChoices):

@@ -16,9 +16,9 @@ import pytest
 from jaring.regions.datafiles import read_region_file
 from jaring.registry.imports.checks import CheckedTable, check_table
 from jaring.registry.imports.mapping import guess_mapping
-from jaring.registry.imports.messy import region_indexes
 from jaring.registry.imports.reading import RawTable, read_table
 from jaring.registry.occupations import classify_occupations
+from jaring.synthetic.messy import region_indexes
 
 REFERENCE = date(2026, 1, 1)
 KEDIRI = "35.71"  # Kota Kediri: 46 kelurahan, 3 kecamatan, every name unique

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jaring.registry.imports.messy import DamageRates, GroundTruth, write_messy_file
 from jaring.registry.imports.reading import read_table
-from jaring.registry.synthetic import generate_people
+from jaring.synthetic.messy import DamageRates, GroundTruth, write_messy_file
+from jaring.synthetic.people import generate_people
 
 from .conftest import JAYAPURA, KEDIRI, PEKALONGAN, known_regions, run_check
 

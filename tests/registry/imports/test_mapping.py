@@ -17,7 +17,7 @@ from jaring.registry.imports.mapping import (
     is_numbering_row,
     validate_mapping,
 )
-from jaring.registry.imports.messy_write import HEADER_VARIANTS
+from jaring.synthetic.messy.write import HEADER_VARIANTS
 
 
 @pytest.mark.parametrize(

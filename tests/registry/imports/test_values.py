@@ -8,7 +8,6 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jaring.registry.imports.messy_damage import MONTHS_ID, SEX_SPELLINGS, date_text
 from jaring.registry.imports.values import (
     parse_dates,
     parse_income,
@@ -16,6 +15,7 @@ from jaring.registry.imports.values import (
     parse_rt_rw,
     parse_sex,
 )
+from jaring.synthetic.messy.damage import MONTHS_ID, SEX_SPELLINGS, date_text
 
 REFERENCE = date(2026, 1, 1)
 _dates = st.dates(date(1927, 6, 1), date(2025, 12, 31))

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 
 from jaring.registry.imports import workbook
-from jaring.registry.imports.messy import DamageRates, write_messy_file
 from jaring.registry.imports.reading import read_table
 from jaring.registry.imports.workbook import write_problems_workbook
+from jaring.synthetic.messy import DamageRates, write_messy_file
 
 from .conftest import KEDIRI, run_check
 

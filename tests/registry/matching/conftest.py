@@ -1,5 +1,6 @@
-"""Fixtures for the matching tests: a small synthetic registry with known duplicates and
-look-alikes, and a model trained on it once per session (a few seconds)."""
+"""Fixtures for the matching tests: the session's small synthetic registry with known
+duplicates and look-alikes (``synthetic``, tests/conftest.py), and a model trained on it once per
+session (a few seconds)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,9 @@ import polars as pl
 import pytest
 
 from jaring.registry.matching import MatchModel, MatchSettings, train_model
-from jaring.registry.matching.synthetic import INPUT_SCHEMA, SyntheticRegistry, synthetic_registry
+from jaring.synthetic.registries import INPUT_SCHEMA, SyntheticRegistry
 
 SETTINGS = MatchSettings(threads=2)
-
-
-@pytest.fixture(scope="session")
-def synthetic() -> SyntheticRegistry:
-    return synthetic_registry(4_000, seed=11, n_new=300)
 
 
 @pytest.fixture(scope="session")

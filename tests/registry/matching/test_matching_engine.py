@@ -18,9 +18,9 @@ from jaring.registry.matching import (
     MatchSettings,
     find_pairs,
 )
-from jaring.registry.matching.evaluation import pair_scores, pair_set
-from jaring.registry.matching.synthetic import INPUT_SCHEMA, people_frame, person_row
 from jaring.rules.nik import build_nik
+from jaring.synthetic.evaluation import pair_scores, pair_set
+from jaring.synthetic.registries import INPUT_SCHEMA, people_frame, person_row
 
 INPUT_COLUMNS = list(INPUT_SCHEMA)
 

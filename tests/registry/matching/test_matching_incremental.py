@@ -15,8 +15,8 @@ from jaring.registry.matching import (
     find_pairs,
     find_pairs_incremental,
 )
-from jaring.registry.matching.evaluation import pair_scores, pair_set
-from jaring.registry.matching.synthetic import (
+from jaring.synthetic.evaluation import pair_scores, pair_set
+from jaring.synthetic.registries import (
     INPUT_SCHEMA,
     SyntheticRegistry,
     people_frame,

@@ -9,7 +9,7 @@ import pytest
 
 from jaring.registry.matching import MatchingInputError
 from jaring.registry.matching.prepare import prepare_people
-from jaring.registry.matching.synthetic import people_frame, person_row
+from jaring.synthetic.registries import people_frame, person_row
 
 
 def one(name: str, **changes: object) -> pl.DataFrame:

@@ -24,7 +24,7 @@ from jaring.registry.matching import (
 )
 from jaring.registry.matching.model import nik_counted_u
 from jaring.registry.matching.prepare import prepare_people
-from jaring.registry.synthetic import generate_people
+from jaring.synthetic.people import generate_people
 
 
 def test_training_is_deterministic_for_a_seed(

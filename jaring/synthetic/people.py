@@ -234,7 +234,7 @@ LIST_HEADERS: dict[str, str] = {
 def write_clean_list(people: pl.DataFrame, path: Path) -> None:
     """``people`` (from :func:`generate_people`) as a tidy list a kelurahan sends: a CSV with
     Indonesian headers (:data:`LIST_HEADERS`), dd-mm-yyyy dates and 08… phone numbers. For
-    damaged lists see :mod:`jaring.registry.imports.messy`."""
+    damaged lists see :mod:`jaring.synthetic.messy`."""
     people.select(
         pl.int_range(1, people.height + 1).alias("No"),
         *[

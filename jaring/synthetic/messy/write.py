@@ -16,8 +16,8 @@ import polars as pl
 import xlsxwriter
 
 from jaring.regions.datafiles import read_region_file
-from jaring.registry.imports.messy_damage import SEX_SPELLINGS, UNREADABLE_SEX
-from jaring.registry.imports.messy_rows import FIELD_ORDER, MessyRows
+from jaring.synthetic.messy.damage import SEX_SPELLINGS, UNREADABLE_SEX
+from jaring.synthetic.messy.rows import FIELD_ORDER, MessyRows
 
 #: Header texts per field, as lists write them (all recognised by ``guess_mapping``).
 HEADER_VARIANTS: dict[str, tuple[str, ...]] = {

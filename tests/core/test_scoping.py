@@ -1,4 +1,5 @@
-"""A user sees the people of their regions and nothing else, through every door."""
+"""A user sees the people of their regions and nothing else, through every door; regions nest
+by code prefix."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from rest_framework.test import APIClient
 from jaring.accounts.models import User
 from jaring.accounts.roles import Role
 from jaring.audit.models import DataExport
+from jaring.core.scoping import within_q
+from jaring.regions.models import Region, RegionLevel
 from jaring.registry.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +155,9 @@ def test_national_admin_sees_everyone(
 ) -> None:
     client = login(make_user("nasional", Role.NATIONAL_ADMIN))
     assert client.get(reverse("people-list")).context["page"].paginator.count == 60
+
+
+def test_within_q_uses_the_code_hierarchy() -> None:
+    inside = Region.objects.filter(within_q("parent", ["35.71"]), level=RegionLevel.VILLAGE)
+    assert inside.count() == 46  # the kelurahan of Kota Kediri
+    assert not Region.objects.filter(within_q("parent", []), level=RegionLevel.VILLAGE).exists()

@@ -1,11 +1,11 @@
 """Messy synthetic lists with ground truth, for tests, benchmarks and the demo.
 
-:func:`write_messy_file` takes clean synthetic workers (:func:`jaring.registry.synthetic.
+:func:`write_messy_file` takes clean synthetic workers (:func:`jaring.synthetic.people.
 generate_people`), writes them the way kelurahan lists look — title rows, Indonesian header
 variants, every date format, NIKs typed in number cells, semicolon CSV in Windows-1252 — and
 damages chosen shares of rows (:class:`DamageRates`). The :class:`GroundTruth` it returns says,
 for every row, the state and problem codes the checker must give, worked out from the injected
-damage (:mod:`messy_damage`), not by running the checker.
+damage (:mod:`.damage`), not by running the checker.
 
 The expectations assume the occupation classifier (:func:`jaring.registry.occupations.
 classify_occupations`, without local synonyms), the village and kecamatan
@@ -26,13 +26,13 @@ import polars as pl
 
 from jaring.regions.datafiles import read_region_file
 from jaring.regions.names import name_key
-from jaring.registry.imports.messy_damage import (
+from jaring.registry.imports.problems import severity_of
+from jaring.synthetic.messy.damage import (
     DamageRates,
 )
-from jaring.registry.imports.messy_rows import MessyRows, damage_rows
-from jaring.registry.imports.messy_write import write_csv, write_xlsx
-from jaring.registry.imports.problems import severity_of
-from jaring.registry.synthetic import generate_people
+from jaring.synthetic.messy.rows import MessyRows, damage_rows
+from jaring.synthetic.messy.write import write_csv, write_xlsx
+from jaring.synthetic.people import generate_people
 
 if TYPE_CHECKING:
     from jaring.regions.selectors import NameIndex

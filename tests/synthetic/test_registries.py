@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from jaring.registry.matching.corruption import (
+from jaring.synthetic.corruption import (
     BIRTH_DATE_KINDS,
     NAME_KINDS,
     NIK_KINDS,
     VILLAGE_KINDS,
 )
-from jaring.registry.matching.evaluation import exact_nik_pairs, pair_scores, true_pair_count
-from jaring.registry.matching.synthetic import SyntheticRegistry, synthetic_registry
+from jaring.synthetic.evaluation import exact_nik_pairs, pair_scores, true_pair_count
+from jaring.synthetic.registries import SyntheticRegistry, synthetic_registry
 
 
 def test_sizes_and_kinds(synthetic: SyntheticRegistry) -> None:

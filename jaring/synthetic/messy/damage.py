@@ -1,4 +1,4 @@
-"""Damage for :mod:`messy`: how each kind of damage is written, and the codes it must cause.
+"""Damage for messy lists: how each kind of damage is written, and the codes it must cause.
 
 Every row gets at most one *problem* damage (a kind of :class:`DamageRates`) on top of harmless
 *variations* (date formats, sex spellings, phone forms, …) that must cause no code at all. The

@@ -18,8 +18,8 @@ import polars as pl
 
 from jaring.regions.datafiles import read_region_file
 from jaring.regions.names import name_key
-from jaring.registry.imports import messy_damage as dmg
-from jaring.registry.imports.messy_damage import ROW_KINDS, DamageRates
+from jaring.synthetic.messy import damage as dmg
+from jaring.synthetic.messy.damage import ROW_KINDS, DamageRates
 
 if TYPE_CHECKING:
     from jaring.regions.selectors import NameIndex
@@ -103,7 +103,7 @@ def _places(regency: str, villages: NameIndex, seed: int) -> _Places:
 
 
 def _date_forms(d: pl.Expr, style: pl.Expr) -> pl.Expr:
-    """:func:`messy_damage.date_text`, column-wise."""
+    """:func:`.damage.date_text`, column-wise."""
     day, month, year = d.dt.day(), d.dt.month(), d.dt.year().cast(pl.String)
     forms = [
         d.dt.strftime("%d-%m-%Y"),

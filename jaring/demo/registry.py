@@ -1,4 +1,5 @@
-"""The demo: the regions of the seed reports, filled with believable synthetic workers.
+"""The registry's part of the demo: the regions of the seed reports, filled with believable
+synthetic workers through the import pipeline, then matched for duplicates.
 
 Each scenario is a Pemda list as the news reports describe it (RULES.md §8): Kota Kediri's
 9,300 pekerja rentan in nine groups paid from tobacco-excise funds (Perwali 34/2023); Kota
@@ -6,38 +7,30 @@ Cilegon's seven groups with their published counts (adhoc election staff include
 until the 2024 election); Kabupaten Mojokerto's 27,727 tobacco farmers and other workers;
 Kota Pekalongan's 423 workers in its eleven occupations (Perwal 19 B/2022); and Jawa Tengah's
 2024 Paritrana winners with their three award-winning villages. Names, NIKs and addresses are
-synthetic (:mod:`jaring.registry.synthetic`); regions are real.
+synthetic (:mod:`jaring.synthetic.people`); regions are real.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
-from django.contrib.auth import get_user_model
 
-from jaring.accounts.models import UserRegion
-from jaring.accounts.roles import Role
 from jaring.regions.datafiles import read_region_file
 from jaring.registry.dedup import match_run
-from jaring.registry.imports.messy import write_messy_file
 from jaring.registry.imports.pipeline import import_create, import_run
 from jaring.registry.matching import MatchingError
-from jaring.registry.matching.corruption import corrupt_duplicates
 from jaring.registry.models import ImportBatch, OnExisting, Person
-from jaring.registry.synthetic import OccupationMix, generate_people, write_clean_list
+from jaring.synthetic.corruption import corrupt_duplicates
+from jaring.synthetic.messy import write_messy_file
+from jaring.synthetic.people import OccupationMix, generate_people, write_clean_list
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
-
-DEMO_PASSWORD = "jaring-demo"
+    from jaring.demo.builder import Demo
 
 
 def _mix(*entries: tuple[str, tuple[str, ...], int, float]) -> tuple[OccupationMix, ...]:
@@ -186,46 +179,6 @@ SCENARIOS: tuple[Scenario, ...] = (
 
 
 @dataclass(frozen=True)
-class DemoUser:
-    username: str
-    full_name: str
-    role: Role
-    regions: tuple[str, ...]
-
-
-DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("nasional", "Admin Nasional", Role.NATIONAL_ADMIN, ()),
-    DemoUser("jateng", "Disnakertrans Jawa Tengah", Role.PROVINCIAL_ADMIN, ("33",)),
-    DemoUser("kediri", "Disnaker Kota Kediri", Role.REGENCY_ADMIN, ("35.71",)),
-    DemoUser("cilegon", "Disnaker Kota Cilegon", Role.REGENCY_ADMIN, ("36.72",)),
-    DemoUser("mojokerto", "Disnaker Kab. Mojokerto", Role.REGENCY_ADMIN, ("35.16",)),
-    DemoUser("pekalongan", "Dinperinaker Kota Pekalongan", Role.REGENCY_ADMIN, ("33.75",)),
-    DemoUser(
-        "operator.bandarlor", "Operator Kel. Bandar Lor", Role.VILLAGE_OPERATOR, ("35.71.01.1001",)
-    ),
-    DemoUser("operator.wunut", "Operator Desa Wunut", Role.VILLAGE_OPERATOR, ("33.10.19.2018",)),
-    DemoUser("bpjs.kediri", "BPJS Ketenagakerjaan Cabang Kediri", Role.BPJS_VIEWER, ("35.71",)),
-    DemoUser("auditor.kediri", "Inspektorat Kota Kediri", Role.AUDITOR, ("35.71",)),
-)
-
-
-def _users_create() -> None:
-    user_model = get_user_model()
-    for spec in DEMO_USERS:
-        first, _, last = spec.full_name.partition(" ")
-        user = user_model.objects.create_user(
-            username=spec.username,
-            password=DEMO_PASSWORD,
-            first_name=first,
-            last_name=last,
-            role=spec.role,
-            is_staff=spec.role == Role.NATIONAL_ADMIN,
-            is_superuser=spec.role == Role.NATIONAL_ADMIN,
-        )
-        UserRegion.objects.bulk_create(UserRegion(user=user, region_id=c) for c in spec.regions)
-
-
-@dataclass(frozen=True)
 class RepeatList:
     """A second list that names people of an earlier one again — written differently, for
     another funder or by the neighbouring kab/kota — plus people of its own."""
@@ -275,7 +228,7 @@ def _import(
 
 
 def _repeat_people(spec: RepeatList, first: pl.DataFrame, seed: int) -> pl.DataFrame:
-    """Copies of people of ``first``, changed as lists change them (matching.corruption)."""
+    """Copies of people of ``first``, changed as lists change them (synthetic.corruption)."""
     rng = np.random.default_rng(seed)
     table = read_region_file()
     villages = table.filter(
@@ -299,15 +252,13 @@ def _repeat_people(spec: RepeatList, first: pl.DataFrame, seed: int) -> pl.DataF
     return pl.concat([copies.select(fresh.columns), fresh]).sample(fraction=1.0, seed=seed)
 
 
-def demo_build(*, seed: int, say: Callable[[str], None]) -> int:
-    """Fill an empty registry with the demo through the import pipeline; returns the number
-    of people registered."""
-    started = time.perf_counter()
-    _users_create()
-    users = {u.username: u for u in get_user_model().objects.all()}
+def registry_build(demo: Demo) -> None:
+    """Import every scenario's list (and the repeat lists) as its owner, leave a messy
+    kelurahan list checked but unsaved, then match the registry for duplicates."""
+    users = demo.users
     admin = users["nasional"]
     owner = {"35.71": "kediri", "36.72": "cilegon", "35.16": "mojokerto", "33.75": "pekalongan"}
-    folder = Path(tempfile.mkdtemp(prefix="jaring-demo-"))
+    seed, say, folder = demo.seed, demo.say, demo.folder
     firsts: dict[str, pl.DataFrame] = {}
     for index, scenario in enumerate(SCENARIOS):
         people = generate_people(
@@ -366,7 +317,6 @@ def demo_build(*, seed: int, say: Callable[[str], None]) -> int:
         user=users["kediri"],
         dry_run=True,
     )
-    shutil.rmtree(folder, ignore_errors=True)
     total = Person.objects.count()
     say(f"  registri: {total:,} orang; mencocokkan duplikat…")
     try:
@@ -377,9 +327,3 @@ def demo_build(*, seed: int, say: Callable[[str], None]) -> int:
         )
     except MatchingError as exc:
         say(f"  pencocokan dilewati: {exc.message_id}")
-    say(f"Demo selesai: {total:,} orang dalam {time.perf_counter() - started:.1f} detik.")
-    return total
-
-
-def demo_exists() -> bool:
-    return Person.objects.exists()

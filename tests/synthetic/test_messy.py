@@ -1,11 +1,11 @@
 def test_messy_occupation_texts_are_read_as_the_ground_truth_says() -> None:
     """The generator's expectations rest on how the real classifier reads these texts."""
-    from jaring.registry.imports.messy_damage import (
+    from jaring.registry.occupations import classify_occupations
+    from jaring.synthetic.messy.damage import (
         FUZZY_OCCUPATIONS,
         UNCLASSIFIABLE_OCCUPATIONS,
     )
-    from jaring.registry.occupations import classify_occupations
-    from jaring.registry.synthetic import DEFAULT_MIX
+    from jaring.synthetic.people import DEFAULT_MIX
 
     for code, texts in FUZZY_OCCUPATIONS.items():
         for text, result in classify_occupations(texts).items():

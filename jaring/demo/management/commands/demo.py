@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from jaring.core.demo import DEMO_PASSWORD, DEMO_USERS, demo_build, demo_exists
+from jaring.demo.builder import demo_build, demo_exists
+from jaring.demo.users import DEMO_PASSWORD, DEMO_USERS
 from jaring.regions.datafiles import DataFileMissingError
 from jaring.regions.services import regions_load
 

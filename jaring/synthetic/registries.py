@@ -1,10 +1,10 @@
 """A synthetic registry with known duplicates and look-alikes, for the matching tests and benchmark.
 
-:func:`synthetic_registry` builds on :func:`jaring.registry.synthetic.generate_people` (clean,
+:func:`synthetic_registry` builds on :func:`jaring.synthetic.people.generate_people` (clean,
 distinct workers with valid unique NIKs) for several neighbouring kab/kota and adds:
 
 * **duplicates** — ``dup_rate`` of the records are copies of another record, changed the ways
-  :mod:`jaring.registry.matching.corruption` describes (a tenth of the duplicated people appear
+  :mod:`jaring.synthetic.corruption` describes (a tenth of the duplicated people appear
   three times);
 * **look-alikes that must not match** — twins and siblings (same surname, same address and
   household phone now and then, birth dates equal or a few years apart, another first name; a
@@ -29,14 +29,14 @@ import polars as pl
 from faker.providers.person.id_ID import Provider as PersonProvider
 
 from jaring.regions.datafiles import read_region_file
-from jaring.registry.matching.corruption import (
+from jaring.registry.matching.prepare import INPUT_SCHEMA
+from jaring.rules.nik import build_nik
+from jaring.synthetic.corruption import (
     DEFAULT_DUPLICATE_MIX,
     DuplicateMix,
     corrupt_duplicates,
 )
-from jaring.registry.matching.prepare import INPUT_SCHEMA
-from jaring.registry.synthetic import generate_people
-from jaring.rules.nik import build_nik
+from jaring.synthetic.people import generate_people
 
 
 @dataclass(frozen=True)

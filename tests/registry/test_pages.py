@@ -1,0 +1,79 @@
+"""Registry pages: home and region browser counts, and a fixed number of queries per page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
+
+from jaring.accounts.models import User
+from jaring.accounts.roles import Role
+from jaring.registry.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_counts_people_per_region(
+    add_people: Callable[..., pl.DataFrame],
+    make_user: Callable[..., User],
+    login: Callable[[User], Client],
+) -> None:
+    add_people(7, "35.71", seed=1)
+    add_people(3, "36.72", seed=2)
+    response = login(make_user("k", Role.PROVINCIAL_ADMIN, ("35", "36.72"))).get(reverse("home"))
+    assert response.context["total"] == 10
+    assert [(r.code, n) for r, n in response.context["region_rows"]] == [("35", 7), ("36.72", 3)]
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_people_list_query_count_does_not_grow_with_rows(
+    size: int,
+    add_people: Callable[..., pl.DataFrame],
+    make_user: Callable[..., User],
+    login: Callable[[User], Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    add_people(size, "35.71", seed=3)
+    client = login(make_user("k", Role.REGENCY_ADMIN, ("35.71",)))
+    # session, user, user's regions, count, page of people (with region and occupation),
+    # occupation choices for the filter form
+    with django_assert_num_queries(6):
+        assert client.get(reverse("people-list")).status_code == 200
+
+
+def test_person_detail_query_count(
+    add_people: Callable[..., pl.DataFrame],
+    make_user: Callable[..., User],
+    login: Callable[[User], Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    person_id = add_people(1, "35.71", seed=4)["id"][0]
+    client = login(make_user("k", Role.REGENCY_ADMIN, ("35.71",)))
+    ContentType.objects.get_for_model(Person)  # cached per process after the first request
+    # session, user, user's regions, person (+region, kecamatan, occupation), duplicates merged
+    # into the person (their list rows are its history too), source rows, change history
+    with django_assert_num_queries(7):
+        assert client.get(reverse("person-detail", args=[person_id])).status_code == 200
+
+
+def test_region_browser_walks_down_to_desa(
+    add_people: Callable[..., pl.DataFrame],
+    make_user: Callable[..., User],
+    login: Callable[[User], Client],
+) -> None:
+    people = add_people(20, "35.71", seed=5)
+    client = login(make_user("k", Role.REGENCY_ADMIN, ("35.71",)))
+    top = client.get(reverse("region-browser"))
+    assert len(top.context["rows"]) == 38
+    kecamatan = people["kecamatan_code"][0]
+    city = client.get(reverse("region-detail", args=["35.71"]))
+    counts = {child.code: n for child, n, _open in city.context["rows"]}
+    assert counts[kecamatan] == people.filter(pl.col("kecamatan_code") == kecamatan).height
+    village = client.get(reverse("region-detail", args=[people["village_code"][0]]))
+    assert village.context["rows"] == [] and village.context["total"] >= 1
+    assert client.get(reverse("region-detail", args=["99.99"])).status_code == 404
