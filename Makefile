@@ -51,7 +51,7 @@ test-postgres: install-dev
 test: install-dev system-packages lint typecheck test-sqlite test-postgres
 
 messages: install-dev
-	cd jaring && ../$(BIN)/jaring makemessages -l id --no-location --no-obsolete -i "static/*"
+	cd jaring && ../$(BIN)/jaring makemessages -l id --no-location --no-obsolete --no-wrap -i "static/*"
 	cd jaring && ../$(BIN)/jaring compilemessages
 
 clean:
