@@ -25,9 +25,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
 def _time_pipeline(
     path: Path, regency: str, reference_date: Any, repeat: int
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    from jaring.registry.imports.checks import check_table
-    from jaring.registry.imports.mapping import guess_mapping
+    from jaring.registry.imports.checking import check_table
     from jaring.registry.imports.reading import read_table
+    from jaring.registry.imports.reading.mapping import guess_mapping
     from jaring.registry.occupations import classify_occupations
     from jaring.synthetic.messy import region_indexes
 

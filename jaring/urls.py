@@ -6,11 +6,12 @@ from rest_framework.routers import DefaultRouter
 
 from jaring.audit import views as audit_views
 from jaring.regions.api import RegionViewSet
-from jaring.registry import dedup_views
 from jaring.registry import views as registry_views
-from jaring.registry.api import DuplicateViewSet, PersonViewSet
+from jaring.registry.api import PersonViewSet
 from jaring.registry.imports import views as import_views
 from jaring.registry.imports.api import ImportViewSet
+from jaring.registry.matching import views as matching_views
+from jaring.registry.matching.api import DuplicateViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="api-region")
@@ -38,14 +39,18 @@ urlpatterns = [
     path("impor/<int:pk>/progres/", import_views.import_progress, name="import-progress"),
     path("impor/<int:pk>/simpan/", import_views.import_commit, name="import-commit"),
     path("impor/<int:pk>/unduh/", import_views.import_workbook_download, name="import-workbook"),
-    path("duplikat/", dedup_views.duplicate_queue, name="duplicate-queue"),
-    path("duplikat/<int:pk>/", dedup_views.duplicate_detail, name="duplicate-detail"),
-    path("duplikat/<int:pk>/putuskan/", dedup_views.duplicate_decide, name="duplicate-decide"),
+    path("duplikat/", matching_views.duplicate_queue, name="duplicate-queue"),
+    path("duplikat/<int:pk>/", matching_views.duplicate_detail, name="duplicate-detail"),
+    path("duplikat/<int:pk>/putuskan/", matching_views.duplicate_decide, name="duplicate-decide"),
     path(
-        "duplikat/gabung-massal/", dedup_views.duplicate_merge_likely, name="duplicate-merge-likely"
+        "duplikat/gabung-massal/",
+        matching_views.duplicate_merge_likely,
+        name="duplicate-merge-likely",
     ),
-    path("duplikat/jalankan/", dedup_views.duplicate_run, name="duplicate-run"),
-    path("duplikat/tumpang-tindih/", dedup_views.coverage_overlap_list, name="coverage-overlaps"),
+    path("duplikat/jalankan/", matching_views.duplicate_run, name="duplicate-run"),
+    path(
+        "duplikat/tumpang-tindih/", matching_views.coverage_overlap_list, name="coverage-overlaps"
+    ),
     path("audit/", audit_views.change_log, name="audit-log"),
     path("audit/ekspor/", audit_views.export_log, name="audit-exports"),
     path("api/", include(router.urls)),

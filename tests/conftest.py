@@ -14,8 +14,8 @@ from django.test import Client
 from jaring.accounts.models import User, UserRegion
 from jaring.accounts.roles import Role
 from jaring.regions.services import regions_load
-from jaring.registry.dedup import model_path
 from jaring.registry.matching import train_model
+from jaring.registry.matching.services import model_path
 from jaring.registry.models import ImportBatch, ImportRow, ImportStatus, RowAction
 from jaring.registry.services import PEOPLE_COLUMNS, people_bulk_create
 from jaring.synthetic.corruption import corrupt_duplicates

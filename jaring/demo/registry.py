@@ -20,9 +20,9 @@ import numpy as np
 import polars as pl
 
 from jaring.regions.datafiles import read_region_file
-from jaring.registry.dedup import match_run
-from jaring.registry.imports.pipeline import import_create, import_run
+from jaring.registry.imports.services import import_create, import_run
 from jaring.registry.matching import MatchingError
+from jaring.registry.matching.services import match_run
 from jaring.registry.models import ImportBatch, OnExisting, Person
 from jaring.synthetic.corruption import corrupt_duplicates
 from jaring.synthetic.messy import write_messy_file

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jaring.core.forms import bootstrap_widgets
 from jaring.regions.models import Region, RegionLevel
-from jaring.registry.imports.mapping import FIELD_LABELS, FIELDS, REQUIRED_FIELDS
+from jaring.registry.imports.reading.mapping import FIELD_LABELS, FIELDS, REQUIRED_FIELDS
 from jaring.registry.models import OnExisting
 
 

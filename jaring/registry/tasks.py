@@ -8,9 +8,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
-from jaring.registry.dedup import match_batch, match_run
-from jaring.registry.imports.pipeline import import_run
+from jaring.registry.imports.services import import_run
 from jaring.registry.matching import MatchingError
+from jaring.registry.matching.services import match_batch, match_run
 from jaring.registry.models import ImportBatch, ImportStatus
 
 logger = logging.getLogger("jaring.tasks")

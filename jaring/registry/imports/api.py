@@ -24,8 +24,8 @@ from rest_framework.response import Response
 from jaring.accounts.permissions import api_capability, signed_in_user
 from jaring.audit.models import Channel
 from jaring.audit.services import export_record
-from jaring.registry.imports.errors import ImportFileError
-from jaring.registry.imports.pipeline import (
+from jaring.registry.imports.problems import ImportFileError
+from jaring.registry.imports.services import (
     ImportRequestError,
     import_create,
     import_mapping_save,

@@ -1,9 +1,12 @@
-"""The problem codes of the import front-end, in the style of :mod:`jaring.rules.problems`.
+"""What can go wrong in an import: the problem codes, in the style of :mod:`jaring.rules.problems`,
+and the two errors that stop a file.
 
 NIK codes and the income-basis codes live in the rules engine's registry and are reused as they
 are; this module registers everything else an import can report: file-level failures (raised
-as :class:`~jaring.registry.imports.reading.ImportFileError`) and row-level findings (rows of
-:attr:`CheckedTable.problems`). Codes are stable: never rename one, add a new one instead.
+as :class:`ImportFileError`, or :class:`MappingError` when the columns cannot be tied to fields)
+and row-level problems (the rows of :attr:`~jaring.registry.imports.checking.CheckedTable.
+problems`, found by :mod:`jaring.registry.imports.checking.findings`). Codes are stable: never
+rename one, add a new one instead. Every stage uses this module; it imports none of them.
 
 :func:`problem_spec` looks a code up in both registries, :func:`message_expr` turns a
 template into a polars expression so a million rows get their messages column-wise.
@@ -396,3 +399,52 @@ def message_expr(code: str, language: Language = "id", /, **params: pl.Expr) -> 
     # Our templates hold no literal braces, so each {name} becomes pl.format's "{}".
     pattern = _PLACEHOLDER_RE.sub("{}", template)
     return pl.format(pattern, *[params[n].cast(pl.String).fill_null("-") for n in names])
+
+
+class ImportFileError(Exception):
+    """A file that cannot be imported at all; nothing of it may be stored.
+
+    ``code`` is a stable code of :data:`IMPORT_PROBLEM_SPECS`
+    (``FILE_EMPTY``, ``FILE_ENCRYPTED``, ...); ``message_id``/``message_en`` name the file and,
+    where it applies, the sheet, row and column; ``params`` holds the values in the message.
+    """
+
+    def __init__(self, code: str, *, file_name: str, **params: object) -> None:
+        if code not in FILE_CODES:
+            raise KeyError(f"{code!r} is not a file-level import code")
+        self.code = code
+        self.file_name = file_name
+        self.params: Mapping[str, str] = {
+            "file": file_name,
+            **{k: str(v) for k, v in params.items()},
+        }
+        self.message_id = render(code, "id", **self.params)
+        self.message_en = render(code, "en", **self.params)
+        super().__init__(f"{code}: {self.message_en}")
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "message_id": self.message_id,
+            "message_en": self.message_en,
+            "params": dict(self.params),
+        }
+
+
+class MappingError(ImportFileError):
+    """The columns cannot be tied to fields (no NIK or name column, a mapping naming a header
+    the file does not have). ``guess`` keeps what was found, so a page can offer it for
+    correction; ``headers`` are the headers read."""
+
+    def __init__(
+        self,
+        code: str,
+        *,
+        file_name: str,
+        headers: list[str],
+        guess: Mapping[str, str] | None = None,
+        **params: object,
+    ) -> None:
+        self.headers = headers
+        self.guess = dict(guess or {})
+        super().__init__(code, file_name=file_name, **params)

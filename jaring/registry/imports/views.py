@@ -20,8 +20,8 @@ from jaring.audit.models import Channel
 from jaring.audit.services import export_record
 from jaring.regions.models import Region
 from jaring.registry.forms import ImportUploadForm, MappingForm
-from jaring.registry.imports.errors import ImportFileError
-from jaring.registry.imports.pipeline import (
+from jaring.registry.imports.problems import ImportFileError
+from jaring.registry.imports.services import (
     ImportRequestError,
     import_create,
     import_mapping_save,
@@ -32,7 +32,7 @@ from jaring.registry.models import ImportBatch, ImportProblem, ImportStatus, OnE
 from jaring.registry.selectors import imports_visible
 from jaring.registry.tasks import import_enqueue
 
-# How far along the bar each stage is; the stages themselves are in pipeline.import_run.
+# How far along the bar each stage is; the stages themselves are in services.import_run.
 STAGE_PERCENT = {"": 2, "reading": 10, "checking": 25, "protecting": 50, "saving": 75, "done": 100}
 RUNNING = {ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.COMMITTING}
 

@@ -1,4 +1,9 @@
-"""Matching engine: find the same worker twice in the registry (no Django ORM).
+"""Matching: find the same worker twice in the registry, and settle what a reviewer decides.
+
+The engine (:mod:`.prepare`, :mod:`.model`, :mod:`.predict`, :mod:`.cluster`, :mod:`.settings`,
+:mod:`.errors`) works on polars frames and touches no database; :mod:`.services` is its database
+side (feeding it the registry, storing candidate pairs, merging and keeping apart), and
+:mod:`.views` and :mod:`.api` are the duplicate review pages and API.
 
 Exact NIK catches only part of the duplicates; this engine scores candidate pairs with a
 Fellegi–Sunter model (Splink 5, DuckDB backend) over name, birth date, NIK, sex, desa and phone,

@@ -14,9 +14,9 @@ import polars as pl
 import pytest
 
 from jaring.regions.datafiles import read_region_file
-from jaring.registry.imports.checks import CheckedTable, check_table
-from jaring.registry.imports.mapping import guess_mapping
+from jaring.registry.imports.checking import CheckedTable, check_table
 from jaring.registry.imports.reading import RawTable, read_table
+from jaring.registry.imports.reading.mapping import guess_mapping
 from jaring.registry.occupations import classify_occupations
 from jaring.synthetic.messy import region_indexes
 

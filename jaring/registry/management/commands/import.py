@@ -11,8 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jaring.registry.imports.errors import ImportFileError
-from jaring.registry.imports.pipeline import ImportRequestError, import_create, import_run
+from jaring.registry.imports.problems import ImportFileError
+from jaring.registry.imports.services import ImportRequestError, import_create, import_run
 from jaring.registry.models import OnExisting
 
 

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from jaring.regions.models import Region
-from jaring.registry.dedup import REVIEW_THRESHOLD, match_run
 from jaring.registry.matching import DEFAULT_THRESHOLD, MatchingError
+from jaring.registry.matching.services import REVIEW_THRESHOLD, match_run
 
 
 def _probability(text: str) -> float:

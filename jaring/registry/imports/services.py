@@ -1,12 +1,14 @@
-"""The import pipeline, database side: file → staging rows → checks → commit.
+"""The import's services: what pages, the API, tasks, the CLI and the demo call.
 
-:func:`import_create` stores the uploaded file and records the batch; :func:`import_run` reads,
-checks (:mod:`.checks`, column-wise), encrypts, and then — in **one transaction** — takes the
-registry's write lock, matches NIKs against the registry (:mod:`.plan`), writes a staging row
-for every row read and a record for every problem, and, unless it is a check-only run, creates
-and updates people. A crash or a kill anywhere leaves either everything or nothing of the run;
+:func:`import_create` stores the uploaded file and records the batch; :func:`import_run` reads
+it (:mod:`.reading`), checks it (:mod:`.checking`, column-wise), encrypts, and then applies it
+(:func:`.applying.commit.commit_batch`) — in **one transaction**: takes the registry's write
+lock, plans every row against the registry (:mod:`.applying.plan`), writes a staging row for
+every row read and a record for every problem, and, unless it is a check-only run, creates and
+updates people. A crash or a kill anywhere leaves either everything or nothing of the run;
 running the same batch again starts from the stored file, and importing the same file again
-finds every row ``unchanged``.
+finds every row ``unchanged``. :func:`import_workbook` writes the problems workbook
+(:mod:`.applying.workbook`) from the stored results.
 
 Progress (stage, rows done) is written outside the transaction so pages can poll it.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, partial
@@ -26,22 +28,20 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 import polars as pl
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from jaring.audit.services import RecordChange, acting_as, record_bulk_updates
-from jaring.core import bulk
+from jaring.audit.services import acting_as
 from jaring.core.scoping import region_in_scope
 from jaring.regions.models import Region, RegionLevel
 from jaring.regions.selectors import NameIndex, region_name_index
-from jaring.registry.imports.checks import CheckedTable, Classifier, check_table
-from jaring.registry.imports.errors import ImportFileError
-from jaring.registry.imports.grid import ROW_COLUMN, SHEET_COLUMN
-from jaring.registry.imports.mapping import guess_mapping
-from jaring.registry.imports.plan import COMPARED, EXISTING_SCHEMA, counts, plan_actions
+from jaring.registry.imports.applying.commit import commit_batch
+from jaring.registry.imports.applying.workbook import write_problems_workbook
+from jaring.registry.imports.checking import CheckedTable, Classifier, check_table
+from jaring.registry.imports.problems import ImportFileError
 from jaring.registry.imports.reading import RawTable, read_table
-from jaring.registry.imports.workbook import write_problems_workbook
+from jaring.registry.imports.reading.grid import ROW_COLUMN, SHEET_COLUMN
+from jaring.registry.imports.reading.mapping import guess_mapping
 from jaring.registry.models import (
     ImportBatch,
     ImportProblem,
@@ -49,12 +49,10 @@ from jaring.registry.models import (
     ImportStatus,
     OccupationSynonym,
     OnExisting,
-    Person,
-    RowAction,
     SourceMapping,
 )
 from jaring.registry.occupations import classify_occupations
-from jaring.registry.services import person_rows, with_blind_indexes, with_ciphers
+from jaring.registry.services import with_blind_indexes
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
@@ -284,230 +282,6 @@ def check_batch(batch: ImportBatch, table: RawTable, *, today: date) -> CheckedT
     )
 
 
-# --- writing -----------------------------------------------------------------------------------
-
-
-def _existing(nik_indexes: list[str]) -> pl.DataFrame:
-    """People registered under any of ``nik_indexes`` (merged records lead to their survivor)."""
-    fields = ["id", "nik_index", *COMPARED, "merged_into"]
-    frame = bulk.rows_matching(
-        Person,
-        "nik_index",
-        nik_indexes,
-        fields,
-        schema={**EXISTING_SCHEMA, "merged_into_id": pl.Int64()},
-    )
-    return frame.with_columns(person_id=pl.coalesce("merged_into_id", "person_id")).drop(
-        "merged_into_id"
-    )
-
-
-# Whether a staging row keeps the values its list gave: all but those that created a person
-# (in a check-only run nobody is created, and every row keeps them).
-_KEEPS_VALUES = (pl.col("action") != RowAction.CREATED.value) | pl.col("person_id").is_null()
-
-
-def _staging_rows(batch: ImportBatch, planned: pl.DataFrame) -> pl.DataFrame:
-    """The staging row of every row read: where it was, its state and result, its person, and
-    the values the list gave — except on a row that created its person, whose values *are*
-    that person's record as created (and every later change to it is in the audit trail with
-    its before and after), so they are not stored twice. Most rows of a first list create
-    their person; this halves what a large import writes."""
-
-    def given(value: pl.Expr, blank: str | None = "") -> pl.Expr:
-        kept = pl.when(_KEEPS_VALUES).then(value).otherwise(pl.lit(blank))
-        return kept.alias(value.meta.output_name())
-
-    return planned.select(
-        pl.lit(batch.pk, dtype=pl.Int64).alias("batch_id"),
-        pl.col("_sheet").fill_null("").alias("sheet"),
-        pl.col("_row").alias("row_number"),
-        pl.col("state"),
-        pl.col("action"),
-        pl.col("person_id"),
-        given(pl.col("nik_index"), None),
-        given(pl.col("name").fill_null("").str.slice(0, 150)),
-        given(pl.col("birth_place").fill_null("").str.slice(0, 100)),
-        given(pl.col("birth_date"), None),
-        given(pl.col("sex").fill_null("")),
-        given(pl.col("address").fill_null("").str.slice(0, 255)),
-        given(pl.col("rt_rw").fill_null("").str.slice(0, 9)),
-        given(pl.col("village_code").alias("region_id"), None),
-        given(pl.col("phone_cipher"), None),
-        given(pl.col("occupation_text").fill_null("").str.slice(0, 200)),
-        given(pl.col("occupation_code").alias("occupation_id"), None),
-        given(pl.col("occupation_match").fill_null("unclassified"), "unclassified"),
-        given(pl.col("income_basis"), None),
-    )
-
-
-def _with_listed_phone_ciphers(chunk: pl.DataFrame) -> pl.DataFrame:
-    """Phone ciphers for the staging rows that keep their values (see :func:`_staging_rows`)."""
-    return with_ciphers(chunk.with_columns(phone=pl.when(_KEEPS_VALUES).then("phone")), nik=False)
-
-
-def _problem_rows(batch: ImportBatch, problems: pl.DataFrame) -> pl.DataFrame:
-    return problems.select(
-        pl.lit(batch.pk, dtype=pl.Int64).alias("batch_id"),
-        pl.col("_sheet").fill_null("").alias("sheet"),
-        pl.col("_row").alias("row_number"),
-        pl.col("code"),
-        pl.col("severity"),
-        pl.col("column").fill_null("").str.slice(0, 100),
-        pl.col("detail").fill_null("").str.slice(0, 500),
-        pl.col("detail_en").fill_null("").str.slice(0, 500),
-    )
-
-
-def _apply_updates(batch: ImportBatch, planned: pl.DataFrame, existing: pl.DataFrame) -> int:
-    """Give updated people the values their row has, keeping the ones it lacks; each change
-    goes into the audit trail with its before and after."""
-    updates = planned.filter(pl.col("action") == RowAction.UPDATED.value)
-    if updates.is_empty():
-        return 0
-    updates = (
-        with_ciphers(updates, nik=False)
-        .join(existing.rename({c: f"{c}__old" for c in COMPARED}), on="person_id", how="left")
-        .with_columns(
-            pl.coalesce(row_col, f"{col}__old").alias(f"{col}__new")
-            for col, row_col in COMPARED.items()
-        )
-    )
-    values = updates.select(
-        "person_id",
-        "phone_cipher",
-        "name_normalized",
-        pl.col("occupation_match").fill_null("unclassified"),
-        *[pl.col(f"{col}__new").alias(col) for col in COMPARED],
-    )
-    now = timezone.now()
-    fields = [*COMPARED, "name_normalized", "occupation_match", "updated_at"]
-    for has_phone in (True, False):
-        # A row without a phone keeps the stored one (and its cipher, which we never read).
-        part = values.filter(pl.col("phone_index").is_not_null() == has_phone)
-        people = [
-            Person(pk=row.pop("person_id"), updated_at=now, **row)
-            for row in part.drop([] if has_phone else ["phone_cipher"]).iter_rows(named=True)
-        ]
-        Person.objects.bulk_update(
-            people,
-            [*fields, "phone_cipher"] if has_phone else [f for f in fields if f != "phone_index"],
-            batch_size=1000,
-        )
-    record_bulk_updates(Person, _audited_changes(batch, updates), actor=batch.created_by)
-    return updates.height
-
-
-# The phone is left out of the trail, as in every other Person change (audit/registration.py).
-_AUDITED = {
-    attname: Person._meta.get_field(attname).name
-    for attname in COMPARED
-    if attname != "phone_index"
-}
-
-
-def _audited_changes(batch: ImportBatch, updates: pl.DataFrame) -> Iterator[RecordChange]:
-    """``{field: [before, after]}`` of each updated person, as django-auditlog writes it (text;
-    an empty value as "None"), with the file, sheet and row the change came from. Which fields
-    changed is the plan's ``changed`` list."""
-
-    def text(column: str) -> pl.Expr:
-        return pl.col(column).cast(pl.String).fill_null("None")
-
-    diffs = updates.select(
-        "person_id",
-        pl.col("name__new").alias("label"),
-        "_sheet",
-        "_row",
-        *[
-            pl.when(pl.col("changed").list.contains(attname))
-            .then(pl.concat_list(text(f"{attname}__old"), text(f"{attname}__new")))
-            .alias(field)
-            for attname, field in _AUDITED.items()
-        ],
-    )
-    for row in diffs.iter_rows(named=True):
-        changes = {field: row[field] for field in _AUDITED.values() if row[field] is not None}
-        context = {"import_batch": batch.pk, "file": batch.file_name, "sheet": row["_sheet"],
-                   "row": row["_row"]}  # fmt: skip
-        yield RecordChange(row["person_id"], row["label"] or "", changes, context)
-
-
-def _commit(
-    batch: ImportBatch, checked: CheckedTable, rows: pl.DataFrame, *, commit: bool
-) -> dict[str, int]:
-    """Everything that writes, in one transaction. Returns the action counts."""
-    with transaction.atomic(), acting_as(batch.created_by):
-        bulk.lock_table(Person)
-        ImportRow.objects.filter(batch=batch).delete()
-        ImportProblem.objects.filter(batch=batch).delete()
-        nik_indexes = rows["nik_index"].drop_nulls().unique().to_list()
-        existing = _existing(nik_indexes)
-        planned = plan_actions(
-            rows, existing, on_existing=OnExisting(batch.on_existing), scope=batch.region.code
-        )
-        tally = counts(planned)
-        created = planned["action"] == RowAction.CREATED.value
-        if commit:
-            first_person = bulk.reserve_ids(Person, int(created.sum()))
-            new_ids = created.cum_sum().cast(pl.Int64) + (first_person - 1)
-            planned = planned.with_columns(
-                person_id=pl.when(created).then(new_ids).otherwise(pl.col("person_id"))
-            )
-            # An identical repeat points at the person its first occurrence made or found.
-            first = planned.select(
-                pl.col("_sheet").alias("duplicate_of_sheet"),
-                pl.col("_row").alias("duplicate_of"),
-                pl.col("person_id").alias("first_person"),
-            )
-            planned = (
-                planned.join(
-                    first,
-                    on=["duplicate_of_sheet", "duplicate_of"],
-                    how="left",
-                    maintain_order="left",
-                )
-                .with_columns(person_id=pl.coalesce("person_id", "first_person"))
-                .drop("first_person")
-            )
-            people = [
-                bulk.FrameCopy(
-                    Person,
-                    planned.filter(created),
-                    prepare=lambda chunk: person_rows(with_ciphers(chunk), batch_id=batch.pk),
-                )
-            ]
-        else:
-            planned = planned.with_columns(person_id=pl.lit(None, dtype=pl.Int64))
-            people = []
-        bulk.copy_frames(
-            *people,
-            bulk.FrameCopy(
-                ImportRow,
-                planned,
-                prepare=lambda chunk: _staging_rows(batch, _with_listed_phone_ciphers(chunk)),
-            ),
-            bulk.FrameCopy(ImportProblem, _problem_rows(batch, checked.problems)),
-        )
-        if commit:
-            _apply_updates(batch, planned, existing)
-        summary = checked.summary()
-        batch.rows = summary["rows"]
-        batch.accepted = summary["accepted"]
-        batch.warnings = summary["warnings"]
-        batch.rejected = summary["rejected"]
-        batch.duplicates_in_file = summary["duplicates_in_file"]
-        for name, value in tally.items():
-            setattr(batch, name, value)
-        batch.status = ImportStatus.COMMITTED if commit else ImportStatus.CHECKED
-        batch.stage = "done"
-        batch.progress_done = batch.progress_total = summary["rows"]
-        batch.error = ""
-        batch.finished_at = timezone.now()
-        batch.save()
-    return tally
-
-
 # --- running -----------------------------------------------------------------------------------
 
 
@@ -528,7 +302,7 @@ def import_run(
     """Read, check and (unless check-only) commit a batch; returns its summary.
 
     ``commit`` defaults to the batch's own choice (``not dry_run``). Raises
-    :class:`~jaring.registry.imports.errors.ImportFileError` for a file that cannot be read;
+    :class:`~jaring.registry.imports.problems.ImportFileError` for a file that cannot be read;
     the batch is then marked failed with the message, and nothing else is written.
     """
     started = time.perf_counter()
@@ -547,7 +321,7 @@ def import_run(
         rows = with_blind_indexes(checked.rows)
         ImportBatch.objects.filter(pk=batch_id).update(status=ImportStatus.COMMITTING)
         report("saving", checked.rows.height, checked.rows.height)
-        _commit(batch, checked, rows, commit=commit)
+        commit_batch(batch, checked, rows, commit=commit)
     except ImportFileError as exc:
         ImportBatch.objects.filter(pk=batch_id).update(
             status=ImportStatus.FAILED, error=exc.message_id, stage="failed"

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import polars as pl
 
-from jaring.registry.imports.delimited import read_delimited_grid
-from jaring.registry.imports.errors import ImportFileError, MappingError
-from jaring.registry.imports.excel import open_reader, read_excel_grids
-from jaring.registry.imports.grid import (
+from jaring.registry.imports.problems import ImportFileError
+from jaring.registry.imports.reading.delimited import read_delimited_grid
+from jaring.registry.imports.reading.excel import open_reader, read_excel_grids
+from jaring.registry.imports.reading.grid import (
     ISSUE_PREFIX,
     NUMBER_PREFIX,
     ROW_COLUMN,
@@ -34,13 +34,11 @@ from jaring.registry.imports.grid import (
     SheetTable,
     sheet_table,
 )
-from jaring.registry.imports.html_table import read_html_grids, read_xml2003_grids
-from jaring.registry.imports.mapping import HEADER_SEARCH_ROWS, field_of_header
+from jaring.registry.imports.reading.html_table import read_html_grids, read_xml2003_grids
+from jaring.registry.imports.reading.mapping import HEADER_SEARCH_ROWS, field_of_header
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
-    "ImportFileError",
-    "MappingError",
     "RawTable",
     "list_sheets",
     "read_table",

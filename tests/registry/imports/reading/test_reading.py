@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from jaring.registry.imports.errors import ImportFileError, MappingError
-from jaring.registry.imports.mapping import guess_mapping
+from jaring.registry.imports.problems import ImportFileError, MappingError
 from jaring.registry.imports.reading import list_sheets, read_table
+from jaring.registry.imports.reading.mapping import guess_mapping
 
-from .conftest import codes_of, encrypted_workbook_bytes, run_check, state_of
+from ..conftest import codes_of, encrypted_workbook_bytes, run_check, state_of
 
 NIK_A, NIK_B, NIK_C = "3571031708800002", "3571035708850003", "3571011001900004"
 
@@ -304,7 +304,7 @@ def test_excel_2003_xml_spreadsheet(tmp_path: Path) -> None:
 
 # --- legacy .xls (BIFF8) and .ods: real files, written by make_legacy_files.py -----------------
 
-LEGACY_FILES = Path(__file__).parent / "files"
+LEGACY_FILES = Path(__file__).parents[1] / "files"
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from jaring.accounts.models import User
 from jaring.accounts.roles import Role
-from jaring.registry.dedup import (
+from jaring.registry.matching.services import (
     DecisionError,
     coverage_overlaps,
     match_run,

@@ -27,8 +27,8 @@ from xml.etree import ElementTree
 import fastexcel
 import polars as pl
 
-from jaring.registry.imports.errors import ImportFileError
-from jaring.registry.imports.grid import SheetGrid, column_index, column_letter
+from jaring.registry.imports.problems import ImportFileError
+from jaring.registry.imports.reading.grid import SheetGrid, column_index, column_letter
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

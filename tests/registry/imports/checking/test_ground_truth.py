@@ -16,7 +16,7 @@ from jaring.registry.imports.reading import read_table
 from jaring.synthetic.messy import DamageRates, GroundTruth, write_messy_file
 from jaring.synthetic.people import generate_people
 
-from .conftest import JAYAPURA, KEDIRI, PEKALONGAN, known_regions, run_check
+from ..conftest import JAYAPURA, KEDIRI, PEKALONGAN, known_regions, run_check
 
 
 def _compare(truth: GroundTruth, regency: str) -> None:

@@ -10,11 +10,11 @@ import polars as pl
 import pytest
 
 from jaring.regions.datafiles import read_region_file
-from jaring.registry.imports.checks import CheckedTable
-from jaring.registry.imports.errors import MappingError
+from jaring.registry.imports.checking import CheckedTable
+from jaring.registry.imports.problems import MappingError
 from jaring.registry.occupations import OccupationResult
 
-from .conftest import PEKALONGAN, codes_of, state_of
+from ..conftest import PEKALONGAN, codes_of, state_of
 
 Check = Callable[..., CheckedTable]
 # Budi: man born 17-08-1980 in kecamatan 35.71.03; Ani: woman born 17-08-1985.

@@ -7,12 +7,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jaring.registry.imports import workbook
+from jaring.registry.imports.applying import workbook
+from jaring.registry.imports.applying.workbook import write_problems_workbook
 from jaring.registry.imports.reading import read_table
-from jaring.registry.imports.workbook import write_problems_workbook
 from jaring.synthetic.messy import DamageRates, write_messy_file
 
-from .conftest import KEDIRI, run_check
+from ..conftest import KEDIRI, run_check
 
 HEADER = "NIK;Nama;Tgl Lahir;Kelurahan;No HP;Keterangan"
 

@@ -21,7 +21,7 @@ from datetime import date
 
 import polars as pl
 
-from jaring.registry.imports.values import valid_date
+from jaring.registry.imports.checking.values import valid_date
 from jaring.rules.nik import (
     FEMALE_DAY_OFFSET,
     FEMALE_DAYS,

@@ -17,9 +17,9 @@ from typing import Any, Literal
 import polars as pl
 import xlsxwriter
 
-from jaring.registry.imports.checks import CheckedTable
-from jaring.registry.imports.grid import ROW_COLUMN, SHEET_COLUMN
+from jaring.registry.imports.checking import CheckedTable
 from jaring.registry.imports.reading import RawTable
+from jaring.registry.imports.reading.grid import ROW_COLUMN, SHEET_COLUMN
 
 EXCEL_MAX_ROWS = 1_048_576
 _LABELS = {

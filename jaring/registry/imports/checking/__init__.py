@@ -1,14 +1,15 @@
-"""Check every row of a :class:`RawTable` under a mapping, column-wise, and classify it.
+"""Checking: every row of a :class:`RawTable` under a mapping, column-wise, and its state.
 
 Every row read ends in exactly one state — ``accepted`` (no problem), ``warning`` (only
 warnings) or ``rejected`` (at least one error) — and every problem has a stable code (see
-:mod:`problems` and the rules engine's registry): accepted + warning + rejected = rows. Rows in
-which every mapped column is empty, and rows after the last person of a sheet that have neither
-NIK nor name (signature blocks, totals) are not rows: they are counted as ``skipped_rows``.
+:mod:`jaring.registry.imports.problems` and the rules engine's registry): accepted + warning +
+rejected = rows. Rows in which every mapped column is empty, and rows after the last person of
+a sheet that have neither NIK nor name (signature blocks, totals) are not rows: they are
+counted as ``skipped_rows``.
 
 Semantics:
 
-* NIK: the rules engine's codes, exactly (:mod:`nik_column`). A NIK is never corrected: a birth
+* NIK: the rules engine's codes, exactly (:mod:`.nik_column`). A NIK is never corrected: a birth
   date or sex differing from the NIK is a warning.
 * Birth date: day first always; only-month-first → ``BIRTH_DATE_MONTH_FIRST`` (warning);
   unreadable or impossible → ``BIRTH_DATE_INVALID`` (error); empty → taken from the NIK with
@@ -19,13 +20,13 @@ Semantics:
 * Sex: L/P/LK/PR/Laki-laki/Perempuan/Pria/Wanita/1/2…; empty → from the NIK with
   ``SEX_FROM_NIK``; anything else → ``SEX_UNREADABLE`` (warning), also taken from the NIK.
 * Name and NIK are required (``NAME_MISSING``, ``NIK_EMPTY``: errors).
-* Village: see :mod:`places`; phone: normalised to +62…, ``PHONE_INVALID`` (warning, not
+* Village: see :mod:`.places`; phone: normalised to +62…, ``PHONE_INVALID`` (warning, not
   stored); occupation: ``classify`` on distinct texts, fuzzy → ``OCCUPATION_FUZZY``,
   unclassified → ``OCCUPATION_UNCLASSIFIED``, empty → ``OCCUPATION_MISSING`` (warnings, never
   guessed); income: empty → ``default_income``, unreadable → ``INCOME_UNREADABLE`` (error),
   then the rules engine's basis validation (``INCOME_BASIS_BELOW_MINIMUM``, …).
 * A formula without a stored value or an error cell in a mapped column → error.
-* Duplicates in the file: see :mod:`duplicates`.
+* Duplicates in the file: see :mod:`.duplicates`.
 """
 
 from __future__ import annotations
@@ -39,13 +40,16 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import polars as pl
 
-from jaring.registry.imports import row_checks as rc
-from jaring.registry.imports.duplicates import flag_duplicates
-from jaring.registry.imports.findings import collect, states
-from jaring.registry.imports.mapping import validate_mapping
-from jaring.registry.imports.nik_column import NIK_CODES, clean_nik_column, finish_nik_column
+from jaring.registry.imports.checking import steps as step
+from jaring.registry.imports.checking.duplicates import flag_duplicates
+from jaring.registry.imports.checking.findings import collect, findings_for, states
+from jaring.registry.imports.checking.nik_column import (
+    NIK_CODES,
+    clean_nik_column,
+    finish_nik_column,
+)
 from jaring.registry.imports.reading import RawTable
-from jaring.registry.imports.row_findings import findings_for
+from jaring.registry.imports.reading.mapping import validate_mapping
 from jaring.rules.config import DEFAULT_CONFIG, RulesConfig
 
 if TYPE_CHECKING:
@@ -161,29 +165,29 @@ def check_table(
     ``default_village`` is the village of a single-desa import; ``known_regions`` (dotted codes
     of today's kab/kota and kecamatan) enables the NIK region warnings."""
     mapping = validate_mapping(mapping, table.headers, file_name=table.file_name)
-    source, skipped = rc.skip_rows(rc.source_frame(table, mapping), mapping)
-    w = rc.hstack(source, [rc.cleaned_columns(source)])
+    source, skipped = step.skip_rows(step.source_frame(table, mapping), mapping)
+    w = step.hstack(source, [step.cleaned_columns(source)])
     number = "n_nik" if "n_nik" in w.columns else None
     steps = _in_parallel(
         {
             "nik": lambda: clean_nik_column(w, raw="t_nik", number=number),
-            "dates": lambda: rc.date_columns(w, mapping, reference_date),
-            "names": lambda: rc.name_columns(w),
-            "phones": lambda: rc.phone_columns(w, mapping),
-            "places": lambda: rc.place_columns(
+            "dates": lambda: step.date_columns(w, mapping, reference_date),
+            "names": lambda: step.name_columns(w),
+            "phones": lambda: step.phone_columns(w, mapping),
+            "places": lambda: step.place_columns(
                 w, mapping, villages=villages, kecamatan=kecamatan, default_village=default_village
             ),
-            "sex": lambda: rc.sex_columns(w, mapping),
-            "income": lambda: rc.income_columns(w, default_income, rules_config),
-            "rt_rw": lambda: rc.rt_rw_columns(w, mapping),
+            "sex": lambda: step.sex_columns(w, mapping),
+            "income": lambda: step.income_columns(w, default_income, rules_config),
+            "rt_rw": lambda: step.rt_rw_columns(w, mapping),
             "address": lambda: w.select(address="c_address"),
-            "cells": lambda: rc.cell_columns(w, mapping),
+            "cells": lambda: step.cell_columns(w, mapping),
         },
-        here={"occupations": lambda: rc.occupation_columns(w, classify)},
+        here={"occupations": lambda: step.occupation_columns(w, classify)},
     )
     income, income_codes = steps.pop("income")
     cleaned_nik = steps.pop("nik")
-    w = rc.hstack(w, [*steps.values(), income])
+    w = step.hstack(w, [*steps.values(), income])
     nik = finish_nik_column(
         cleaned_nik,
         birth_date=w["stated_date"],
@@ -191,8 +195,8 @@ def check_table(
         reference_date=reference_date,
         known_regions=known_regions,
     )
-    w = rc.hstack(w, [nik.rename({code: f"m_{code}" for code in NIK_CODES})])
-    w = rc.hstack(w, [rc.birth_and_age_columns(w, reference_date, min_age, max_age)])
+    w = step.hstack(w, [nik.rename({code: f"m_{code}" for code in NIK_CODES})])
+    w = step.hstack(w, [step.birth_and_age_columns(w, reference_date, min_age, max_age)])
     w = flag_duplicates(w)
     problems = collect(w, findings_for(w, mapping, income_codes))
     rows = w.with_columns(state=states(w["_i"], problems)).select(ROW_COLUMNS)

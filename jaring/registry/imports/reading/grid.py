@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from jaring.registry.imports.mapping import (
+from jaring.registry.imports.reading.mapping import (
     HEADER_SEARCH_ROWS,
     CombinedHeader,
     clean_header,

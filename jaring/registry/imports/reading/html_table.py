@@ -14,8 +14,8 @@ from xml.etree import ElementTree
 
 import polars as pl
 
-from jaring.registry.imports.errors import ImportFileError
-from jaring.registry.imports.grid import SheetGrid
+from jaring.registry.imports.problems import ImportFileError
+from jaring.registry.imports.reading.grid import SheetGrid
 
 Cell = tuple[str | None, float | None]
 

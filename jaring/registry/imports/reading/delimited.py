@@ -20,9 +20,13 @@ import io
 import numpy as np
 import polars as pl
 
-from jaring.registry.imports.errors import ImportFileError
-from jaring.registry.imports.grid import SheetGrid
-from jaring.registry.imports.mapping import HEADER_SEARCH_ROWS, find_header_row, header_score
+from jaring.registry.imports.problems import ImportFileError
+from jaring.registry.imports.reading.grid import SheetGrid
+from jaring.registry.imports.reading.mapping import (
+    HEADER_SEARCH_ROWS,
+    find_header_row,
+    header_score,
+)
 
 SEPARATORS = (";", ",", "\t", "|")
 #: Columns read beyond the header's, to see rows with too many fields.

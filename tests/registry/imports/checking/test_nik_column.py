@@ -8,7 +8,11 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jaring.registry.imports.nik_column import NIK_CODES, check_nik_column, nik_message_params
+from jaring.registry.imports.checking.nik_column import (
+    NIK_CODES,
+    check_nik_column,
+    nik_message_params,
+)
 from jaring.registry.imports.problems import message_expr
 from jaring.rules.nik import PROVINCE_CODES, check_nik
 

@@ -8,7 +8,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jaring.registry.imports.values import (
+from jaring.registry.imports.checking.values import (
     parse_dates,
     parse_income,
     parse_phones,

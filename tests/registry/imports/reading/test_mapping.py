@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jaring.registry.imports.errors import MappingError
-from jaring.registry.imports.mapping import (
+from jaring.registry.imports.problems import MappingError
+from jaring.registry.imports.reading.mapping import (
     FIELDS,
     combine_header_rows,
     field_of_header,

@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.permissions import capability_required, signed_in_user
-from jaring.registry.dedup import (
+from jaring.registry.matching import DEFAULT_THRESHOLD, EVIDENCE_LABELS, FIELDS
+from jaring.registry.matching.services import (
     DecisionError,
     candidate_merge,
     candidates_merge_likely,
     coverage_overlaps,
     people_distinct,
 )
-from jaring.registry.matching import DEFAULT_THRESHOLD, EVIDENCE_LABELS, FIELDS
 from jaring.registry.models import CandidateStatus, ImportRow, MatchCandidate, Person
 from jaring.registry.selectors import mentions_q, people_visible, person_source_rows
 from jaring.registry.tasks import match_enqueue

@@ -1,4 +1,4 @@
-"""The per-field steps of :func:`~jaring.registry.imports.checks.check_table`.
+"""The per-field steps of :func:`~jaring.registry.imports.checking.check_table`.
 
 Every step reads the working frame (``t_<field>`` text as written, ``n_<field>`` numeric cell
 value, ``x_<field>`` cell issue, ``c_<field>`` cleaned text) and returns a frame of *new*
@@ -16,10 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from jaring.registry.imports.grid import EXTRA_COLUMN, ROW_COLUMN, SHEET_COLUMN
-from jaring.registry.imports.places import PLACE_CODES, resolve_places
-from jaring.registry.imports.reading import RawTable
-from jaring.registry.imports.values import (
+from jaring.registry.imports.checking.places import PLACE_CODES, resolve_places
+from jaring.registry.imports.checking.values import (
     PLACEHOLDER_RE,
     clean_text,
     map_distinct,
@@ -30,13 +28,15 @@ from jaring.registry.imports.values import (
     parse_sex,
     split_place_date,
 )
+from jaring.registry.imports.reading import RawTable
+from jaring.registry.imports.reading.grid import EXTRA_COLUMN, ROW_COLUMN, SHEET_COLUMN
 from jaring.registry.names import normalize_names_expr
 from jaring.rules.config import RulesConfig
 from jaring.rules.contributions import validate_income_basis
 
 if TYPE_CHECKING:
     from jaring.regions.selectors import NameIndex
-    from jaring.registry.imports.checks import Classifier
+    from jaring.registry.imports.checking import Classifier
 
 CLEANED_FIELDS = ("name", "birth_place", "address", "desa", "kecamatan", "occupation")
 # Fields with few distinct values in any list: cleaned once per distinct value.

@@ -23,8 +23,9 @@ from jaring.accounts.models import User
 from jaring.accounts.roles import Role
 from jaring.audit.models import DataExport
 from jaring.core import bulk
-from jaring.registry.imports import pipeline
-from jaring.registry.imports.errors import ImportFileError
+from jaring.registry.imports import services
+from jaring.registry.imports.applying import commit
+from jaring.registry.imports.problems import ImportFileError
 from jaring.registry.integrity import dangling_references
 from jaring.registry.models import (
     ImportBatch,
@@ -185,11 +186,11 @@ def test_updates_by_an_import_are_in_each_persons_audit_trail(
 
     def run(path: Path) -> tuple[ImportBatch, dict[str, Any]]:
         with path.open("rb") as source:
-            batch = pipeline.import_create(
+            batch = services.import_create(
                 source=source, file_name=path.name, region_code="35.71", source_name="RT",
                 user=kediri,
             )  # fmt: skip
-        return batch, pipeline.import_run(batch.pk)
+        return batch, services.import_run(batch.pk)
 
     run(original)
     updated, summary = run(changed)
@@ -243,7 +244,7 @@ def test_a_crash_while_committing_leaves_nothing_half_written(
         real_copy(*copies, **kwargs)
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(pipeline.bulk, "copy_frames", crash_after_writing)
+    monkeypatch.setattr(commit.bulk, "copy_frames", crash_after_writing)
     with pytest.raises(RuntimeError, match="power cut"):
         _cli_import(path, "--region", "35.71")
     assert (Person.objects.count(), ImportRow.objects.count(), ImportProblem.objects.count()) == (
@@ -254,8 +255,8 @@ def test_a_crash_while_committing_leaves_nothing_half_written(
     failed = ImportBatch.objects.get()
     assert failed.status == ImportStatus.FAILED and "tidak ada data yang tersimpan" in failed.error
 
-    monkeypatch.setattr(pipeline.bulk, "copy_frames", real_copy)
-    summary = pipeline.import_run(failed.pk)  # the stored file is run again
+    monkeypatch.setattr(commit.bulk, "copy_frames", real_copy)
+    summary = services.import_run(failed.pk)  # the stored file is run again
     assert summary["status"] == "committed" and Person.objects.count() == summary["created"] > 0
 
 
@@ -296,7 +297,7 @@ def test_an_html_table_saved_as_xls_is_read(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["daftar-bandar-lor.xls", "daftar-bandar-lor.ods"])
 def test_a_legacy_workbook_is_imported_with_its_number_cells_flagged(name: str) -> None:
-    path = Path(__file__).parent / "imports" / "files" / name
+    path = Path(__file__).parent / "files" / name
     summary = _cli_import(path, "--region", "35.71")
     assert {k: summary[k] for k in ("rows", "accepted", "warnings", "rejected", "created")} == {
         "rows": 4, "accepted": 1, "warnings": 2, "rejected": 1, "created": 3,
@@ -438,10 +439,10 @@ def test_import_file_error_marks_the_batch_failed(tmp_path: Path) -> None:
     path = tmp_path / "tanpa-nama.csv"
     path.write_text("NIK;Alamat\n3571011408650001;Jl. Mawar\n")
     with path.open("rb") as handle:
-        batch = pipeline.import_create(
+        batch = services.import_create(
             source=handle, file_name=path.name, region_code="35.71", source_name="x"
         )
     with pytest.raises(ImportFileError):
-        pipeline.import_run(batch.pk)
+        services.import_run(batch.pk)
     batch.refresh_from_db()
     assert batch.status == ImportStatus.FAILED and "nama" in batch.error.lower()

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from jaring.registry.imports.errors import MappingError
+from jaring.registry.imports.problems import MappingError
 
 #: Every field a column can be mapped to, in display order.
 FIELDS: tuple[str, ...] = (

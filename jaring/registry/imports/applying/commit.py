@@ -1,0 +1,255 @@
+"""Applying a checked file to the registry, in one transaction (:func:`commit_batch`).
+
+The plan (:mod:`.plan`) gives every row one action against the people already registered under
+its NIK; here the plan is carried out: people created in bulk (:mod:`jaring.core.bulk`), people
+updated with the values their row has (each change audited with its before and after, and the
+file, sheet and row it came from), a staging row for every row read and a record for every
+problem. The registry's write lock is taken first, so two imports never plan against the same
+people at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from jaring.audit.services import RecordChange, acting_as, record_bulk_updates
+from jaring.core import bulk
+from jaring.registry.imports.applying.plan import COMPARED, EXISTING_SCHEMA, counts, plan_actions
+from jaring.registry.imports.checking import CheckedTable
+from jaring.registry.models import (
+    ImportBatch,
+    ImportProblem,
+    ImportRow,
+    ImportStatus,
+    OnExisting,
+    Person,
+    RowAction,
+)
+from jaring.registry.services import person_rows, with_ciphers
+
+
+def _existing(nik_indexes: list[str]) -> pl.DataFrame:
+    """People registered under any of ``nik_indexes`` (merged records lead to their survivor)."""
+    fields = ["id", "nik_index", *COMPARED, "merged_into"]
+    frame = bulk.rows_matching(
+        Person,
+        "nik_index",
+        nik_indexes,
+        fields,
+        schema={**EXISTING_SCHEMA, "merged_into_id": pl.Int64()},
+    )
+    return frame.with_columns(person_id=pl.coalesce("merged_into_id", "person_id")).drop(
+        "merged_into_id"
+    )
+
+
+# Whether a staging row keeps the values its list gave: all but those that created a person
+# (in a check-only run nobody is created, and every row keeps them).
+_KEEPS_VALUES = (pl.col("action") != RowAction.CREATED.value) | pl.col("person_id").is_null()
+
+
+def _staging_rows(batch: ImportBatch, planned: pl.DataFrame) -> pl.DataFrame:
+    """The staging row of every row read: where it was, its state and result, its person, and
+    the values the list gave — except on a row that created its person, whose values *are*
+    that person's record as created (and every later change to it is in the audit trail with
+    its before and after), so they are not stored twice. Most rows of a first list create
+    their person; this halves what a large import writes."""
+
+    def given(value: pl.Expr, blank: str | None = "") -> pl.Expr:
+        kept = pl.when(_KEEPS_VALUES).then(value).otherwise(pl.lit(blank))
+        return kept.alias(value.meta.output_name())
+
+    return planned.select(
+        pl.lit(batch.pk, dtype=pl.Int64).alias("batch_id"),
+        pl.col("_sheet").fill_null("").alias("sheet"),
+        pl.col("_row").alias("row_number"),
+        pl.col("state"),
+        pl.col("action"),
+        pl.col("person_id"),
+        given(pl.col("nik_index"), None),
+        given(pl.col("name").fill_null("").str.slice(0, 150)),
+        given(pl.col("birth_place").fill_null("").str.slice(0, 100)),
+        given(pl.col("birth_date"), None),
+        given(pl.col("sex").fill_null("")),
+        given(pl.col("address").fill_null("").str.slice(0, 255)),
+        given(pl.col("rt_rw").fill_null("").str.slice(0, 9)),
+        given(pl.col("village_code").alias("region_id"), None),
+        given(pl.col("phone_cipher"), None),
+        given(pl.col("occupation_text").fill_null("").str.slice(0, 200)),
+        given(pl.col("occupation_code").alias("occupation_id"), None),
+        given(pl.col("occupation_match").fill_null("unclassified"), "unclassified"),
+        given(pl.col("income_basis"), None),
+    )
+
+
+def _with_listed_phone_ciphers(chunk: pl.DataFrame) -> pl.DataFrame:
+    """Phone ciphers for the staging rows that keep their values (see :func:`_staging_rows`)."""
+    return with_ciphers(chunk.with_columns(phone=pl.when(_KEEPS_VALUES).then("phone")), nik=False)
+
+
+def _problem_rows(batch: ImportBatch, problems: pl.DataFrame) -> pl.DataFrame:
+    return problems.select(
+        pl.lit(batch.pk, dtype=pl.Int64).alias("batch_id"),
+        pl.col("_sheet").fill_null("").alias("sheet"),
+        pl.col("_row").alias("row_number"),
+        pl.col("code"),
+        pl.col("severity"),
+        pl.col("column").fill_null("").str.slice(0, 100),
+        pl.col("detail").fill_null("").str.slice(0, 500),
+        pl.col("detail_en").fill_null("").str.slice(0, 500),
+    )
+
+
+def _apply_updates(batch: ImportBatch, planned: pl.DataFrame, existing: pl.DataFrame) -> int:
+    """Give updated people the values their row has, keeping the ones it lacks; each change
+    goes into the audit trail with its before and after."""
+    updates = planned.filter(pl.col("action") == RowAction.UPDATED.value)
+    if updates.is_empty():
+        return 0
+    updates = (
+        with_ciphers(updates, nik=False)
+        .join(existing.rename({c: f"{c}__old" for c in COMPARED}), on="person_id", how="left")
+        .with_columns(
+            pl.coalesce(row_col, f"{col}__old").alias(f"{col}__new")
+            for col, row_col in COMPARED.items()
+        )
+    )
+    values = updates.select(
+        "person_id",
+        "phone_cipher",
+        "name_normalized",
+        pl.col("occupation_match").fill_null("unclassified"),
+        *[pl.col(f"{col}__new").alias(col) for col in COMPARED],
+    )
+    now = timezone.now()
+    fields = [*COMPARED, "name_normalized", "occupation_match", "updated_at"]
+    for has_phone in (True, False):
+        # A row without a phone keeps the stored one (and its cipher, which we never read).
+        part = values.filter(pl.col("phone_index").is_not_null() == has_phone)
+        people = [
+            Person(pk=row.pop("person_id"), updated_at=now, **row)
+            for row in part.drop([] if has_phone else ["phone_cipher"]).iter_rows(named=True)
+        ]
+        Person.objects.bulk_update(
+            people,
+            [*fields, "phone_cipher"] if has_phone else [f for f in fields if f != "phone_index"],
+            batch_size=1000,
+        )
+    record_bulk_updates(Person, _audited_changes(batch, updates), actor=batch.created_by)
+    return updates.height
+
+
+# The phone is left out of the trail, as in every other Person change (audit/registration.py).
+_AUDITED = {
+    attname: Person._meta.get_field(attname).name
+    for attname in COMPARED
+    if attname != "phone_index"
+}
+
+
+def _audited_changes(batch: ImportBatch, updates: pl.DataFrame) -> Iterator[RecordChange]:
+    """``{field: [before, after]}`` of each updated person, as django-auditlog writes it (text;
+    an empty value as "None"), with the file, sheet and row the change came from. Which fields
+    changed is the plan's ``changed`` list."""
+
+    def text(column: str) -> pl.Expr:
+        return pl.col(column).cast(pl.String).fill_null("None")
+
+    diffs = updates.select(
+        "person_id",
+        pl.col("name__new").alias("label"),
+        "_sheet",
+        "_row",
+        *[
+            pl.when(pl.col("changed").list.contains(attname))
+            .then(pl.concat_list(text(f"{attname}__old"), text(f"{attname}__new")))
+            .alias(field)
+            for attname, field in _AUDITED.items()
+        ],
+    )
+    for row in diffs.iter_rows(named=True):
+        changes = {field: row[field] for field in _AUDITED.values() if row[field] is not None}
+        context = {"import_batch": batch.pk, "file": batch.file_name, "sheet": row["_sheet"],
+                   "row": row["_row"]}  # fmt: skip
+        yield RecordChange(row["person_id"], row["label"] or "", changes, context)
+
+
+def commit_batch(
+    batch: ImportBatch, checked: CheckedTable, rows: pl.DataFrame, *, commit: bool
+) -> dict[str, int]:
+    """Everything that writes, in one transaction: the plan against the people registered under
+    the file's NIKs, a staging row per row read and a record per problem, and — when
+    ``commit`` — the people created and updated (audited). Returns the action counts."""
+    with transaction.atomic(), acting_as(batch.created_by):
+        bulk.lock_table(Person)
+        ImportRow.objects.filter(batch=batch).delete()
+        ImportProblem.objects.filter(batch=batch).delete()
+        nik_indexes = rows["nik_index"].drop_nulls().unique().to_list()
+        existing = _existing(nik_indexes)
+        planned = plan_actions(
+            rows, existing, on_existing=OnExisting(batch.on_existing), scope=batch.region.code
+        )
+        tally = counts(planned)
+        created = planned["action"] == RowAction.CREATED.value
+        if commit:
+            first_person = bulk.reserve_ids(Person, int(created.sum()))
+            new_ids = created.cum_sum().cast(pl.Int64) + (first_person - 1)
+            planned = planned.with_columns(
+                person_id=pl.when(created).then(new_ids).otherwise(pl.col("person_id"))
+            )
+            # An identical repeat points at the person its first occurrence made or found.
+            first = planned.select(
+                pl.col("_sheet").alias("duplicate_of_sheet"),
+                pl.col("_row").alias("duplicate_of"),
+                pl.col("person_id").alias("first_person"),
+            )
+            planned = (
+                planned.join(
+                    first,
+                    on=["duplicate_of_sheet", "duplicate_of"],
+                    how="left",
+                    maintain_order="left",
+                )
+                .with_columns(person_id=pl.coalesce("person_id", "first_person"))
+                .drop("first_person")
+            )
+            people = [
+                bulk.FrameCopy(
+                    Person,
+                    planned.filter(created),
+                    prepare=lambda chunk: person_rows(with_ciphers(chunk), batch_id=batch.pk),
+                )
+            ]
+        else:
+            planned = planned.with_columns(person_id=pl.lit(None, dtype=pl.Int64))
+            people = []
+        bulk.copy_frames(
+            *people,
+            bulk.FrameCopy(
+                ImportRow,
+                planned,
+                prepare=lambda chunk: _staging_rows(batch, _with_listed_phone_ciphers(chunk)),
+            ),
+            bulk.FrameCopy(ImportProblem, _problem_rows(batch, checked.problems)),
+        )
+        if commit:
+            _apply_updates(batch, planned, existing)
+        summary = checked.summary()
+        batch.rows = summary["rows"]
+        batch.accepted = summary["accepted"]
+        batch.warnings = summary["warnings"]
+        batch.rejected = summary["rejected"]
+        batch.duplicates_in_file = summary["duplicates_in_file"]
+        for name, value in tally.items():
+            setattr(batch, name, value)
+        batch.status = ImportStatus.COMMITTED if commit else ImportStatus.CHECKED
+        batch.stage = "done"
+        batch.progress_done = batch.progress_total = summary["rows"]
+        batch.error = ""
+        batch.finished_at = timezone.now()
+        batch.save()
+    return tally
