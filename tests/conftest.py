@@ -14,10 +14,11 @@ from django.test import Client
 from jaring.accounts.models import User, UserRegion
 from jaring.accounts.roles import Role
 from jaring.regions.services import regions_load
+from jaring.registry.fields import WRITTEN
 from jaring.registry.matching import train_model
 from jaring.registry.matching.services import model_path
 from jaring.registry.models import ImportBatch, ImportRow, ImportStatus, RowAction
-from jaring.registry.services import PEOPLE_COLUMNS, people_bulk_create
+from jaring.registry.services import people_bulk_create
 from jaring.synthetic.corruption import corrupt_duplicates
 from jaring.synthetic.people import generate_people
 from jaring.synthetic.registries import SyntheticRegistry, synthetic_registry
@@ -100,7 +101,7 @@ def _register(people: pl.DataFrame, batch: ImportBatch) -> pl.DataFrame:
     )
     # As an import leaves them: each person points at the list row that created it.
     people = people.with_columns(_sheet=pl.lit(""), _row=pl.int_range(2, people.height + 2))
-    ids = people_bulk_create(people.select(*PEOPLE_COLUMNS, "_sheet", "_row"), batch_id=batch.pk)
+    ids = people_bulk_create(people.select(*WRITTEN, "_sheet", "_row"), batch_id=batch.pk)
     ImportRow.objects.bulk_create(
         ImportRow(
             batch=batch,

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
+from jaring.registry.fields import IN_API
 from jaring.registry.filters import PersonFilterSet
 from jaring.registry.models import Person
 from jaring.registry.selectors import people_visible
@@ -23,26 +24,7 @@ class PersonOutputSerializer(serializers.ModelSerializer[Person]):
 
     class Meta:
         model = Person
-        fields = [
-            "id",
-            "nik",
-            "name",
-            "birth_place",
-            "birth_date",
-            "sex",
-            "address",
-            "rt_rw",
-            "village_code",
-            "village_name",
-            "phone",
-            "occupation_text",
-            "occupation_code",
-            "occupation_match",
-            "income_basis",
-            "status",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *IN_API, "created_at", "updated_at"]
 
     def _user(self) -> Any:
         return self.context["request"].user

@@ -18,6 +18,7 @@ from jaring.audit.models import Channel
 from jaring.audit.services import export_record
 from jaring.core import crypto
 from jaring.core.scoping import within_q
+from jaring.registry.fields import EXPORTED, FIELDS_BY_COLUMN, column_schema
 from jaring.registry.models import Person, PersonStatus
 
 if TYPE_CHECKING:
@@ -32,64 +33,26 @@ class Writable(Protocol):
     def write(self, data: bytes, /) -> object: ...
 
 
-COLUMNS = (
-    "nik",
-    "name",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "village_code",
-    "village_name",
-    "address",
-    "rt_rw",
-    "occupation_text",
-    "occupation_code",
-    "status",
-)
-
-
 def people_frame(people: QuerySet[Person], *, show_full_nik: bool = True) -> pl.DataFrame:
-    """The export columns of ``people``: one query, NIKs decrypted column-wise."""
-    rows = list(
-        people.order_by("region_id", "name_normalized", "id").values_list(
-            "nik_cipher",
-            "name",
-            "birth_place",
-            "birth_date",
-            "sex",
-            "region_id",
-            "region__name",
-            "address",
-            "rt_rw",
-            "occupation_text",
-            "occupation_id",
-            "status",
-        )
-    )
+    """The export columns of ``people`` (:data:`~jaring.registry.fields.EXPORTED`): one query,
+    NIKs decrypted column-wise."""
+    fields = [FIELDS_BY_COLUMN[c] for c in EXPORTED]
+    lookups = [
+        f"{f.column}_cipher" if f.secret else f.lookup or f.stored_as or f.column for f in fields
+    ]
+    rows = list(people.order_by("region_id", "name_normalized", "id").values_list(*lookups))
     columns: list[tuple[object, ...]] = (
-        list(zip(*rows, strict=True)) if rows else [() for _ in COLUMNS]
+        list(zip(*rows, strict=True)) if rows else [() for _ in EXPORTED]
     )
-    niks = crypto.decrypt_many(cast("tuple[bytes, ...]", columns[0]))
+    data: dict[str, list[object]] = {}
+    for field, values in zip(fields, columns, strict=True):
+        if field.secret:
+            data[field.column] = list(crypto.decrypt_many(cast("tuple[bytes, ...]", values)))
+        else:
+            data[field.column] = list(values)
     if not show_full_nik:
-        niks = [mask_nik(n) if n else n for n in niks]
-    data = {name: list(values) for name, values in zip(COLUMNS[1:], columns[1:], strict=True)}
-    return pl.DataFrame(
-        {"nik": niks, **data},
-        schema={
-            "nik": pl.String,
-            "name": pl.String,
-            "birth_place": pl.String,
-            "birth_date": pl.Date,
-            "sex": pl.String,
-            "village_code": pl.String,
-            "village_name": pl.String,
-            "address": pl.String,
-            "rt_rw": pl.String,
-            "occupation_text": pl.String,
-            "occupation_code": pl.String,
-            "status": pl.String,
-        },
-    )
+        data["nik"] = [mask_nik(str(n)) if n else n for n in data["nik"]]
+    return pl.DataFrame(data, schema=column_schema(EXPORTED))
 
 
 def people_export(

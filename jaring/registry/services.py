@@ -14,9 +14,9 @@ from django.db import transaction
 
 from jaring.audit.services import acting_as
 from jaring.core import bulk, crypto
+from jaring.registry.fields import PERSON_FIELDS, WRITTEN, PersonField
 from jaring.registry.models import (
     OccupationCategory,
-    OccupationMatch,
     OccupationSynonym,
     Person,
     PersonStatus,
@@ -27,23 +27,6 @@ from jaring.registry.occupations import TAXONOMY, synonym_key
 if TYPE_CHECKING:
     from jaring.accounts.models import User
     from jaring.regions.models import Region
-
-# Columns a caller supplies to create people in bulk.
-PEOPLE_COLUMNS = (
-    "nik",
-    "name",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "address",
-    "rt_rw",
-    "village_code",
-    "phone",
-    "occupation_text",
-    "occupation_code",
-    "occupation_match",
-    "income_basis",
-)
 
 
 def with_blind_indexes(frame: pl.DataFrame) -> pl.DataFrame:
@@ -73,10 +56,25 @@ def with_ciphers(frame: pl.DataFrame, *, nik: bool = True) -> pl.DataFrame:
     return frame.with_columns(ciphers)
 
 
+def _stored(field: PersonField) -> list[pl.Expr]:
+    """The ``Person`` columns of one written field: its ciphertext and blind index for a secret
+    one; otherwise the value, a missing one filled and text cut to the column's length."""
+    if field.secret:
+        return [pl.col(f"{field.column}_cipher"), pl.col(f"{field.column}_index")]
+    value = pl.col(field.column)
+    if field.column == "name":
+        value = value.str.strip_chars()
+    if field.fill is not None:
+        value = value.fill_null(field.fill)
+    if field.max_length is not None:
+        value = value.str.slice(0, field.max_length)
+    return [value.cast(field.dtype).alias(field.stored_as or field.column)]
+
+
 def person_rows(people: pl.DataFrame, *, batch_id: int | None) -> pl.DataFrame:
-    """``people`` (see :data:`PEOPLE_COLUMNS`, with ``person_id``, blind indexes and ciphers,
-    and optionally ``_row``, the row of the list that named them first) as rows of the Person
-    table: names normalised, timestamps set."""
+    """``people`` (the :data:`~jaring.registry.fields.WRITTEN` columns, with ``person_id``, blind
+    indexes and ciphers, and optionally ``_row``, the row of the list that named them first) as
+    rows of the Person table: names normalised, timestamps set."""
     now = bulk.now_utc()
     source_row = pl.col("_row") if "_row" in people.columns else pl.lit(None, dtype=pl.Int64)
     source_sheet = (
@@ -84,9 +82,7 @@ def person_rows(people: pl.DataFrame, *, batch_id: int | None) -> pl.DataFrame:
     ).str.slice(0, 100)
     return people.select(
         pl.col("person_id").alias("id"),
-        pl.col("nik_cipher"),
-        pl.col("nik_index"),
-        pl.col("name").str.strip_chars(),
+        *[expr for f in PERSON_FIELDS if f.written for expr in _stored(f)],
         # The import checks normalise names already; the demo's generator does not.
         (
             pl.col("name_normalized")
@@ -96,18 +92,6 @@ def person_rows(people: pl.DataFrame, *, batch_id: int | None) -> pl.DataFrame:
         .fill_null("")
         .str.slice(0, 150)
         .alias("name_normalized"),
-        pl.col("birth_place").fill_null(""),
-        pl.col("birth_date"),
-        pl.col("sex"),
-        pl.col("address").fill_null("").str.slice(0, 255),
-        pl.col("rt_rw").fill_null(""),
-        pl.col("village_code").alias("region_id"),
-        pl.col("phone_cipher"),
-        pl.col("phone_index"),
-        pl.col("occupation_text").fill_null("").str.slice(0, 200),
-        pl.col("occupation_code").alias("occupation_id"),
-        pl.col("occupation_match").fill_null(OccupationMatch.UNCLASSIFIED.value),
-        pl.col("income_basis").fill_null(1_000_000).cast(pl.Int64),
         pl.lit(PersonStatus.REGISTERED.value).alias("status"),
         pl.lit(batch_id, dtype=pl.Int64).alias("source_batch_id"),
         source_sheet.alias("source_sheet"),
@@ -123,7 +107,7 @@ def people_bulk_create(people: pl.DataFrame, *, batch_id: int | None = None) -> 
     The caller guarantees the NIKs are valid and not yet in the registry (the import checks
     do); the unique index on ``nik_index`` turns a violation into an error, not a duplicate.
     """
-    missing = set(PEOPLE_COLUMNS) - set(people.columns)
+    missing = set(WRITTEN) - set(people.columns)
     if missing:
         raise ValueError(f"people frame lacks {sorted(missing)}")
     with transaction.atomic():

@@ -21,6 +21,7 @@ from faker.providers.address.id_ID import Provider as AddressProvider
 from faker.providers.person.id_ID import Provider as PersonProvider
 
 from jaring.regions.datafiles import read_region_file
+from jaring.registry.fields import WRITTEN
 from jaring.rules.nik import build_nik
 
 
@@ -195,22 +196,13 @@ def generate_people(
         )
     ]
     frame = frame.with_columns(nik=pl.Series(niks, dtype=pl.String)).drop("serial")
+    # Every field a person is written with (the classifier's match is the caller's to add),
+    # and the names of the desa and kecamatan, as a list writes them.
     columns = [
-        "nik",
-        "name",
-        "birth_place",
-        "birth_date",
-        "sex",
-        "address",
-        "rt_rw",
-        "village_code",
+        *(c for c in WRITTEN if c != "occupation_match"),
         "village_name",
         "kecamatan_code",
         "kecamatan_name",
-        "phone",
-        "occupation_text",
-        "occupation_code",
-        "income_basis",
     ]
     return frame.select(columns)
 

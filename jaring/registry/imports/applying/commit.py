@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from jaring.audit.services import RecordChange, acting_as, record_bulk_updates
 from jaring.core import bulk
+from jaring.registry.fields import PERSON_FIELDS, PersonField
 from jaring.registry.imports.applying.plan import COMPARED, EXISTING_SCHEMA, counts, plan_actions
 from jaring.registry.imports.checking import CheckedTable
 from jaring.registry.models import (
@@ -59,9 +60,20 @@ def _staging_rows(batch: ImportBatch, planned: pl.DataFrame) -> pl.DataFrame:
     its before and after), so they are not stored twice. Most rows of a first list create
     their person; this halves what a large import writes."""
 
-    def given(value: pl.Expr, blank: str | None = "") -> pl.Expr:
+    def given(field: PersonField) -> pl.Expr:
+        if field.secret:  # the NIK's blind index; the phone's cipher (the person has the NIK's)
+            value = pl.col("nik_index" if field.column == "nik" else f"{field.column}_cipher")
+            return pl.when(_KEEPS_VALUES).then(value).alias(value.meta.output_name())
+        value = pl.col(field.column)
+        # Text is never missing on a staging row (a rejected row may lack anything): blank.
+        text = field.dtype == pl.String() and field.stored_as is None
+        blank = (field.fill if field.fill is not None else "") if text else None
+        if blank is not None:
+            value = value.fill_null(blank)
+        if field.max_length is not None:
+            value = value.str.slice(0, field.max_length)
         kept = pl.when(_KEEPS_VALUES).then(value).otherwise(pl.lit(blank))
-        return kept.alias(value.meta.output_name())
+        return kept.alias(field.stored_as or field.column)
 
     return planned.select(
         pl.lit(batch.pk, dtype=pl.Int64).alias("batch_id"),
@@ -70,19 +82,7 @@ def _staging_rows(batch: ImportBatch, planned: pl.DataFrame) -> pl.DataFrame:
         pl.col("state"),
         pl.col("action"),
         pl.col("person_id"),
-        given(pl.col("nik_index"), None),
-        given(pl.col("name").fill_null("").str.slice(0, 150)),
-        given(pl.col("birth_place").fill_null("").str.slice(0, 100)),
-        given(pl.col("birth_date"), None),
-        given(pl.col("sex").fill_null("")),
-        given(pl.col("address").fill_null("").str.slice(0, 255)),
-        given(pl.col("rt_rw").fill_null("").str.slice(0, 9)),
-        given(pl.col("village_code").alias("region_id"), None),
-        given(pl.col("phone_cipher"), None),
-        given(pl.col("occupation_text").fill_null("").str.slice(0, 200)),
-        given(pl.col("occupation_code").alias("occupation_id"), None),
-        given(pl.col("occupation_match").fill_null("unclassified"), "unclassified"),
-        given(pl.col("income_basis"), None),
+        *[given(field) for field in PERSON_FIELDS if field.written],
     )
 
 

@@ -22,37 +22,16 @@ from typing import Final
 
 import polars as pl
 
+from jaring.registry import fields
 from jaring.registry.models import OnExisting, RowAction, RowState
 
 # Person columns a row can change, with the checked-row column that carries the new value.
-COMPARED: Final[dict[str, str]] = {
-    "name": "name",
-    "birth_place": "birth_place",
-    "birth_date": "birth_date",
-    "sex": "sex",
-    "address": "address",
-    "rt_rw": "rt_rw",
-    "region_id": "village_code",
-    "phone_index": "phone_index",
-    "occupation_text": "occupation_text",
-    "occupation_id": "occupation_code",
-    "income_basis": "income_basis",
-}
+COMPARED: Final[dict[str, str]] = fields.COMPARED
 
 EXISTING_SCHEMA: Final[dict[str, pl.DataType]] = {
     "person_id": pl.Int64(),
     "nik_index": pl.String(),
-    "name": pl.String(),
-    "birth_place": pl.String(),
-    "birth_date": pl.Date(),
-    "sex": pl.String(),
-    "address": pl.String(),
-    "rt_rw": pl.String(),
-    "region_id": pl.String(),
-    "phone_index": pl.String(),
-    "occupation_text": pl.String(),
-    "occupation_id": pl.String(),
-    "income_basis": pl.Int64(),
+    **{f.attname: pl.String() if f.secret else f.dtype for f in fields.PERSON_FIELDS if f.compared},
 }
 
 

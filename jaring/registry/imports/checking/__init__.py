@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import polars as pl
 
+from jaring.registry.fields import WRITTEN
 from jaring.registry.imports.checking import steps as step
 from jaring.registry.imports.checking.duplicates import flag_duplicates
 from jaring.registry.imports.checking.findings import collect, findings_for, states
@@ -77,25 +78,16 @@ class ClassifiedOccupation(Protocol):
 Classifier = Callable[[Sequence[str]], Mapping[str, ClassifiedOccupation]]
 
 #: Columns of :attr:`CheckedTable.rows`, in order.
+#: The columns of :attr:`CheckedTable.rows`: where the row was, its state, every field a person
+#: is written with, and what the checks add (the NIK as read from a number cell, the name
+#: normalised for matching, the earlier row an identical repeat points at).
 ROW_COLUMNS: tuple[str, ...] = (
     "_sheet",
     "_row",
     "state",
-    "nik",
+    *WRITTEN,
     "nik_from_number",
-    "name",
     "name_normalized",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "address",
-    "rt_rw",
-    "village_code",
-    "phone",
-    "occupation_text",
-    "occupation_code",
-    "occupation_match",
-    "income_basis",
     "duplicate_of",
     "duplicate_of_sheet",
 )
