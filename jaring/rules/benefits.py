@@ -180,13 +180,16 @@ def jkm_benefit(
     membership_start: date,
     children: Sequence[Child] = (),
     funder: Funder | None = None,
+    contribution_months: int | None = None,
     config: RulesConfig = DEFAULT_CONFIG,
 ) -> BenefitResult:
     """JKM for the heirs of a participant who died of a cause other than work.
 
     Tenure is the whole months from ``membership_start`` to ``death_date``: pass the start of
     the current, uninterrupted membership (after a lapse, membership starts from zero). It
-    decides both the Permenaker 1/2025 qualifying period and the 36-month scholarship rule.
+    decides the Permenaker 1/2025 qualifying period, and the 36-month scholarship rule unless
+    ``contribution_months`` (months actually paid, :func:`jaring.rules.claims.entitlement`)
+    is given.
     """
     problems = _event_problems(death_date)
     if death_date < membership_start:
@@ -239,7 +242,7 @@ def jkm_benefit(
             children,
             route="jkm",
             event_date=death_date,
-            contribution_months=tenure,
+            contribution_months=tenure if contribution_months is None else contribution_months,
             config=config,
         )
         if children

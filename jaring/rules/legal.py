@@ -180,6 +180,42 @@ BPU_ARREARS_AND_LAPSE = LegalBasis(
     "ends (berakhir), or becomes non-active if JHT was already claimed.",
 )
 
+# --- Claims (klaim) ----------------------------------------------------------------------------
+
+CLAIM_SERVICE_LEVEL = LegalBasis(
+    regulation="PP 44/2015 jo. Permenaker 5/2021",
+    article=None,
+    valid_from=date(2021, 4, 1),
+    verified=False,
+    note_en="BPJS pays a JKK/JKM claim within 3 working days of a complete file; the "
+    "articles were not confirmed.",
+)
+HEIR_ORDER = LegalBasis(
+    regulation="Permenaker 4/2023",
+    article="Pasal 57",
+    valid_from=None,
+    verified=False,
+    note_en="Order of heirs written for migrant workers: spouse and children; then relatives in "
+    "a straight line to the 2nd degree; siblings; parents-in-law; a person named in a will. "
+    "Presumed the same for BPU participants (RULES.md §2.1, §10).",
+)
+CLAIM_DOCUMENTS = LegalBasis(
+    regulation="Permenaker 5/2021",
+    article=None,
+    valid_from=date(2021, 4, 1),
+    verified=False,
+    note_en="Documents of a JKM/JKK claim as BPJS guidance lists them (membership card, KTP of "
+    "the deceased and the heir, KK, death certificate, heir statement, marriage book for a "
+    "spouse, savings book, NPWP above Rp 50 m); RULES.md §10.",
+)
+CLAIM_REFUND = LegalBasis(
+    regulation="Perdir BPJSTK 22/PERDIR.02/072022",
+    article=None,
+    valid_from=None,
+    note_en="Contributions paid for months after the claim month are refunded with the claim; "
+    "for government payers and donors as their agreement says.",
+)
+
 
 def permenaker_1_2025(in_force: date) -> LegalBasis:
     """The JKM qualifying-period rule, dated by the configured (unverified) in-force date."""

@@ -88,3 +88,43 @@ def completed_months(start: date, end: date) -> int:
     if add_months(start, months) > end:
         months -= 1
     return months
+
+
+_NAMES_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+_NAMES_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def month_label_id(month: Month) -> str:
+    """``Month(2025, 3)`` -> ``"Maret 2025"``."""
+    return f"{_NAMES_ID[month.month - 1]} {month.year}"
+
+
+def month_label_en(month: Month) -> str:
+    """``Month(2025, 3)`` -> ``"March 2025"``."""
+    return f"{_NAMES_EN[month.month - 1]} {month.year}"

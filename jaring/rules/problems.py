@@ -432,6 +432,124 @@ _SPECS: tuple[ProblemSpec, ...] = (
         "Bagian tubuh {body_part} tidak ada di tabel cacat yang dikonfigurasi ({allowed}).",
         "Body part {body_part} is not in the configured disability table ({allowed}).",
     ),
+    # --- Claims -----------------------------------------------------------------------------------
+    _spec(
+        "CLAIM_MEMBERSHIP_ENDED",
+        "error",
+        "status",
+        "Kepesertaan berakhir {lapse_label_id}: {unpaid} bulan tertunggak (iuran terakhir untuk "
+        "{last_paid_label_id}).",
+        "Membership ended in {lapse_label_en}: {unpaid} months unpaid (last contribution for "
+        "{last_paid_label_en}).",
+    ),
+    _spec(
+        "CLAIM_NEVER_PAID",
+        "error",
+        "status",
+        "Belum ada iuran yang dibayar untuk bulan kejadian ({month_label_id}) atau sebelumnya.",
+        "No contribution was paid for the month of the event ({month_label_en}) or before.",
+    ),
+    _spec(
+        "CLAIM_FIRST_MONTH_UNPAID",
+        "error",
+        "status",
+        "Bulan kejadian ({month_label_id}) tercantum dalam SK, tetapi iurannya belum dibayar: hak "
+        "baru dapat dihitung setelah iuran bulan itu dibayar.",
+        "The month of the event ({month_label_en}) is in a decree but its contribution is not "
+        "paid: the entitlement can be worked out once that month is paid.",
+    ),
+    _spec(
+        "CLAIM_IN_ARREARS",
+        "error",
+        "status",
+        "Pada bulan kejadian iuran tertunggak {unpaid} bulan; dikonfigurasi: risiko pada bulan "
+        "tertunggak tidak ditanggung.",
+        "In the month of the event {unpaid} months were unpaid; configured: a risk in an unpaid "
+        "month is not covered.",
+    ),
+    _spec(
+        "CLAIM_ARREARS_COVERED",
+        "info",
+        "status",
+        "Pada bulan kejadian iuran tertunggak {unpaid} bulan ({arrears}); dikonfigurasi: "
+        "ditanggung bila tunggakan dilunasi.",
+        "In the month of the event {unpaid} months were unpaid ({arrears}); configured: covered "
+        "once the arrears are paid.",
+    ),
+    _spec(
+        "CLAIM_ARREARS_UNCERTAIN",
+        "warning",
+        "status",
+        "Pada bulan kejadian iuran tertunggak {unpaid} bulan ({arrears}). Apakah risiko "
+        "ditanggung bila tunggakan dilunasi belum pasti (Q2): hak dihitung sementara; lunasi "
+        "tunggakan dan pastikan ke BPJS.",
+        "In the month of the event {unpaid} months were unpaid ({arrears}). Whether the risk is "
+        "covered once the arrears are paid is unsettled (Q2): the entitlement is provisional; "
+        "pay the arrears and confirm with BPJS.",
+    ),
+    _spec(
+        "CLAIM_NOT_IN_DECREE",
+        "warning",
+        "status",
+        "Pada bulan kejadian ({month_label_id}) orang ini tidak tercantum dalam SK mana pun; hak "
+        "dihitung dari iuran yang dibayar.",
+        "In the month of the event ({month_label_en}) this person was in no decree; the "
+        "entitlement follows the contributions paid.",
+    ),
+    _spec(
+        "CLAIM_TENURE",
+        "info",
+        "membership_start",
+        "Peserta sejak {start_label_id}: {tenure} bulan penuh kepesertaan sebelum kejadian, "
+        "{contribution} bulan iuran dibayar.",
+        "Member since {start_label_en}: {tenure} complete months of membership before the "
+        "event, {contribution} months of contributions paid.",
+    ),
+    _spec(
+        "CLAIM_PAID_AFTER_EVENT",
+        "info",
+        "status",
+        "Iuran {months} bulan setelah bulan kejadian sudah dibayar; dikembalikan bersama klaim.",
+        "Contributions for {months} months after the month of the event were paid; they are "
+        "refunded with the claim.",
+    ),
+    _spec(
+        "CLAIM_JKK_ASSESSMENT_PENDING",
+        "info",
+        None,
+        "Perawatan medis dibayar BPJS langsung ke fasilitas kesehatan sesuai kebutuhan medis "
+        "(tanpa batas biaya); santunan tunai (STMB, cacat) dihitung setelah lama tidak mampu "
+        "bekerja atau persentase cacat diketahui.",
+        "Medical care is paid by BPJS to the provider as medically needed (no ceiling); cash "
+        "benefits (temporary incapacity, disability) are worked out once the months of "
+        "incapacity or the disability percentage are known.",
+    ),
+    _spec(
+        "HEIR_PAYEE_NOT_FIRST",
+        "warning",
+        "payee",
+        "Penerima ({relation_id}) bukan ahli waris urutan pertama yang ada ({first_id}); "
+        "lampirkan surat kuasa atau keterangan ahli waris yang menjelaskannya.",
+        "The payee ({relation_en}) is not among the first heirs present ({first_en}); attach a "
+        "power of attorney or an heir statement that explains it.",
+    ),
+    _spec(
+        "SCHOLARSHIP_AGE_LIMIT",
+        "info",
+        "children",
+        "Beasiswa anak ke-{child} berhenti sebelum {stopped} (usia 23 tahun): {lines} angsuran "
+        "tahunan dijadwalkan.",
+        "Scholarship of child {child} stops before {stopped} (age 23): {lines} yearly "
+        "instalments scheduled.",
+    ),
+    _spec(
+        "SCHOLARSHIP_WAITING_SCHOOL",
+        "info",
+        "children",
+        "Anak ke-{child} belum sekolah: beasiswa dijadwalkan setelah anak masuk sekolah.",
+        "Child {child} is not yet at school: the scholarship is scheduled once the child "
+        "starts school.",
+    ),
     # --- Protection status ------------------------------------------------------------------------
     _spec(
         "ASSUMPTION_ARREARS_COVERAGE",
