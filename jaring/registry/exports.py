@@ -18,6 +18,7 @@ from jaring.audit.models import Channel
 from jaring.audit.services import export_record
 from jaring.core import crypto
 from jaring.core.scoping import within_q
+from jaring.core.spreadsheets import csv_safe
 from jaring.registry.fields import EXPORTED, FIELDS_BY_COLUMN, column_schema
 from jaring.registry.models import Person, PersonStatus
 
@@ -88,7 +89,7 @@ def people_export(
     # HttpResponse does not.
     buffer = io.BytesIO()
     if file_format == "csv":
-        frame.write_csv(buffer)
+        csv_safe(frame).write_csv(buffer)
     else:
         frame.write_excel(buffer, worksheet="orang", autofit=True)
     output.write(buffer.getvalue())

@@ -53,6 +53,15 @@ _FILE_SPECS: tuple[ProblemSpec, ...] = (
         "> Protect Workbook > Encrypt with Password, clear it), save and upload again.",
     ),
     _spec(
+        "FILE_UNPACKS_TOO_LARGE",
+        "error",
+        None,
+        "Berkas {file} ({size}) terurai menjadi lebih dari {limit}; daftar biasa tidak sebesar "
+        "itu. Buka di Excel, simpan ulang sebagai .xlsx, atau pecah menjadi beberapa berkas.",
+        "File {file} ({size}) unpacks to more than {limit}; an ordinary list is not that large. "
+        "Open it in Excel and save it again as .xlsx, or split it into several files.",
+    ),
+    _spec(
         "FILE_CORRUPT",
         "error",
         None,

@@ -47,8 +47,21 @@ __all__ = [
 
 #: Largest file accepted (bytes). A million-row CSV of the usual columns is ~150 MB.
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
-#: A workbook is compressed; its XML may be this many times larger than the file, no more.
+#: A workbook is compressed; what it unpacks to may be this many times larger than the largest
+#: file accepted, no more (a million-row workbook unpacks to about ten times its size) ...
 MAX_UNCOMPRESSED_RATIO = 12
+#: ... and this many times larger than the file itself (ordinary workbooks stay under 20×; a
+#: "zip bomb" is hundreds or thousands of times larger). Both are counted on the bytes actually
+#: inflated, not on the sizes the archive declares.
+MAX_INFLATION = 100
+#: Files this small may unpack to up to this much whatever their ratio.
+MIN_UNPACKED_LIMIT = 32 * 1024 * 1024
+_INFLATE_CHUNK = 1024 * 1024
+#: A preview (the mapping page, inside a web request) reads at most this much of a text-like
+#: file (CSV, HTML, Excel 2003 XML) and at most this many rows of a workbook, whatever the size
+#: of the file: the whole file is read by the import itself, in the background worker.
+PREVIEW_BYTES = 2 * 1024 * 1024
+PREVIEW_ROWS = 200
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -68,6 +81,7 @@ class RawTable:
     encoding: str | None = None
     separator: str | None = None
     notes: tuple[str, ...] = ()
+    complete: bool = True  # False: a preview, the file has more rows
 
     @property
     def rows(self) -> int:
@@ -123,23 +137,45 @@ def _check_size(path: Path, file_name: str, max_bytes: int) -> int:
     return size
 
 
-def _zip_kind(path: Path, file_name: str, max_bytes: int) -> str:
-    import zipfile
+def unpacked_limit(size: int, max_bytes: int) -> int:
+    """How many bytes a zip file of ``size`` bytes may unpack to."""
+    return min(max_bytes * MAX_UNCOMPRESSED_RATIO, max(size * MAX_INFLATION, MIN_UNPACKED_LIMIT))
 
+
+def _zip_kind(path: Path, file_name: str, max_bytes: int) -> str:
+    """'xlsx' or 'ods', after every member of the archive has been inflated once with its bytes
+    counted: a file that unpacks to more than :func:`unpacked_limit` is refused when the limit
+    is passed — whatever sizes the archive declares — before calamine or the XML scan open it.
+    A member whose real content differs from what the archive declares fails its CRC check
+    (``zipfile`` reads no further than the declared size) and the file is refused as corrupt."""
+    import zipfile
+    import zlib
+
+    size = path.stat().st_size
+    limit = unpacked_limit(size, max_bytes)
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
+            declared = sum(info.file_size for info in archive.infolist())
+            inflated = declared if declared > limit else 0
+            for info in archive.infolist() if not inflated else []:
+                with archive.open(info) as member:
+                    while chunk := member.read(_INFLATE_CHUNK):
+                        inflated += len(chunk)
+                        if inflated > limit:
+                            break
+                if inflated > limit:
+                    break
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
         raise ImportFileError(
             "FILE_CORRUPT", file_name=file_name, kind="Excel", reason=str(exc)
         ) from exc
-    if unpacked > max_bytes * MAX_UNCOMPRESSED_RATIO:
+    if inflated > limit:
         raise ImportFileError(
-            "FILE_TOO_LARGE",
+            "FILE_UNPACKS_TOO_LARGE",
             file_name=file_name,
-            size=_size_text(unpacked),
-            limit=_size_text(max_bytes * MAX_UNCOMPRESSED_RATIO),
+            size=_size_text(size),
+            limit=_size_text(limit),
         )
     if "xl/workbook.xml" in names:
         return "xlsx"
@@ -161,31 +197,62 @@ def _ole_kind(path: Path, file_name: str) -> str:
     return "xls"
 
 
+def _head(path: Path, limit: int, kind: str) -> tuple[bytes, bool]:
+    """At most ``limit`` bytes from the start of a text-like file, ending after a whole line
+    (or, for Excel 2003 XML, a whole row, with the open elements closed again), and whether
+    that is less than the file."""
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) <= limit:
+        return data, False
+    data = data[:limit]
+    if kind == "xml2003":
+        end = data.rfind(b"</Row>")
+        return data[: end + 6] + b"</Table></Worksheet></Workbook>", True
+    if kind == "html":  # before the last tag, which may be cut in two
+        return data[: data.rfind(b"<")], True
+    if data.startswith(b"\xff\xfe"):  # UTF-16, little end first: a newline is b"\n\x00"
+        end = next((i for i in range(len(data) - 2, -1, -1) if i % 2 == 0
+                    and data[i : i + 2] == b"\n\x00"), -2)  # fmt: skip
+        return data[: end + 2], True
+    if data.startswith(b"\xfe\xff"):
+        end = next((i for i in range(len(data) - 2, -1, -1) if i % 2 == 0
+                    and data[i : i + 2] == b"\x00\n"), -2)  # fmt: skip
+        return data[: end + 2], True
+    return data[: data.rfind(b"\n") + 1], True
+
+
 def _grids(
-    path: Path, *, file_name: str, sheet: str | None, max_bytes: int
-) -> tuple[str, list[SheetGrid], list[str], str | None, str | None]:
-    """(format, grids, notes, encoding, separator) of a file."""
+    path: Path,
+    *,
+    file_name: str,
+    sheet: str | None,
+    max_bytes: int,
+    preview: bool = False,
+) -> tuple[str, list[SheetGrid], list[str], str | None, str | None, bool]:
+    """(format, grids, notes, encoding, separator, cut short) of a file; with ``preview`` only
+    its first rows (see :data:`PREVIEW_BYTES`, :data:`PREVIEW_ROWS`)."""
     _check_size(path, file_name, max_bytes)
     with path.open("rb") as handle:
         head = handle.read(4096)
     kind = sniff_format(head)
-    if kind == "zip":
-        fmt = _zip_kind(path, file_name, max_bytes)
-        grids, notes = read_excel_grids(path, file_name=file_name, sheet=sheet, kind=fmt)
-        return fmt, grids, notes, None, None
-    if kind == "ole":
-        fmt = _ole_kind(path, file_name)
-        grids, notes = read_excel_grids(path, file_name=file_name, sheet=sheet, kind=fmt)
-        return fmt, grids, notes, None, None
+    rows = HEADER_SEARCH_ROWS + PREVIEW_ROWS if preview else None
+    if kind in ("zip", "ole"):
+        fmt = _zip_kind(path, file_name, max_bytes) if kind == "zip" else _ole_kind(path, file_name)
+        grids, notes = read_excel_grids(
+            path, file_name=file_name, sheet=sheet, kind=fmt, n_rows=rows
+        )
+        cut = rows is not None and any(g.strings.height >= rows for g in grids)
+        return fmt, grids, notes, None, None, cut
     if kind == "binary":
         raise ImportFileError("FILE_UNSUPPORTED", file_name=file_name, kind="berkas biner / binary")
-    data = path.read_bytes()
+    data, cut = _head(path, PREVIEW_BYTES, kind) if preview else (path.read_bytes(), False)
     if kind == "html":
-        grids = read_html_grids(data, file_name=file_name)
-        return "html", _pick(grids, sheet, file_name), [], None, None
+        grids = read_html_grids(data, file_name=file_name, partial=cut)
+        return "html", _pick(grids, sheet, file_name), [], None, None, cut
     if kind == "xml2003":
         grids = read_xml2003_grids(data, file_name=file_name)
-        return "xml2003", _pick(grids, sheet, file_name), [], None, None
+        return "xml2003", _pick(grids, sheet, file_name), [], None, None, cut
     if not data.strip(b" \t\r\n;,\xef\xbb\xbf"):
         raise ImportFileError("FILE_EMPTY", file_name=file_name)
     found = read_delimited_grid(data, file_name=file_name, name=file_name)
@@ -194,7 +261,7 @@ def _grids(
     grid, encoding, separator = found
     if sheet is not None and sheet != file_name:
         raise ImportFileError("SHEET_NOT_FOUND", file_name=file_name, sheet=sheet, sheets=file_name)
-    return "csv", [grid], [], encoding, separator
+    return "csv", [grid], [], encoding, separator, cut
 
 
 def _pick(grids: list[SheetGrid], sheet: str | None, file_name: str) -> list[SheetGrid]:
@@ -277,17 +344,22 @@ def read_table(
     file_name: str | None = None,
     sheet: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    preview: bool = False,
 ) -> RawTable:
     """Read ``path`` (named ``file_name`` in messages; default: the path's name).
 
     With ``sheet`` read that sheet only; otherwise every visible sheet with a recognisable
     header row, stacked. Raises :class:`ImportFileError` for an empty, too large, encrypted,
     corrupt or unsupported file, a missing sheet, or no header row anywhere.
+
+    With ``preview`` only the first rows are read (:data:`PREVIEW_BYTES` of a text-like file,
+    :data:`PREVIEW_ROWS` of each sheet), so a web page can show them in bounded time and
+    memory; ``RawTable.complete`` then says whether that was the whole file.
     """
     path = Path(path)
     name = file_name or path.name
-    fmt, grids, notes, encoding, separator = _grids(
-        path, file_name=name, sheet=sheet, max_bytes=max_bytes
+    fmt, grids, notes, encoding, separator, cut = _grids(
+        path, file_name=name, sheet=sheet, max_bytes=max_bytes, preview=preview
     )
     tables: list[SheetTable] = []
     for grid in grids:
@@ -318,4 +390,5 @@ def read_table(
         encoding=encoding,
         separator=separator,
         notes=tuple(notes),
+        complete=not cut,
     )

@@ -26,6 +26,8 @@ from xml.etree import ElementTree
 
 import fastexcel
 import polars as pl
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as parse_xml
 
 from jaring.registry.imports.problems import ImportFileError
 from jaring.registry.imports.reading.grid import SheetGrid, column_index, column_letter
@@ -47,6 +49,8 @@ _NUMBER_RE = re.compile(
     rb"(?:<f>[^<]*</f>|<f [^>]*/>|<f [^>]*>[^<]*</f>)?<v>([^<]+)</v>"
 )
 _NUMERIC_TEXT = r"^-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$"
+#: A preview scans at most this much of each sheet's XML (its first few hundred rows).
+PREVIEW_XML_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
@@ -76,8 +80,9 @@ def open_reader(path: Path, *, file_name: str) -> fastexcel.ExcelReader:
 
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, tuple[str, bool]]:
     """Sheet name -> (path of its XML inside the archive, hidden)."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    # defusedxml: no entity expansion ("billion laughs"), no external entities.
+    workbook = parse_xml(archive.read("xl/workbook.xml"))
+    rels = parse_xml(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
     paths: dict[str, tuple[str, bool]] = {}
     for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
@@ -92,7 +97,7 @@ def _hidden_sheets(path: Path, file_name: str) -> set[str]:
     try:
         with zipfile.ZipFile(path) as archive:
             return {name for name, (_, hidden) in _sheet_paths(archive).items() if hidden}
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, DefusedXmlException) as exc:
         raise _corrupt(file_name, str(exc)) from exc
 
 
@@ -147,15 +152,22 @@ def _number_cells(data: bytes) -> pl.DataFrame:
     )
 
 
-def xlsx_sheet_info(path: Path, *, file_name: str) -> dict[str, XlsxSheetInfo]:
-    """Per sheet name: hidden or not, first used row, merged ranges, formula/error cells."""
+def xlsx_sheet_info(
+    path: Path, *, file_name: str, max_bytes: int | None = None
+) -> dict[str, XlsxSheetInfo]:
+    """Per sheet name: hidden or not, first used row, merged ranges, formula/error cells; with
+    ``max_bytes`` from the first that many bytes of each sheet's XML only (a preview)."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos: dict[str, XlsxSheetInfo] = {}
             for name, (member, hidden) in _sheet_paths(archive).items():
                 info = XlsxSheetInfo(hidden=hidden)
                 try:
-                    data = archive.read(member)
+                    if max_bytes is None:
+                        data = archive.read(member)
+                    else:
+                        with archive.open(member) as stream:
+                            data = stream.read(max_bytes)
                 except KeyError:
                     infos[name] = info
                     continue
@@ -170,7 +182,7 @@ def xlsx_sheet_info(path: Path, *, file_name: str) -> dict[str, XlsxSheetInfo]:
                 info.numbers = _number_cells(data)
                 infos[name] = info
             return infos
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, DefusedXmlException) as exc:
         raise _corrupt(file_name, str(exc)) from exc
 
 
@@ -180,9 +192,11 @@ def read_excel_grids(
     file_name: str,
     sheet: str | None,
     kind: str,
+    n_rows: int | None = None,
 ) -> tuple[list[SheetGrid], list[str]]:
     """The grids of the sheets to read (one named ``sheet``, else every visible one) and notes
-    about sheets skipped."""
+    about sheets skipped; with ``n_rows`` only that many rows of each (a preview: the sheet
+    XML scanned is cut to :data:`PREVIEW_XML_BYTES` too)."""
     reader = open_reader(path, file_name=file_name)
     names = list(reader.sheet_names)
     if sheet is not None and sheet not in names:
@@ -199,13 +213,16 @@ def read_excel_grids(
         wanted = [n for n in names if n not in hidden]
     # The XML scan (zlib and regular expressions) runs beside calamine's load (Rust, no GIL).
     with ThreadPoolExecutor(max_workers=1) as pool:
+        limit = None if n_rows is None else PREVIEW_XML_BYTES
         pending = (
-            pool.submit(xlsx_sheet_info, path, file_name=file_name) if kind == "xlsx" else None
+            pool.submit(xlsx_sheet_info, path, file_name=file_name, max_bytes=limit)
+            if kind == "xlsx"
+            else None
         )
         # xlsx sheets say where their rows start (``first_row``, from the XML); for .xls and .ods
         # the grid is read from row 1, so the rows keep the numbers the user sees.
         skip_rows = None if kind == "xlsx" else 0
-        loaded = _load_strings(reader, wanted, file_name, skip_rows)
+        loaded = _load_strings(reader, wanted, file_name, skip_rows, n_rows)
         infos = pending.result() if pending is not None else {}
     grids: list[SheetGrid] = []
     for name, (strings, absolute) in loaded.items():
@@ -215,7 +232,7 @@ def read_excel_grids(
         if info.numbers is not None:
             numbers = _numbers_from_xml(info.numbers, strings, absolute, info.first_row)
         else:
-            numbers = _numbers_from_types(reader, name, strings, skip_rows)
+            numbers = _numbers_from_types(reader, name, strings, skip_rows, n_rows)
         position = {col: i for i, col in enumerate(absolute)}
         merges = [
             (r1, position[c1], r2, position.get(c2, len(absolute) - 1))
@@ -239,14 +256,20 @@ def read_excel_grids(
 
 
 def _load_strings(
-    reader: fastexcel.ExcelReader, names: list[str], file_name: str, skip_rows: int | None
+    reader: fastexcel.ExcelReader,
+    names: list[str],
+    file_name: str,
+    skip_rows: int | None,
+    n_rows: int | None,
 ) -> dict[str, tuple[pl.DataFrame, list[int]]]:
     """Each sheet as strings, with the absolute index of each of its columns. ``skip_rows=None``
     starts at the first used row, ``0`` at the sheet's first row."""
     loaded: dict[str, tuple[pl.DataFrame, list[int]]] = {}
     for name in names:
         try:
-            sheet = reader.load_sheet(name, header_row=None, skip_rows=skip_rows, dtypes="string")
+            sheet = reader.load_sheet(
+                name, header_row=None, skip_rows=skip_rows, n_rows=n_rows, dtypes="string"
+            )
             strings = sheet.to_polars()
         except fastexcel.FastExcelError as exc:
             raise _corrupt(file_name, f"{name}: {exc}") from exc
@@ -284,7 +307,11 @@ def _numbers_from_xml(
 
 
 def _numbers_from_types(
-    reader: fastexcel.ExcelReader, name: str, strings: pl.DataFrame, skip_rows: int | None
+    reader: fastexcel.ExcelReader,
+    name: str,
+    strings: pl.DataFrame,
+    skip_rows: int | None,
+    n_rows: int | None = None,
 ) -> pl.DataFrame | None:
     """For .xls/.ods: number cells are those calamine reports as Float/Int when asked for a
     duration, in the columns that hold digits at all (a second pass over the sheet)."""
@@ -295,7 +322,12 @@ def _numbers_from_types(
         return None
     try:
         sheet = reader.load_sheet(
-            name, header_row=None, skip_rows=skip_rows, dtypes="duration", use_columns=candidates
+            name,
+            header_row=None,
+            skip_rows=skip_rows,
+            n_rows=n_rows,
+            dtypes="duration",
+            use_columns=candidates,
         )
         _, errors = sheet.to_arrow_with_errors()
     except fastexcel.FastExcelError:

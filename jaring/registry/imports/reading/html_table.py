@@ -13,6 +13,8 @@ from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import polars as pl
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as parse_xml
 
 from jaring.registry.imports.problems import ImportFileError
 from jaring.registry.imports.reading.grid import SheetGrid
@@ -123,7 +125,9 @@ def _grid(name: str, rows: list[list[Cell]]) -> SheetGrid:
     return SheetGrid(name=name, strings=strings, numbers=numbers)
 
 
-def read_html_grids(data: bytes, *, file_name: str) -> list[SheetGrid]:
+def read_html_grids(data: bytes, *, file_name: str, partial: bool = False) -> list[SheetGrid]:
+    """The tables of an HTML file; with ``partial`` (the start of a larger file, for a
+    preview) the tables still open at its end count too, with the rows read so far."""
     text = _decode_markup(data)
     parser = _TableParser()
     try:
@@ -131,6 +135,10 @@ def read_html_grids(data: bytes, *, file_name: str) -> list[SheetGrid]:
         parser.close()
     except (AssertionError, ValueError) as exc:  # html.parser's own failures
         raise ImportFileError("FILE_HTML_TABLE", file_name=file_name) from exc
+    if partial:
+        parser.handle_endtag("td")
+        while parser._stack:
+            parser.handle_endtag("table")
     grids = [_grid(f"Tabel {i}", rows) for i, rows in enumerate(parser.tables, start=1)]
     if not grids:
         raise ImportFileError("FILE_HTML_TABLE", file_name=file_name)
@@ -199,8 +207,9 @@ def _xml_rows(sheet: ElementTree.Element) -> list[list[Cell]]:
 def read_xml2003_grids(data: bytes, *, file_name: str) -> list[SheetGrid]:
     """Excel 2003 "XML Spreadsheet": Worksheet > Table > Row > Cell > Data."""
     try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as exc:
+        # defusedxml: no entity expansion ("billion laughs"), no external entities.
+        root = parse_xml(data)
+    except (ElementTree.ParseError, DefusedXmlException) as exc:
         raise ImportFileError(
             "FILE_CORRUPT", file_name=file_name, kind="XML Spreadsheet", reason=str(exc)
         ) from exc

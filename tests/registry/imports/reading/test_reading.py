@@ -12,7 +12,7 @@ import pytest
 import xlsxwriter
 
 from jaring.registry.imports.problems import ImportFileError, MappingError
-from jaring.registry.imports.reading import list_sheets, read_table
+from jaring.registry.imports.reading import PREVIEW_BYTES, list_sheets, read_table
 from jaring.registry.imports.reading.mapping import guess_mapping
 
 from ..conftest import codes_of, encrypted_workbook_bytes, run_check, state_of
@@ -410,3 +410,117 @@ def test_sex_ticked_under_l_and_p_becomes_one_sex_column(tmp_path: Path) -> None
     checked = run_check(table)
     assert "SEX_UNREADABLE" in codes_of(checked, 5)
     assert "SEX_UNREADABLE" not in codes_of(checked, 3)
+
+
+def _bomb(path: Path, *, unpacked: int, lie: bool = False) -> Path:
+    """A real workbook with one more member of ``unpacked`` zero bytes (compressed to a few
+    hundred KB). With ``lie`` the archive declares that member to hold 1 KB."""
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Daftar")
+    sheet.write_row(0, 0, ["NIK", "Nama"])
+    sheet.write_row(1, 0, [NIK_A, "Budi"])
+    workbook.close()
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * unpacked)
+    if lie:
+        data = bytearray(path.read_bytes())
+        name = b"xl/media/padding.bin"
+        local = data.find(name)  # in the local header, then again in the central directory
+        # (header signature, where the name appears, offset of "uncompressed size")
+        for signature, at, size_offset in (
+            (b"PK\x03\x04", local, 22),
+            (b"PK\x01\x02", data.find(name, local + 1), 24),
+        ):
+            start = data.rfind(signature, 0, at)
+            data[start + size_offset : start + size_offset + 4] = (1024).to_bytes(4, "little")
+        path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_small_workbook_that_unpacks_to_200_mb_is_refused(tmp_path: Path) -> None:
+    path = _bomb(tmp_path / "bom.xlsx", unpacked=200 * 1024 * 1024)
+    assert path.stat().st_size < 1024 * 1024
+    error = _error(path)
+    assert error.code == "FILE_UNPACKS_TOO_LARGE"
+    assert "bom.xlsx" in error.message_id and "terurai" in error.message_id
+
+
+def test_a_workbook_that_lies_about_its_sizes_is_refused(tmp_path: Path) -> None:
+    path = _bomb(tmp_path / "bohong.xlsx", unpacked=200 * 1024 * 1024, lie=True)
+    with zipfile.ZipFile(path) as archive:  # what it declares looks harmless
+        assert sum(i.file_size for i in archive.infolist()) < 1024 * 1024
+    assert _error(path).code in {"FILE_UNPACKS_TOO_LARGE", "FILE_CORRUPT"}
+
+
+def test_an_ordinary_workbook_with_padding_within_the_ratio_is_read(tmp_path: Path) -> None:
+    path = _bomb(tmp_path / "biasa.xlsx", unpacked=1024 * 1024)
+    assert read_table(path).frame["Nama"].to_list() == ["Budi"]
+
+
+def _long_rows(n: int) -> list[tuple[str, str, str]]:
+    return [
+        (f"3571{i:012d}", f"Warga Nomor {i}", "Jl. Mawar No. 5 RT 001 RW 002") for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_preview_of_a_large_csv_reads_only_its_first_lines(
+    write_csv: Callable[..., Path], encoding: str
+) -> None:
+    text = "NIK;Nama;Alamat\n" + "".join(f"{a};{b};{c}\n" for a, b, c in _long_rows(60_000))
+    path = write_csv(text, encoding=encoding)
+    assert path.stat().st_size > PREVIEW_BYTES
+    preview = read_table(path, preview=True)
+    assert not preview.complete
+    assert 100 < preview.rows < 60_000
+    assert preview.frame["Nama"][0] == "Warga Nomor 0"
+    assert preview.frame["NIK"][-1].startswith("3571")  # the last line read is whole
+    full = read_table(path)
+    assert full.complete and full.rows == 60_000
+
+
+def test_a_preview_of_a_small_file_is_the_whole_file(write_csv: Callable[..., Path]) -> None:
+    preview = read_table(write_csv(f"NIK;Nama\n{NIK_A};Budi\n"), preview=True)
+    assert preview.complete and preview.rows == 1
+
+
+def test_a_preview_of_a_large_workbook_reads_only_its_first_rows(tmp_path: Path) -> None:
+    path = tmp_path / "besar.xlsx"
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet("Daftar")
+    sheet.write_row(0, 0, ["NIK", "Nama", "Alamat"])
+    for i, row in enumerate(_long_rows(5_000), start=1):
+        sheet.write_row(i, 0, row)
+    workbook.close()
+    preview = read_table(path, preview=True)
+    assert not preview.complete and preview.rows < 300
+    assert preview.frame["Nama"][0] == "Warga Nomor 0"
+    assert read_table(path).rows == 5_000
+
+
+def test_a_preview_of_a_large_html_table_keeps_the_rows_read(tmp_path: Path) -> None:
+    cells = "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b, _ in _long_rows(60_000))
+    path = tmp_path / "daftar.xls"
+    path.write_text(f"<html><body><table><tr><th>NIK</th><th>Nama</th></tr>{cells}</table>")
+    preview = read_table(path, preview=True)
+    assert not preview.complete and 100 < preview.rows < 60_000
+    assert read_table(path).rows == 60_000
+
+
+def test_a_preview_of_a_large_excel_2003_xml_file_keeps_the_rows_read(tmp_path: Path) -> None:
+    def row(*values: str) -> str:
+        cells = "".join(f'<Cell><Data ss:Type="String">{v}</Data></Cell>' for v in values)
+        return f"<Row>{cells}</Row>\n"
+
+    body = "".join(row(a, b) for a, b, _ in _long_rows(30_000))
+    path = tmp_path / "daftar.xls"
+    path.write_text(
+        '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+        f'<Worksheet ss:Name="Daftar"><Table>{row("NIK", "Nama")}{body}</Table></Worksheet>'
+        "</Workbook>"
+    )
+    assert path.stat().st_size > PREVIEW_BYTES
+    preview = read_table(path, preview=True)
+    assert not preview.complete and 100 < preview.rows < 30_000
+    assert read_table(path).rows == 30_000
