@@ -1,6 +1,8 @@
 """The ``jaring`` console command: Django's management commands with Jaring's settings.
 
-``jaring rules ...`` goes straight to the rules engine, which needs no Django and no database.
+``jaring rules ...`` goes straight to the rules engine, which needs no Django and no database;
+``jaring keys new`` prints fresh keys, before any setting is read (production refuses to start
+without them).
 Every other sub-command (``migrate``, ``demo``, ``serve``, ``regions``, ``import``, ...) runs as a
 Django management command. Errors a user can fix (a database that does not answer, a missing
 setting) end with one line on stderr and a non-zero exit status, not a traceback.
@@ -17,12 +19,23 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _keys_new() -> int:
+    import secrets
+
+    print("# Kunci baru Jaring: simpan di lingkungan server (docs/deploy.md), jangan di git.")
+    for name in ("JARING_SECRET_KEY", "JARING_FIELD_KEY", "JARING_INDEX_KEY"):
+        print(f"{name}={secrets.token_urlsafe(48)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv if argv is None else ["jaring", *argv])
     if len(args) > 1 and args[1] == "rules":
         from jaring.rules.cli import main as rules_main
 
         return rules_main(args[2:])
+    if args[1:3] == ["keys", "new"]:
+        return _keys_new()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
     from django.core.exceptions import ImproperlyConfigured

@@ -8,20 +8,28 @@ Everything a deployment changes comes from the environment:
   otherwise) or ``test``. Only ``demo`` and ``test`` may generate secrets; production must be
   given them.
 - ``JARING_SECRET_KEY``, ``JARING_FIELD_KEY`` (encrypts NIK and phone),
-  ``JARING_INDEX_KEY`` (keyed hash for looking people up by NIK or phone). Keys are 32 random
-  bytes, URL-safe base64 (``python -c "import secrets; print(secrets.token_urlsafe(32))"``).
+  ``JARING_INDEX_KEY`` (keyed hash for looking people up by NIK or phone). Keys are random,
+  URL-safe base64 (``jaring keys new`` prints three); production refuses a key shorter than
+  50 characters, one with few distinct characters, and two keys that are the same.
 - ``JARING_VAR_DIR``: where the SQLite file, uploads and generated files live (default ``var/``).
 - ``JARING_DEBUG``: ``1`` to show tracebacks (default on in the demo only).
 - ``JARING_ALLOWED_HOSTS``: comma-separated host names.
+- ``JARING_HTTPS``: ``1`` (default in production) when users reach Jaring over HTTPS through a
+  reverse proxy: HTTPS redirect, HSTS, secure cookies (docs/deploy.md).
+- ``JARING_SESSION_IDLE_HOURS`` (default 8), ``JARING_TOKEN_HOURS`` (API tokens, default 24),
+  ``JARING_LOGIN_FAILURES`` (default 5) and ``JARING_LOGIN_COOLOFF_MINUTES`` (default 15),
+  ``JARING_RETENTION_DAYS`` (uploaded lists and result workbooks, default 90).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -43,8 +51,8 @@ def _secret(name: str) -> str:
         return value
     if JARING_ENV == "production":
         raise ImproperlyConfigured(
-            f'{name} belum diisi. Buat dengan: python -c "import secrets; '
-            f'print(secrets.token_urlsafe(32))" lalu simpan di lingkungan server.'
+            f"{name} belum diisi. Buat kunci dengan 'jaring keys new' lalu simpan di "
+            "lingkungan server (docs/deploy.md)."
         )
     if JARING_ENV == "test":
         # Fixed per name so a test run is reproducible; never used outside tests.
@@ -52,14 +60,45 @@ def _secret(name: str) -> str:
     path = VAR_DIR / "secrets" / name.lower()
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
+        path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+# Production keys: at least this long (``secrets.token_urlsafe(48)`` gives 64 characters; Django's
+# own deployment check wants 50 for SECRET_KEY), with this many distinct characters, and no key
+# used twice: one leaked key must not open the others' doors.
+KEY_MIN_LENGTH = 50
+KEY_MIN_DISTINCT = 16
+
+
+def _checked_keys(keys: dict[str, str]) -> None:
+    for name, value in keys.items():
+        if len(value) < KEY_MIN_LENGTH or len(set(value)) < KEY_MIN_DISTINCT:
+            raise ImproperlyConfigured(
+                f"{name} terlalu pendek atau terlalu seragam (perlu ≥ {KEY_MIN_LENGTH} karakter "
+                f"acak). Buat yang baru dengan: jaring keys new"
+            )
+    names = list(keys)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            if keys[first] == keys[second]:
+                raise ImproperlyConfigured(
+                    f"{first} dan {second} sama; setiap kunci harus berbeda (jaring keys new)."
+                )
 
 
 SECRET_KEY = _secret("JARING_SECRET_KEY")
 JARING_FIELD_KEY = _secret("JARING_FIELD_KEY")
 JARING_INDEX_KEY = _secret("JARING_INDEX_KEY")
+if JARING_ENV == "production":
+    _checked_keys(
+        {
+            "JARING_SECRET_KEY": SECRET_KEY,
+            "JARING_FIELD_KEY": JARING_FIELD_KEY,
+            "JARING_INDEX_KEY": JARING_INDEX_KEY,
+        }
+    )
 
 DEBUG = os.environ.get("JARING_DEBUG", "1" if JARING_ENV == "demo" else "0") == "1"
 ALLOWED_HOSTS = [
@@ -85,6 +124,8 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "jaring.core",
     "jaring.regions",
     "jaring.accounts",
@@ -94,17 +135,25 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jaring.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Everything below WhiteNoise (every page, API answer and download, not static files) is
+    # marked "Cache-Control: no-store": no browser or proxy keeps a copy of personal data.
+    "jaring.core.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jaring.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jaring.core.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Last: turns a lockout found during authentication into its answer (HTTP 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jaring.urls"
@@ -164,6 +213,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user name before any password is checked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -190,19 +244,81 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploads bigger than this are refused before they are read (an import file of a whole
 # province fits easily; anything larger is a mistake or an attack).
 JARING_MAX_UPLOAD_BYTES = int(os.environ.get("JARING_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
+# Uploaded lists and their result workbooks hold personal data in plain text: they are removed
+# this many days after the import finished (``jaring purge``, run daily by ``jaring serve``).
+JARING_RETENTION_DAYS = int(os.environ.get("JARING_RETENTION_DAYS", "90"))
+# Management commands ``jaring serve`` runs a minute after it starts and then every day.
+JARING_DAILY_COMMANDS = ["purge"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- sessions, logins, tokens -----------------------------------------------------------------
+# Signed in until this long without a request (IdleTimeoutMiddleware refreshes the session at
+# most every few minutes, so pages polled by htmx do not write a session row each time).
+JARING_SESSION_IDLE_HOURS = float(os.environ.get("JARING_SESSION_IDLE_HOURS", "8"))
+SESSION_COOKIE_AGE = int(JARING_SESSION_IDLE_HOURS * 3600)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send the header
-SESSION_COOKIE_SECURE = JARING_ENV == "production"
-CSRF_COOKIE_SECURE = JARING_ENV == "production"
+# API tokens (POST /api/token/) stop working this long after they were issued.
+JARING_TOKEN_HOURS = float(os.environ.get("JARING_TOKEN_HOURS", "24"))
+# django-axes: after this many wrong passwords for one user name, or from one address (page or
+# API), that name or address is locked for the cool-off time (docs/security.md). A successful
+# sign-in clears the count of its name and address.
+AXES_FAILURE_LIMIT = int(os.environ.get("JARING_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("JARING_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+# Requests from these addresses (the local reverse proxy, docs/deploy.md) carry the client's
+# address in X-Forwarded-For; TrustedProxyMiddleware puts it in REMOTE_ADDR, so the lockout,
+# the audit trail and the export records see the client, not the proxy.
+JARING_TRUSTED_PROXIES = [
+    a.strip()
+    for a in os.environ.get(
+        "JARING_TRUSTED_PROXIES", "127.0.0.1,::1" if JARING_ENV == "production" else ""
+    ).split(",")
+    if a.strip()
+]
+
+# --- HTTPS, headers, content security policy --------------------------------------------------
+JARING_HTTPS = os.environ.get("JARING_HTTPS", "1" if JARING_ENV == "production" else "0") == "1"
+SESSION_COOKIE_SECURE = JARING_HTTPS
+CSRF_COOKIE_SECURE = JARING_HTTPS
+if JARING_HTTPS:
+    # TLS ends at the reverse proxy, which says so in X-Forwarded-Proto (and gunicorn listens on
+    # 127.0.0.1 only, so nobody else can send that header).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if h != "testserver"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles only from Jaring's own static files: no inline script, no CDN, no eval.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an API client without a valid token is told 401 with how to authenticate.
+        "jaring.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -215,6 +331,8 @@ SPECTACULAR_SETTINGS = {
     "regions of the signed-in user.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema names every endpoint and field: for signed-in users only, like the docs page.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from the installed package, not a CDN: works offline and on slow links.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

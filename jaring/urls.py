@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from jaring.audit import views as audit_views
@@ -13,7 +14,10 @@ from jaring.registry.imports.api import ImportViewSet
 from jaring.registry.matching import views as matching_views
 from jaring.registry.matching.api import DuplicateViewSet
 
+# No ".json" suffix routes: a custom action would be called with an unexpected ``format``
+# argument (a server error), and clients choose the format by Accept header or ?format=.
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("regions", RegionViewSet, basename="api-region")
 router.register("people", PersonViewSet, basename="api-person")
 router.register("imports", ImportViewSet, basename="api-import")
@@ -55,7 +59,12 @@ urlpatterns = [
     path("audit/ekspor/", audit_views.export_log, name="audit-exports"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's set-up as a script file, not inline (CSP).
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
     path("api/token/", include("jaring.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -51,7 +51,7 @@ def make_user(db: None) -> Callable[..., User]:
 def login() -> Callable[[User], Client]:
     def make(user: User) -> Client:
         client = Client()
-        assert client.login(username=user.username, password=PASSWORD)
+        client.force_login(user)
         return client
 
     return make

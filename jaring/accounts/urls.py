@@ -1,4 +1,5 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 
-urlpatterns = [path("", obtain_auth_token, name="api-token")]
+from jaring.accounts.tokens import token_obtain
+
+urlpatterns = [path("", token_obtain, name="api-token")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,9 @@ from django.core.management import CommandError, call_command
 
 def _jaring(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update({"JARING_VAR_DIR": str(tmp_path), "JARING_ENV": "demo", **env})
     return subprocess.run(
@@ -26,6 +29,13 @@ def _jaring(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProce
         timeout=120,
         check=False,
     )
+
+
+def _production_keys() -> dict[str, str]:
+    return {
+        name: secrets.token_urlsafe(48)
+        for name in ("JARING_SECRET_KEY", "JARING_FIELD_KEY", "JARING_INDEX_KEY")
+    }
 
 
 def _one_line_no_traceback(result: subprocess.CompletedProcess[str]) -> str:
@@ -67,9 +77,7 @@ def test_a_database_that_cannot_be_reached(tmp_path: Path) -> None:
         tmp_path=tmp_path,
         DATABASE_URL="postgres://nobody:wrong@127.0.0.1:9/jaring",
         JARING_ENV="production",
-        JARING_SECRET_KEY="x" * 50,
-        JARING_FIELD_KEY="y" * 43,
-        JARING_INDEX_KEY="z" * 43,
+        **_production_keys(),
     )
     message = _one_line_no_traceback(result)
     assert result.returncode == 1
@@ -106,3 +114,50 @@ def test_rules_run_without_a_database_or_django_settings(tmp_path: Path) -> None
     )
     assert result.returncode == 0, result.stderr
     assert "16800" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"JARING_FIELD_KEY": "x"}, "JARING_FIELD_KEY terlalu pendek"),
+        ({"JARING_INDEX_KEY": "ab" * 40}, "JARING_INDEX_KEY terlalu pendek atau terlalu seragam"),
+        ({"JARING_SECRET_KEY": "same-" + "k" * 10 + secrets.token_urlsafe(48)}, None),
+    ],
+)
+def test_production_refuses_short_uniform_or_repeated_keys(
+    tmp_path: Path, change: dict[str, str], message: str | None
+) -> None:
+    keys = {**_production_keys(), **change}
+    if message is None:  # the same key twice
+        keys["JARING_INDEX_KEY"] = keys["JARING_SECRET_KEY"]
+        message = "JARING_SECRET_KEY dan JARING_INDEX_KEY sama"
+    result = _jaring(
+        "regions",
+        "stats",
+        tmp_path=tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path}/x.db",
+        JARING_ENV="production",
+        **keys,
+    )
+    assert message in _one_line_no_traceback(result)
+
+
+def test_keys_new_prints_three_distinct_valid_keys_without_settings(tmp_path: Path) -> None:
+    result = _jaring("keys", "new", tmp_path=tmp_path, DATABASE_URL="nonsense://x")
+    assert result.returncode == 0, result.stderr
+    keys = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    assert set(keys) == {"JARING_SECRET_KEY", "JARING_FIELD_KEY", "JARING_INDEX_KEY"}
+    assert len(set(keys.values())) == 3
+    checked = _jaring(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        tmp_path=tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path}/x.db",
+        JARING_ENV="production",
+        JARING_ALLOWED_HOSTS="jaring.example.go.id",
+        **keys,
+    )
+    assert checked.returncode == 0, checked.stderr + checked.stdout
+    assert "no issues" in checked.stdout

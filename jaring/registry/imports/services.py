@@ -78,7 +78,8 @@ class Preview:
     headers: tuple[str, ...]
     mapping: dict[str, str]
     sample: list[dict[str, Any]]
-    rows: int
+    rows: int  # rows read: all of them when ``complete``, else the first ones
+    complete: bool = True
 
 
 # --- creating a batch --------------------------------------------------------------------------
@@ -190,12 +191,22 @@ class _CountingReader:
 # --- reading -----------------------------------------------------------------------------------
 
 
-def _read(batch: ImportBatch) -> RawTable:
+def _read(batch: ImportBatch, *, preview: bool = False) -> RawTable:
+    if not batch.file:
+        days = settings.JARING_RETENTION_DAYS
+        raise ImportRequestError(
+            "IMPORT_FILE_PURGED",
+            f"Berkas {batch.file_name} sudah dihapus (disimpan {days} hari); unggah lagi bila "
+            "perlu.",
+            f"The file {batch.file_name} was removed (kept {days} days); upload it again if "
+            "needed.",
+        )
     return read_table(
         Path(batch.file.path),
         file_name=batch.file_name,
         sheet=batch.sheet or None,
         max_bytes=settings.JARING_MAX_UPLOAD_BYTES,
+        preview=preview,
     )
 
 
@@ -212,7 +223,9 @@ def _mapping_for(batch: ImportBatch, table: RawTable) -> dict[str, str]:
 
 
 def import_preview(batch: ImportBatch, *, sample_rows: int = 8) -> Preview:
-    table = _read(batch)
+    """The headers, proposed mapping and first rows of a batch's file, from its first rows
+    only (bounded time and memory in a web request; the run reads the whole file)."""
+    table = _read(batch, preview=True)
     sample = table.frame.head(sample_rows).select(list(table.headers)).to_dicts()
     return Preview(
         sheets=tuple(table.sheets),
@@ -220,6 +233,7 @@ def import_preview(batch: ImportBatch, *, sample_rows: int = 8) -> Preview:
         mapping=_mapping_for(batch, table),
         sample=sample,
         rows=table.rows,
+        complete=table.complete,
     )
 
 
@@ -322,7 +336,7 @@ def import_run(
         ImportBatch.objects.filter(pk=batch_id).update(status=ImportStatus.COMMITTING)
         report("saving", checked.rows.height, checked.rows.height)
         commit_batch(batch, checked, rows, commit=commit)
-    except ImportFileError as exc:
+    except (ImportFileError, ImportRequestError) as exc:
         ImportBatch.objects.filter(pk=batch_id).update(
             status=ImportStatus.FAILED, error=exc.message_id, stage="failed"
         )

@@ -79,13 +79,16 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @capability_required("import_lists")
 def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
-    if batch.status in RUNNING:
+    if batch.status in RUNNING or batch.status == ImportStatus.COMMITTED:
         return redirect("import-detail", pk=batch.pk)
     try:
         preview = import_preview(batch)
     except ImportFileError as exc:
         batch.status, batch.error = ImportStatus.FAILED, exc.message_id
         batch.save(update_fields=["status", "error"])
+        messages.error(request, exc.message_id)
+        return redirect("import-detail", pk=batch.pk)
+    except ImportRequestError as exc:  # the file was removed after the retention period
         messages.error(request, exc.message_id)
         return redirect("import-detail", pk=batch.pk)
     form = MappingForm(request.POST or None, headers=preview.headers, initial_map=preview.mapping)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,11 +127,15 @@ def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     decision = request.POST.get("decision")
     note = request.POST.get("note", "")[:300]
+    survivor = request.POST.get("survivor", str(candidate.person_low_id))
+    if decision == "merge" and not re.fullmatch(r"[0-9]{1,18}", survivor):
+        messages.error(request, _("Choose which of the two records to keep."))
+        return redirect("duplicate-detail", pk=pk)
     try:
         if decision == "merge":
             decision_made = candidate_merge(
                 candidate,
-                survivor_id=int(request.POST.get("survivor", candidate.person_low_id)),
+                survivor_id=int(survivor),
                 user=signed_in_user(request),
                 note=note,
             )
