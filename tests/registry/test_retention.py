@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
@@ -26,6 +27,12 @@ from jaring.registry.models import ImportBatch, ImportRow, ImportStatus
 from jaring.synthetic.people import generate_people, write_clean_list
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def own_media_folder(tmp_path: Path, settings: Any) -> None:
+    """Files of this test only: other tests' result workbooks may carry the same batch ids."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def _imported(tmp_path: Path, name: str, *, days_ago: int) -> ImportBatch:
