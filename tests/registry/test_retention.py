@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from jaring.accounts.models import User
 from jaring.accounts.roles import Role
-from jaring.registry.imports import pipeline
+from jaring.registry.imports import services as pipeline
 from jaring.registry.models import ImportBatch, ImportRow, ImportStatus
 from jaring.synthetic.people import generate_people, write_clean_list
 

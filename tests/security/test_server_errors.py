@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from jaring.accounts.models import User
 from jaring.accounts.roles import Role
-from jaring.registry.dedup import match_run
+from jaring.registry.matching.services import match_run
 from jaring.registry.models import CandidateStatus, ImportBatch, MatchCandidate
 
 pytestmark = pytest.mark.django_db
