@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jaring.core.spreadsheets import csv_safe
@@ -29,6 +29,7 @@ def test_formula_cells_get_an_apostrophe() -> None:
     assert safe["n"].to_list() == [1, 2, 3, 4, 5]
 
 
+@settings(deadline=None)  # a polars frame per example: slow on a busy machine, not wrong
 @given(st.lists(st.text(max_size=20), max_size=30))
 def test_no_cell_of_a_safe_frame_starts_a_formula(values: list[str]) -> None:
     safe = csv_safe(pl.DataFrame({"v": values}, schema={"v": pl.String}))
