@@ -326,4 +326,4 @@ def registry_build(demo: Demo) -> None:
             f"{summary.likely_duplicates:,} hampir pasti sama"
         )
     except MatchingError as exc:
-        say(f"  pencocokan dilewati: {exc.message_id}")
+        say(f"  pencocokan dilewati: {exc.message.render('id')}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jaring.core.forms import bootstrap_widgets
@@ -54,12 +53,10 @@ class MappingForm(forms.Form):
         self, *args: Any, headers: tuple[str, ...], initial_map: dict[str, str], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        english = (get_language() or "id").startswith("en")
         choices = [("", _("— not in this file —")), *[(h, h) for h in headers]]
         for name in FIELDS:
-            label = FIELD_LABELS[name][1 if english else 0]
             self.fields[name] = forms.ChoiceField(
-                label=label,
+                label=_(FIELD_LABELS[name]),
                 choices=choices,
                 required=name in REQUIRED_FIELDS,
                 initial=initial_map.get(name, ""),

@@ -134,7 +134,6 @@ def occupation_taxonomy_sync(*, using: str = "default") -> int:
                 OccupationCategory(
                     code=spec.code,
                     name=spec.name,
-                    name_en=spec.name_en,
                     group=spec.group,
                     is_transport=spec.is_transport,
                     sort_order=spec.sort_order,
@@ -143,7 +142,7 @@ def occupation_taxonomy_sync(*, using: str = "default") -> int:
             ],
             update_conflicts=True,
             unique_fields=["code"],
-            update_fields=["name", "name_en", "group", "is_transport", "sort_order"],
+            update_fields=["name", "group", "is_transport", "sort_order"],
         )
         OccupationSynonym.objects.using(using).filter(region__isnull=True).delete()
         seen: set[str] = set()

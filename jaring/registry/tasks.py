@@ -27,7 +27,7 @@ def run_import(batch_id: int, commit: bool | None = None) -> dict[str, Any]:
         try:
             matched = match_batch(batch)
         except MatchingError as exc:
-            logger.warning("matching of import %s skipped: %s", batch_id, exc.message_en)
+            logger.warning("matching of import %s skipped: %s", batch_id, exc.message.render("en"))
         else:
             summary["matching"] = matched.as_dict() if matched else None
     return summary
@@ -36,7 +36,12 @@ def run_import(batch_id: int, commit: bool | None = None) -> dict[str, Any]:
 def import_enqueue(batch_id: int, *, commit: bool) -> None:
     """Queue a run of the batch; its page shows "waiting for the worker" until it starts."""
     ImportBatch.objects.filter(pk=batch_id).update(
-        status=ImportStatus.QUEUED, stage="", progress_done=0, progress_total=0, error=""
+        status=ImportStatus.QUEUED,
+        stage="",
+        progress_done=0,
+        progress_total=0,
+        error_code="",
+        error_params={},
     )
     run_import.enqueue(batch_id, commit)
 

@@ -27,6 +27,7 @@ from jaring.rules.legal import (
     LegalBasis,
     permenaker_1_2025,
 )
+from jaring.rules.messages import Message, gettext_noop
 from jaring.rules.money import Amount, apply_rate, format_rupiah, total
 from jaring.rules.months import completed_months
 from jaring.rules.problems import Problem, make_problem, raise_on_errors
@@ -153,8 +154,7 @@ def _jkm_reduced(tenure: int, config: RulesConfig) -> tuple[list[Amount], Proble
             Amount(
                 "JKM_REDUCED_LUMP_SUM",
                 config.jkm_reduced_lump_sum,
-                "Santunan JKM (masa kepesertaan kurang dari 3 bulan)",
-                "JKM cash benefit (membership under 3 months)",
+                Message(gettext_noop("JKM cash benefit (membership under 3 months)")),
                 basis,
             )
         )
@@ -163,8 +163,7 @@ def _jkm_reduced(tenure: int, config: RulesConfig) -> tuple[list[Amount], Proble
             Amount(
                 "JKM_FUNERAL",
                 config.jkm_reduced_funeral,
-                "Biaya pemakaman",
-                "Funeral costs",
+                Message(gettext_noop("Funeral costs")),
                 basis,
             )
         )
@@ -213,17 +212,19 @@ def jkm_benefit(
     else:
         lines = [
             Amount(
-                "JKM_LUMP_SUM", era.jkm_lump_sum, "Santunan sekaligus", "Lump sum", era.jkm_basis
+                "JKM_LUMP_SUM", era.jkm_lump_sum, Message(gettext_noop("Lump sum")), era.jkm_basis
             ),
             Amount(
                 "JKM_PERIODIC",
                 era.jkm_periodic,
-                "Santunan berkala 24 bulan (dibayar sekaligus)",
-                "Periodic benefit, 24 months (paid at once)",
+                Message(gettext_noop("Periodic benefit, 24 months (paid at once)")),
                 era.jkm_basis,
             ),
             Amount(
-                "JKM_FUNERAL", era.jkm_funeral, "Biaya pemakaman", "Funeral costs", era.jkm_basis
+                "JKM_FUNERAL",
+                era.jkm_funeral,
+                Message(gettext_noop("Funeral costs")),
+                era.jkm_basis,
             ),
         ]
     if death_date >= _FIRST_DAY_OF_2025 and tenure <= limit:
@@ -232,8 +233,7 @@ def jkm_benefit(
             make_problem(
                 "ASSUMPTION_JKM_QUALIFYING",
                 in_force=config.jkm_qualifying_in_force.isoformat(),
-                boundary_id="kurang dari" if lt else "paling lama",
-                boundary_en="under" if lt else "at most",
+                boundary=Message(gettext_noop("under") if lt else gettext_noop("at most")),
                 months=limit,
             )
         )
@@ -291,35 +291,34 @@ def jkk_death_benefit(
     lump = JKK_DEATH_WAGE_MONTHS * income
     if config.jkk_death_floor == "jkm_lump_sum":
         floor = era.jkm_lump_sum
-        floor_id, floor_en = "santunan sekaligus JKM", "the JKM lump sum"
+        floor_label = Message(gettext_noop("the JKM lump sum"))
     else:
         floor = era.jkm_total
-        floor_id, floor_en = "seluruh manfaat JKM", "the whole JKM benefit"
-    lump_label_id = f"Santunan kematian 48 × {format_rupiah(income)}"
-    lump_label_en = f"Death benefit 48 × {format_rupiah(income)}"
+        floor_label = Message(gettext_noop("the whole JKM benefit"))
+    lump_label = Message.of(
+        gettext_noop("Death benefit 48 × {income}"), income=format_rupiah(income)
+    )
     if lump < floor:
         lump = floor
-        lump_label_id = f"Santunan kematian (minimum {floor_id})"
-        lump_label_en = f"Death benefit (floor: {floor_en})"
+        lump_label = Message.of(gettext_noop("Death benefit (floor: {floor})"), floor=floor_label)
         problems.append(
             make_problem(
-                "ASSUMPTION_JKK_DEATH_FLOOR",
-                floor_label=floor_id,
-                floor_label_en=floor_en,
-                floor=format_rupiah(floor),
+                "ASSUMPTION_JKK_DEATH_FLOOR", floor_label=floor_label, floor=format_rupiah(floor)
             )
         )
     lines = (
-        Amount("JKK_DEATH_LUMP_SUM", lump, lump_label_id, lump_label_en, era.jkk_basis),
+        Amount("JKK_DEATH_LUMP_SUM", lump, lump_label, era.jkk_basis),
         Amount(
             "JKK_DEATH_PERIODIC",
             era.jkk_periodic,
-            "Santunan berkala 24 bulan (dibayar sekaligus)",
-            "Periodic benefit, 24 months (paid at once)",
+            Message(gettext_noop("Periodic benefit, 24 months (paid at once)")),
             era.jkk_basis,
         ),
         Amount(
-            "JKK_DEATH_FUNERAL", era.jkk_funeral, "Biaya pemakaman", "Funeral costs", era.jkk_basis
+            "JKK_DEATH_FUNERAL",
+            era.jkk_funeral,
+            Message(gettext_noop("Funeral costs")),
+            era.jkk_basis,
         ),
     )
     return BenefitResult(
@@ -347,15 +346,15 @@ def jkk_total_disability_benefit(
         Amount(
             "JKK_TOTAL_DISABILITY_LUMP_SUM",
             JKK_TOTAL_DISABILITY_WAGE_MONTHS * income,
-            f"Santunan cacat total tetap 70% × 80 × {shown}",
-            f"Total permanent disability 70 % × 80 × {shown}",
+            Message.of(
+                gettext_noop("Total permanent disability 70 % × 80 × {income}"), income=shown
+            ),
             era.jkk_basis,
         ),
         Amount(
             "JKK_TOTAL_DISABILITY_PERIODIC",
             era.jkk_periodic,
-            "Santunan berkala 24 bulan (dibayar sekaligus)",
-            "Periodic benefit, 24 months (paid at once)",
+            Message(gettext_noop("Periodic benefit, 24 months (paid at once)")),
             era.jkk_basis,
         ),
     )
@@ -423,21 +422,24 @@ def jkk_partial_disability_benefit(
         problems.append(make_problem("ROUNDING_APPLIED", mode=config.rounding))
     shown = format_rupiah(income)
     if function_loss is None:
-        label_id = f"Santunan cacat sebagian anatomis {table_percent}% × 80 × {shown}"
-        label_en = f"Partial anatomical disability {table_percent} % × 80 × {shown}"
-    else:
-        label_id = (
-            f"Santunan cacat sebagian fungsi {function_loss}% × {table_percent}% × 80 × {shown}"
+        label = Message.of(
+            gettext_noop("Partial anatomical disability {table} % × 80 × {income}"),
+            table=table_percent,
+            income=shown,
         )
-        label_en = (
-            f"Partial functional disability {function_loss} % × {table_percent} % × 80 × {shown}"
+    else:
+        label = Message.of(
+            gettext_noop("Partial functional disability {function} % × {table} % × 80 × {income}"),
+            function=function_loss,
+            table=table_percent,
+            income=shown,
         )
     basis = era.jkk_basis if body_part is None else JKK_DISABILITY_TABLE
     return BenefitResult(
         kind="jkk_partial_disability",
         event_date=accident_date,
         era=era.name,
-        lines=(Amount("JKK_PARTIAL_DISABILITY", amount, label_id, label_en, basis),),
+        lines=(Amount("JKK_PARTIAL_DISABILITY", amount, label, basis),),
         scholarship=None,
         problems=tuple(problems),
     )
@@ -471,18 +473,19 @@ def stmb_benefit(
         per_month, was_rounded = apply_rate(income, share, config.rounding)
         rounded = rounded or was_rounded
         count = end - start + 1
-        months_id = f"bulan ke-{start}" if count == 1 else f"bulan ke-{start} s.d. {end}"
-        months_en = f"month {start}" if count == 1 else f"months {start}-{end}"
-        pct = share * 100
-        lines.append(
-            Amount(
-                f"STMB_{start}_{end}",
-                per_month * count,
-                f"STMB {months_id}: {pct}% × {shown} × {count}",
-                f"Temporary incapacity, {months_en}: {pct} % × {shown} × {count}",
-                era.jkk_basis,
-            )
+        months = (
+            Message.of(gettext_noop("month {start}"), start=start)
+            if count == 1
+            else Message.of(gettext_noop("months {start}-{end}"), start=start, end=end)
         )
+        label = Message.of(
+            gettext_noop("Temporary incapacity, {months}: {percent} % × {income} × {count}"),
+            months=months,
+            percent=share * 100,
+            income=shown,
+            count=count,
+        )
+        lines.append(Amount(f"STMB_{start}_{end}", per_month * count, label, era.jkk_basis))
     if rounded:
         problems.append(make_problem("ROUNDING_APPLIED", mode=config.rounding))
     return BenefitResult(

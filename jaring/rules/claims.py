@@ -37,8 +37,9 @@ from jaring.rules.benefits import (
 )
 from jaring.rules.config import DEFAULT_CONFIG, MIN_INCOME_BASIS, Funder, RulesConfig
 from jaring.rules.legal import PP_82_2019_IN_FORCE
+from jaring.rules.messages import Message, gettext_noop
 from jaring.rules.money import Amount, total
-from jaring.rules.months import Month, completed_months, month_label_en, month_label_id
+from jaring.rules.months import Month, completed_months
 from jaring.rules.problems import Problem, make_problem
 from jaring.rules.scholarship import (
     LEVEL_RULES,
@@ -120,11 +121,9 @@ class Entitlement:
 
 
 def _labels(name: str, month: Month) -> dict[str, Any]:
-    return {
-        name: str(month),
-        f"{name}_label_id": month_label_id(month),
-        f"{name}_label_en": month_label_en(month),
-    }
+    """A month parameter: stored as ``"2025-03"``, read as "Maret 2025" (the spec's
+    ``months``)."""
+    return {name: str(month)}
 
 
 def coverage(
@@ -351,16 +350,6 @@ HEIR_RANK: dict[HeirRelation, int] = {
     "parent_in_law": 4,
     "will": 5,
 }
-HEIR_LABELS: dict[HeirRelation, tuple[str, str]] = {
-    "spouse": ("suami/istri", "spouse"),
-    "child": ("anak", "child"),
-    "grandchild": ("cucu", "grandchild"),
-    "parent": ("orang tua", "parent"),
-    "grandparent": ("kakek/nenek", "grandparent"),
-    "sibling": ("saudara kandung", "sibling"),
-    "parent_in_law": ("mertua", "parent-in-law"),
-    "will": ("penerima wasiat", "person named in the will"),
-}
 
 
 def heir_order(relations: Sequence[HeirRelation]) -> tuple[int, ...]:
@@ -385,10 +374,8 @@ def payee_problems(relations: Sequence[HeirRelation], payee: int) -> tuple[Probl
     return (
         make_problem(
             "HEIR_PAYEE_NOT_FIRST",
-            relation_id=HEIR_LABELS[relations[payee]][0],
-            relation_en=HEIR_LABELS[relations[payee]][1],
-            first_id=", ".join(HEIR_LABELS[r][0] for r in first_relations),
-            first_en=", ".join(HEIR_LABELS[r][1] for r in first_relations),
+            relation=relations[payee],
+            first=", ".join(first_relations),
         ),
     )
 
@@ -534,8 +521,7 @@ def scholarship_schedule(
         amount = Amount(
             "SCHOLARSHIP_LUMP_SUM",
             PP44_LUMP_SUM,
-            "Beasiswa pendidikan (sekaligus, satu anak)",
-            "Education scholarship (one payment, one child)",
+            Message(gettext_noop("Education scholarship (one payment, one child)")),
             basis,
         )
         level: SchoolLevel = "sd" if first.level == "belum" else first.level
@@ -565,8 +551,12 @@ def scholarship_schedule(
             amount = Amount(
                 f"SCHOLARSHIP_CHILD_{number}",
                 yearly,
-                f"Beasiswa anak ke-{number}, {rule.label_id} tahun ke-{year}",
-                f"Scholarship child {number}, {rule.label_en} year {year}",
+                Message.of(
+                    gettext_noop("Scholarship child {number}, {level} year {year}"),
+                    number=number,
+                    level=Message(rule.label),
+                    year=year,
+                ),
                 basis,
             )
             lines.append(Instalment(number, k + 1, level, year, due, amount))

@@ -35,10 +35,11 @@ from jaring.rules.contributions import (
     contribution_for_cohort,
     last_month_of,
 )
+from jaring.rules.messages import Message
 from jaring.rules.money import Amount, format_rupiah
 from jaring.rules.months import Month
-from jaring.rules.nik import SEX_LABELS, NikCheck, check_nik
-from jaring.rules.problems import Problem, RulesInputError
+from jaring.rules.nik import NikCheck, check_nik
+from jaring.rules.problems import SEX_LABELS, Problem, RulesInputError
 from jaring.rules.scholarship import Child, parse_children
 from jaring.rules.status import ProtectionStatus, parse_months, protection_status
 
@@ -107,7 +108,7 @@ def _children(text: str) -> tuple[Child, ...]:
         return parse_children(text)
     except RulesInputError as exc:
         raise argparse.ArgumentTypeError(
-            "; ".join(f"{p.message_id} / {p.message_en}" for p in exc.problems)
+            "; ".join(f"{p.message.render('id')} / {p.message.render('en')}" for p in exc.problems)
         ) from None
 
 
@@ -131,8 +132,10 @@ def _print_json(payload: dict[str, Any]) -> None:
 def _problem_lines(problems: Sequence[Problem]) -> list[str]:
     lines: list[str] = []
     for problem in problems:
-        lines.append(f"{_SEVERITY_LABELS[problem.severity]} {problem.code}: {problem.message_id}")
-        lines.append(f"    (en) {problem.message_en}")
+        lines.append(
+            f"{_SEVERITY_LABELS[problem.severity]} {problem.code}: {problem.message.render('id')}"
+        )
+        lines.append(f"    (en) {problem.message.render('en')}")
     return lines
 
 
@@ -140,10 +143,10 @@ def _amount_lines(amounts: Sequence[Amount], reductions: Sequence[Amount] = ()) 
     """Aligned rows ``label  Rp 10.000  [basis]``; reductions are shown with a minus sign."""
     rows = [(a, format_rupiah(a.rupiah)) for a in amounts]
     rows += [(a, "- " + format_rupiah(a.rupiah)) for a in reductions]
-    width = max((len(a.label_id) for a, _ in rows), default=0)
+    width = max((len(a.label.render("id")) for a, _ in rows), default=0)
     money_width = max((len(shown) for _, shown in rows), default=0)
     return [
-        f"  {a.label_id:<{width}}  {shown:>{money_width}}   [{a.basis.citation}]"
+        f"  {a.label.render('id'):<{width}}  {shown:>{money_width}}   [{a.basis.citation}]"
         for a, shown in rows
     ]
 
@@ -153,7 +156,9 @@ def _fail_rules(exc: RulesInputError, as_json: bool) -> int:
         _print_json({"ok": False, "problems": [p.to_dict() for p in exc.problems]})
     for problem in exc.problems:
         print(
-            f"{PROG}: {problem.code}: {problem.message_id} / {problem.message_en}", file=sys.stderr
+            f"{PROG}: {problem.code}: {problem.message.render('id')} / "
+            f"{problem.message.render('en')}",
+            file=sys.stderr,
         )
     return 1
 
@@ -214,7 +219,8 @@ def _run_nik(args: argparse.Namespace) -> int:
             print(f"  Provinsi: {named(parsed.province_code)}")
             print(f"  Kabupaten/kota: {named(parsed.kabkota_code)}")
             print(f"  Kecamatan: {named(parsed.kecamatan_code)}")
-            print(f"  Jenis kelamin / sex: {SEX_LABELS[parsed.sex]} ({parsed.sex})")
+            sex = Message(SEX_LABELS[parsed.sex])
+            print(f"  Jenis kelamin / sex: {sex.render('id')} ({parsed.sex})")
             print(f"  Tanggal lahir / birth date: {parsed.birth_date.isoformat()}")
             print(f"  Nomor urut / serial: {parsed.serial:04d}")
         if regions is None:
@@ -349,7 +355,7 @@ def _run_status(args: argparse.Namespace) -> int:
         return 0
     print(
         f"Status perlindungan / protection status {result.on.isoformat()}: "
-        f"{result.label_id} ({result.label_en})"
+        f"{result.label.render('id')} ({result.label.render('en')})"
     )
     print(f"  Terakhir dibayar / last paid: {result.last_paid or '-'}")
     if result.paid_through:

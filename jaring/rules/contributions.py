@@ -33,6 +33,7 @@ from jaring.rules.legal import (
     LegalBasis,
     pp_49_2020,
 )
+from jaring.rules.messages import Message, gettext_noop
 from jaring.rules.money import Amount, apply_rate, format_rupiah, merge_lines, total
 from jaring.rules.months import Month, month_range
 from jaring.rules.problems import Problem, make_problem, raise_on_errors
@@ -176,8 +177,7 @@ def _reductions(
                     make_problem(
                         "ASSUMPTION_PP50_FUNDER",
                         funder_label=label,
-                        decision_id="tidak berhak atas",
-                        decision_en="not eligible for",
+                        decision=Message(gettext_noop("not eligible for")),
                     )
                 )
             continue
@@ -186,8 +186,7 @@ def _reductions(
                 make_problem(
                     "ASSUMPTION_PP50_FUNDER",
                     funder_label=label,
-                    decision_id="berhak atas",
-                    decision_en="eligible for",
+                    decision=Message(gettext_noop("eligible for")),
                 )
             )
         if not is_pp50:
@@ -208,8 +207,12 @@ def _reductions(
                 Amount(
                     code=f"{line.code}_REDUCTION_{rule.code}",
                     rupiah=line.rupiah - payable,
-                    label_id=f"Potongan {percent}% iuran {line.code} ({rule.basis.regulation})",
-                    label_en=f"{percent} % {line.code} reduction ({rule.basis.regulation})",
+                    label=Message.of(
+                        gettext_noop("{percent} % {line} reduction ({regulation})"),
+                        percent=percent,
+                        line=line.code,
+                        regulation=rule.basis.regulation,
+                    ),
                     basis=rule.basis,
                 )
             )
@@ -241,11 +244,10 @@ def contribution_for_month(
         Amount(
             "JKK",
             jkk,
-            f"Iuran JKK 1% × {shown_income}",
-            f"JKK 1 % × {shown_income}",
+            Message.of(gettext_noop("JKK 1 % × {income}"), income=shown_income),
             BPU_JKK_CONTRIBUTION,
         ),
-        Amount("JKM", JKM_FLAT, "Iuran JKM (tetap)", "JKM (flat)", BPU_JKM_CONTRIBUTION),
+        Amount("JKM", JKM_FLAT, Message(gettext_noop("JKM (flat)")), BPU_JKM_CONTRIBUTION),
     ]
     jht_rounded = False
     if jht:
@@ -254,8 +256,7 @@ def contribution_for_month(
             Amount(
                 "JHT",
                 jht_amount,
-                f"Iuran JHT 2% × {shown_income}",
-                f"JHT 2 % × {shown_income}",
+                Message.of(gettext_noop("JHT 2 % × {income}"), income=shown_income),
                 BPU_JHT_CONTRIBUTION,
             )
         )
@@ -310,14 +311,16 @@ class ContributionPlan:
         result: list[Amount] = []
         for a in merged:
             count = months_of[(a.code, a.basis)]
-            suffix_id = f" × {count} bulan" if count > 1 else ""
-            suffix_en = f" × {count} months" if count > 1 else ""
+            label = a.label
+            if count > 1:
+                label = Message.of(
+                    gettext_noop("{label} × {count} months"), label=label, count=count
+                )
             if self.people != 1:
-                suffix_id += f" × {people} orang"
-                suffix_en += f" × {people} people"
-            result.append(
-                Amount(a.code, a.rupiah, a.label_id + suffix_id, a.label_en + suffix_en, a.basis)
-            )
+                label = Message.of(
+                    gettext_noop("{label} × {people} people"), label=label, people=people
+                )
+            result.append(Amount(a.code, a.rupiah, label, a.basis))
         return tuple(result)
 
     @property

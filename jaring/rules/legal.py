@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from jaring.rules.messages import Message, gettext_noop
+
 
 @dataclass(frozen=True, slots=True)
 class LegalBasis:
@@ -25,7 +27,8 @@ class LegalBasis:
     valid_from: date | None
     valid_to: date | None = None
     verified: bool = True
-    note_en: str = ""
+    #: What the rule says and what is unverified: an English msgid, shown translated.
+    note: str = ""
 
     @property
     def citation(self) -> str:
@@ -45,7 +48,7 @@ class LegalBasis:
             "valid_from": self.valid_from.isoformat() if self.valid_from else None,
             "valid_to": self.valid_to.isoformat() if self.valid_to else None,
             "verified": self.verified,
-            "note_en": self.note_en,
+            **Message(self.note).to_dict("note"),
         }
 
 
@@ -63,7 +66,7 @@ NIK_STRUCTURE = LegalBasis(
     regulation="UU 23/2006 jo. UU 24/2013",
     article="Pasal 13",
     valid_from=None,
-    note_en="Digit layout PP KK CC DD MM YY SSSS as applied by Dukcapil.",
+    note=gettext_noop("Digit layout PP KK CC DD MM YY SSSS as applied by Dukcapil."),
 )
 
 # --- Contributions (iuran) of BPU participants -------------------------------------------------
@@ -73,36 +76,44 @@ BPU_INCOME_BASIS = LegalBasis(
     article="Lampiran II",
     valid_from=PP_44_2015_IN_FORCE,
     verified=False,
-    note_en="Minimum basis Rp 1.000.000 confirmed; the step list of Lampiran II is "
-    "unverified (Q1).",
+    note=gettext_noop(
+        "Minimum basis Rp 1.000.000 confirmed; the step list of Lampiran II is unverified (Q1)."
+    ),
 )
 BPU_JKK_CONTRIBUTION = LegalBasis(
     regulation="PP 44/2015",
     article="Lampiran II",
     valid_from=PP_44_2015_IN_FORCE,
-    note_en="JKK for BPU: 1 % of the declared income basis.",
+    # xgettext:no-python-format
+    note=gettext_noop("JKK for BPU: 1 % of the declared income basis."),
 )
 BPU_JKM_CONTRIBUTION = LegalBasis(
     regulation="PP 44/2015",
     article=None,
     valid_from=PP_44_2015_IN_FORCE,
     verified=False,
-    note_en="JKM for BPU: flat Rp 6,800 a month; the article number was not confirmed.",
+    note=gettext_noop("JKM for BPU: flat Rp 6,800 a month; the article number was not confirmed."),
 )
 BPU_JHT_CONTRIBUTION = LegalBasis(
     regulation="PP 46/2015 jo. PP 60/2015",
     article=None,
     valid_from=PP_44_2015_IN_FORCE,
     verified=False,
-    note_en="Voluntary JHT for BPU: 2 % of the declared income basis; article not confirmed.",
+    note=gettext_noop(
+        # xgettext:no-python-format
+        "Voluntary JHT for BPU: 2 % of the declared income basis; article not confirmed."
+    ),
 )
 PP_50_2025_DISCOUNT = LegalBasis(
     regulation="PP 50/2025",
     article="Pasal 4 ayat (1)",
     valid_from=date(2026, 1, 1),
     valid_to=date(2027, 3, 31),
-    note_en="50 % off BPU JKK and JKM; transport Jan 2026-Mar 2027, other sectors Apr-Dec 2026; "
-    "participants funded by APBN or APBD are excluded.",
+    note=gettext_noop(
+        # xgettext:no-python-format
+        "50 % off BPU JKK and JKM; transport Jan 2026-Mar 2027, other sectors Apr-Dec 2026; "
+        "participants funded by APBN or APBD are excluded."
+    ),
 )
 
 # --- Benefits (manfaat) ------------------------------------------------------------------------
@@ -112,7 +123,9 @@ JKM_BENEFIT_PP44 = LegalBasis(
     article="Pasal 34",
     valid_from=PP_44_2015_IN_FORCE,
     valid_to=LAST_DAY_BEFORE_PP_82_2019,
-    note_en="Original JKM amounts: Rp 16.2 m lump sum, Rp 4.8 m periodic, Rp 3 m funeral.",
+    note=gettext_noop(
+        "Original JKM amounts: Rp 16.2 m lump sum, Rp 4.8 m periodic, Rp 3 m funeral."
+    ),
 )
 JKM_BENEFIT_PP82 = LegalBasis(
     regulation="PP 44/2015 jo. PP 82/2019",
@@ -125,14 +138,16 @@ SCHOLARSHIP_JKM_PP44 = LegalBasis(
     valid_from=PP_44_2015_IN_FORCE,
     valid_to=LAST_DAY_BEFORE_PP_82_2019,
     verified=False,
-    note_en="Rp 12 m per participant for one child, after 5 years of contributions.",
+    note=gettext_noop("Rp 12 m per participant for one child, after 5 years of contributions."),
 )
 SCHOLARSHIP_JKM_PP82 = LegalBasis(
     regulation="PP 44/2015 jo. PP 82/2019",
     article="Pasal 34",
     valid_from=PP_82_2019_IN_FORCE,
-    note_en="At most two children, per school level and year, after 3 years of contributions "
-    "(Permenaker 5/2021 sets the procedure).",
+    note=gettext_noop(
+        "At most two children, per school level and year, after 3 years of contributions "
+        "(Permenaker 5/2021 sets the procedure)."
+    ),
 )
 SCHOLARSHIP_JKK_PP44 = LegalBasis(
     regulation="PP 44/2015",
@@ -140,13 +155,15 @@ SCHOLARSHIP_JKK_PP44 = LegalBasis(
     valid_from=PP_44_2015_IN_FORCE,
     valid_to=LAST_DAY_BEFORE_PP_82_2019,
     verified=False,
-    note_en="Rp 12 m per participant for one child; no minimum contribution period.",
+    note=gettext_noop("Rp 12 m per participant for one child; no minimum contribution period."),
 )
 SCHOLARSHIP_JKK_PP82 = LegalBasis(
     regulation="PP 44/2015 jo. PP 82/2019",
     article="Pasal 25 dan Lampiran III",
     valid_from=PP_82_2019_IN_FORCE,
-    note_en="At most two children, per school level and year; no minimum contribution period.",
+    note=gettext_noop(
+        "At most two children, per school level and year; no minimum contribution period."
+    ),
 )
 JKK_CASH_PP44 = LegalBasis(
     regulation="PP 44/2015",
@@ -154,8 +171,10 @@ JKK_CASH_PP44 = LegalBasis(
     valid_from=PP_44_2015_IN_FORCE,
     valid_to=LAST_DAY_BEFORE_PP_82_2019,
     verified=False,
-    note_en="Pre-PP 82/2019 JKK cash amounts (periodic Rp 4.8 m, funeral Rp 3 m, STMB "
-    "100 %/75 %/50 %) were not re-checked against the Lampiran III text.",
+    note=gettext_noop(
+        "Pre-PP 82/2019 JKK cash amounts (periodic Rp 4.8 m, funeral Rp 3 m, STMB 100 %/75 %/50 "
+        "%) were not re-checked against the Lampiran III text."
+    ),
 )
 JKK_CASH_PP82 = LegalBasis(
     regulation="PP 44/2015 jo. PP 82/2019",
@@ -167,7 +186,7 @@ JKK_DISABILITY_TABLE = LegalBasis(
     article="Lampiran III",
     valid_from=PP_44_2015_IN_FORCE,
     verified=False,
-    note_en="The percentage table itself is not shipped; it is configuration (Q10).",
+    note=gettext_noop("The percentage table itself is not shipped; it is configuration (Q10)."),
 )
 
 # --- Membership status -------------------------------------------------------------------------
@@ -176,8 +195,10 @@ BPU_ARREARS_AND_LAPSE = LegalBasis(
     regulation="Perdir BPJSTK 22/PERDIR.02/072022",
     article=None,
     valid_from=None,
-    note_en="Arrears payable for at most 3 months; after more than 3 unpaid months membership "
-    "ends (berakhir), or becomes non-active if JHT was already claimed.",
+    note=gettext_noop(
+        "Arrears payable for at most 3 months; after more than 3 unpaid months membership ends "
+        "(berakhir), or becomes non-active if JHT was already claimed."
+    ),
 )
 
 # --- Claims (klaim) ----------------------------------------------------------------------------
@@ -187,33 +208,41 @@ CLAIM_SERVICE_LEVEL = LegalBasis(
     article=None,
     valid_from=date(2021, 4, 1),
     verified=False,
-    note_en="BPJS pays a JKK/JKM claim within 3 working days of a complete file; the "
-    "articles were not confirmed.",
+    note=gettext_noop(
+        "BPJS pays a JKK/JKM claim within 3 working days of a complete file; the articles "
+        "were not confirmed."
+    ),
 )
 HEIR_ORDER = LegalBasis(
     regulation="Permenaker 4/2023",
     article="Pasal 57",
     valid_from=None,
     verified=False,
-    note_en="Order of heirs written for migrant workers: spouse and children; then relatives in "
-    "a straight line to the 2nd degree; siblings; parents-in-law; a person named in a will. "
-    "Presumed the same for BPU participants (RULES.md §2.1, §10).",
+    note=gettext_noop(
+        "Order of heirs written for migrant workers: spouse and children; then relatives in a "
+        "straight line to the 2nd degree; siblings; parents-in-law; a person named in a will. "
+        "Presumed the same for BPU participants (RULES.md §2.1, §10)."
+    ),
 )
 CLAIM_DOCUMENTS = LegalBasis(
     regulation="Permenaker 5/2021",
     article=None,
     valid_from=date(2021, 4, 1),
     verified=False,
-    note_en="Documents of a JKM/JKK claim as BPJS guidance lists them (membership card, KTP of "
-    "the deceased and the heir, KK, death certificate, heir statement, marriage book for a "
-    "spouse, savings book, NPWP above Rp 50 m); RULES.md §10.",
+    note=gettext_noop(
+        "Documents of a JKM/JKK claim as BPJS guidance lists them (membership card, KTP of "
+        "the deceased and the heir, KK, death certificate, heir statement, marriage book for "
+        "a spouse, savings book, NPWP above Rp 50 m); RULES.md §10."
+    ),
 )
 CLAIM_REFUND = LegalBasis(
     regulation="Perdir BPJSTK 22/PERDIR.02/072022",
     article=None,
     valid_from=None,
-    note_en="Contributions paid for months after the claim month are refunded with the claim; "
-    "for government payers and donors as their agreement says.",
+    note=gettext_noop(
+        "Contributions paid for months after the claim month are refunded with the claim; for "
+        "government payers and donors as their agreement says."
+    ),
 )
 
 
@@ -224,8 +253,10 @@ def permenaker_1_2025(in_force: date) -> LegalBasis:
         article=None,
         valid_from=in_force,
         verified=False,
-        note_en="Amends Permenaker 5/2021: full JKM only after 3 months of membership. "
-        "In-force date and boundary are configuration (Q3).",
+        note=gettext_noop(
+            "Amends Permenaker 5/2021: full JKM only after 3 months of membership. In-force date "
+            "and boundary are configuration (Q3)."
+        ),
     )
 
 
@@ -237,5 +268,8 @@ def pp_49_2020(first_day: date, last_day: date) -> LegalBasis:
         valid_from=first_day,
         valid_to=last_day,
         verified=False,
-        note_en="99 % relief of JKK and JKM; the period (Aug 2020-Jan 2021) is configuration.",
+        note=gettext_noop(
+            # xgettext:no-python-format
+            "99 % relief of JKK and JKM; the period (Aug 2020-Jan 2021) is configuration."
+        ),
     )

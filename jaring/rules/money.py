@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from jaring.rules.legal import LegalBasis
+from jaring.rules.messages import Message
 
 #: How a fraction of a rupiah is removed. RULES.md §1.2: the official mode is UNVERIFIED.
 Rounding = Literal["half_up", "half_even", "down", "up"]
@@ -53,15 +54,15 @@ def format_rupiah(rupiah: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Amount:
-    """One line of money with its labels and the rule it comes from. Never negative.
+    """One line of money with its label (a message, shown in the reader's language) and the rule
+    it comes from. Never negative.
 
     ``code`` is a stable identifier of the line (``"JKM_LUMP_SUM"``), for storage and tests.
     """
 
     code: str
     rupiah: int
-    label_id: str
-    label_en: str
+    label: Message
     basis: LegalBasis
 
     def __post_init__(self) -> None:
@@ -72,14 +73,13 @@ class Amount:
 
     def times(self, factor: int) -> Amount:
         """The same line for ``factor`` people (or months)."""
-        return Amount(self.code, self.rupiah * factor, self.label_id, self.label_en, self.basis)
+        return Amount(self.code, self.rupiah * factor, self.label, self.basis)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "rupiah": self.rupiah,
-            "label_id": self.label_id,
-            "label_en": self.label_en,
+            **self.label.to_dict("label"),
             "basis": self.basis.to_dict(),
         }
 
@@ -100,8 +100,7 @@ def merge_lines(amounts: Iterable[Amount]) -> tuple[Amount, ...]:
             else Amount(
                 amount.code,
                 previous.rupiah + amount.rupiah,
-                amount.label_id,
-                amount.label_en,
+                amount.label,
                 amount.basis,
             )
         )

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from jaring.rules.messages import Message, gettext_noop
+
 _MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
 
@@ -90,41 +92,23 @@ def completed_months(start: date, end: date) -> int:
     return months
 
 
-_NAMES_ID = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-_NAMES_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+#: Month names as msgids ("Maret" in Indonesian), January first.
+MONTH_NAMES: tuple[str, ...] = (
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
 )
 
 
-def month_label_id(month: Month) -> str:
-    """``Month(2025, 3)`` -> ``"Maret 2025"``."""
-    return f"{_NAMES_ID[month.month - 1]} {month.year}"
-
-
-def month_label_en(month: Month) -> str:
-    """``Month(2025, 3)`` -> ``"March 2025"``."""
-    return f"{_NAMES_EN[month.month - 1]} {month.year}"
+def month_label(month: Month) -> Message:
+    """``Month(2025, 3)`` reads "Maret 2025" in Indonesian, "March 2025" in English."""
+    return Message.of("{name} {year}", name=Message(MONTH_NAMES[month.month - 1]), year=month.year)

@@ -28,11 +28,9 @@ from datetime import date
 from typing import Any, Literal
 
 from jaring.rules.legal import NIK_STRUCTURE, LegalBasis
-from jaring.rules.problems import Problem, RulesInputError, nik_problem
+from jaring.rules.problems import SEX_LABELS, Problem, RulesInputError, nik_problem
 
 Sex = Literal["L", "P"]
-SEX_LABELS: dict[Sex, str] = {"L": "laki-laki", "P": "perempuan"}
-SEX_LABELS_EN: dict[Sex, str] = {"L": "male", "P": "female"}
 
 NIK_LENGTH = 16
 #: Province codes valid as the first two digits: the 38 provinces of Kepmendagri 2025.
@@ -373,10 +371,8 @@ def _comparison_problems(
         found.append(
             nik_problem(
                 "NIK_SEX_MISMATCH",
-                nik_sex=SEX_LABELS[parsed.sex],
-                nik_sex_en=SEX_LABELS_EN[parsed.sex],
-                stated_sex=SEX_LABELS[sex],
-                stated_sex_en=SEX_LABELS_EN[sex],
+                nik_sex=parsed.sex,
+                stated_sex=sex,
             )
         )
     if known_regions is not None:

@@ -1,9 +1,10 @@
-"""The one registry of problem codes every rule check reports, with both messages.
+"""The one registry of problem codes every rule check reports, with their message templates.
 
 Codes are stable UPPER_SNAKE strings: pages, imports and exports key on them, so never rename
-one; add a new code instead. The import pipeline builds the same messages for its column-wise
-checks through :func:`make_problem` / :func:`nik_problem`, so a row checked there reads exactly
-like a row checked here.
+one; add a new code instead. A template is an English msgid marked for the catalogue; its
+Indonesian is in ``jaring/locale`` and a problem is rendered in the reader's language only when
+shown (:mod:`jaring.rules.messages`). The import pipeline stores the same codes with their
+parameters, so a row checked there reads exactly like a row checked here.
 
 Severity: ``error`` makes the input unusable, ``warning`` asks a person to look, ``info``
 explains a rule that changed the result (including every unverified assumption taken from
@@ -12,59 +13,113 @@ explains a rule that changed the result (including every unverified assumption t
 
 from __future__ import annotations
 
+import dataclasses
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from jaring.rules.messages import Message, Param, gettext_noop, pgettext_noop
+from jaring.rules.months import Month, month_label
+
 Severity = Literal["error", "warning", "info"]
+
+#: How a sex code reads in a message ("laki-laki" in Indonesian).
+SEX_LABELS: Mapping[str, str] = {"L": gettext_noop("male"), "P": gettext_noop("female")}
+#: How an heir's relation to the participant reads (``jaring.rules.claims.HeirRelation``).
+HEIR_LABELS: Mapping[str, str] = {
+    "spouse": pgettext_noop("heir", "spouse"),
+    "child": pgettext_noop("heir", "child"),
+    "grandchild": pgettext_noop("heir", "grandchild"),
+    "parent": pgettext_noop("heir", "parent"),
+    "grandparent": pgettext_noop("heir", "grandparent"),
+    "sibling": pgettext_noop("heir", "sibling"),
+    "parent_in_law": pgettext_noop("heir", "parent-in-law"),
+    "will": pgettext_noop("heir", "person named in the will"),
+}
 
 
 @dataclass(frozen=True, slots=True)
 class ProblemSpec:
-    """A registered code: default severity, the field it concerns, and message templates."""
+    """A registered code: default severity, the field it concerns, and its message template
+    (an English msgid, translated through the catalogue). ``labels`` name the parameters whose
+    value is a code shown by its label (``nik_sex="L"`` reads "laki-laki"; a list of codes
+    joined by ", " reads as the list of their labels); ``months`` name the parameters whose
+    value is a month (``"2025-03"`` reads "Maret 2025"). Stored parameters stay free of
+    either language."""
 
     code: str
     severity: Severity
     field: str | None
-    template_id: str
-    template_en: str
+    template: str
+    labels: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
+    months: tuple[str, ...] = ()
 
     @property
     def params(self) -> tuple[str, ...]:
-        """Names of the ``{placeholders}`` both templates need."""
-        names = {
-            name
-            for template in (self.template_id, self.template_en)
-            for _, name, _, _ in string.Formatter().parse(template)
-            if name
-        }
+        """Names of the ``{placeholders}`` the template needs."""
+        names = {name for _, name, _, _ in string.Formatter().parse(self.template) if name}
         return tuple(sorted(names))
+
+    def message(self, params: Mapping[str, Param]) -> Message:
+        """The message of this code with ``params`` (labelled parameters become labels)."""
+        values: dict[str, Param] = {}
+        for name, value in params.items():
+            values[name] = self._shown(name, value) if isinstance(value, str) else value
+        return Message(self.template, tuple(sorted(values.items())))
+
+    def _shown(self, name: str, value: str) -> Param:
+        labels = self.labels.get(name)
+        if labels is not None:
+            codes = value.split(", ")
+            if not all(code in labels for code in codes):
+                return value
+            if len(codes) == 1:
+                return Message(labels[value])
+            listed = ", ".join(f"{{item{i}}}" for i in range(len(codes)))
+            return Message(
+                listed, tuple((f"item{i}", Message(labels[c])) for i, c in enumerate(codes))
+            )
+        if name in self.months:
+            try:
+                return month_label(Month.parse(value))
+            except ValueError:
+                return value
+        return value
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One finding of a check, ready to show (Indonesian first) or to store by ``code``."""
+    """One finding of a check: a code and its parameters, shown in the reader's language
+    (:attr:`message`) or stored by ``code`` and ``params``."""
 
     code: str
     severity: Severity
-    message_id: str
-    message_en: str
     field: str | None
-    params: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, Param], ...] = ()
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
 
+    @property
+    def message(self) -> Message:
+        return PROBLEM_SPECS[self.code].message(dict(self.params))
+
+    def text_params(self) -> dict[str, str]:
+        """The parameters as stored: text (a label parameter as its English msgid)."""
+        return {
+            name: value.render("en") if isinstance(value, Message) else value
+            for name, value in self.params
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "severity": self.severity,
-            "message_id": self.message_id,
-            "message_en": self.message_en,
+            **self.message.to_dict(),
             "field": self.field,
-            "params": dict(self.params),
+            "params": self.text_params(),
         }
 
 
@@ -73,13 +128,18 @@ class RulesInputError(ValueError):
 
     def __init__(self, problems: tuple[Problem, ...]) -> None:
         self.problems = problems
-        super().__init__("; ".join(f"{p.code}: {p.message_en}" for p in problems))
+        super().__init__("; ".join(f"{p.code}: {p.message.render('en')}" for p in problems))
 
 
 def _spec(
-    code: str, severity: Severity, field: str | None, msg_id: str, msg_en: str
+    code: str,
+    severity: Severity,
+    field: str | None,
+    template: str,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
+    months: tuple[str, ...] = (),
 ) -> ProblemSpec:
-    return ProblemSpec(code, severity, field, msg_id, msg_en)
+    return ProblemSpec(code, severity, field, template, labels or {}, months)
 
 
 _SPECS: tuple[ProblemSpec, ...] = (
@@ -88,477 +148,472 @@ _SPECS: tuple[ProblemSpec, ...] = (
         "NIK_EMPTY",
         "error",
         "nik",
-        "NIK kosong.",
-        "NIK is empty.",
+        gettext_noop("NIK is empty."),
     ),
     _spec(
         "NIK_SCIENTIFIC_NOTATION",
         "error",
         "nik",
-        "NIK tertulis dalam notasi ilmiah ({value}): digit aslinya sudah hilang di spreadsheet "
-        "dan tidak bisa dipulihkan. Ketik ulang NIK dari KTP/KK pada sel berformat teks.",
-        "NIK is in scientific notation ({value}): the spreadsheet has lost its digits and they "
-        "cannot be recovered. Re-type the NIK from the ID card into a text-formatted cell.",
+        gettext_noop(
+            "NIK is in scientific notation ({value}): the spreadsheet has lost its digits and "
+            "they cannot be recovered. Re-type the NIK from the ID card into a text-formatted "
+            "cell."
+        ),
     ),
     _spec(
         "NIK_FROM_NUMBER",
         "warning",
         "nik",
-        "NIK dibaca dari sel angka, bukan teks: mungkin sudah rusak. Cocokkan dengan KTP/KK.",
-        "NIK was read from a number cell, not text: it may be damaged. Check it against the "
-        "ID card.",
+        gettext_noop(
+            "NIK was read from a number cell, not text: it may be damaged. Check it against the "
+            "ID card."
+        ),
     ),
     _spec(
         "NIK_FROM_NUMBER_ZERO_END",
         "warning",
         "nik",
-        "NIK dari sel angka berakhir dengan 0: Excel hanya menyimpan 15 digit, sehingga digit "
-        "ke-16 kemungkinan besar telah diganti 0.",
-        "NIK from a number cell ends in 0: Excel keeps only 15 digits, so the 16th digit has "
-        "probably been replaced by 0.",
+        gettext_noop(
+            "NIK from a number cell ends in 0: Excel keeps only 15 digits, so the 16th digit has "
+            "probably been replaced by 0."
+        ),
     ),
     _spec(
         "NIK_FROM_NUMBER_BEYOND_FLOAT",
         "warning",
         "nik",
-        "NIK dari sel angka melebihi 2^53 (provinsi 91-96): angka sebesar ini tidak tersimpan "
-        "persis sebagai bilangan pecahan, digit terakhir mungkin bergeser.",
-        "NIK from a number cell exceeds 2^53 (provinces 91-96): such numbers are not stored "
-        "exactly as floating point, the last digit may be off.",
+        gettext_noop(
+            "NIK from a number cell exceeds 2^53 (provinces 91-96): such numbers are not stored "
+            "exactly as floating point, the last digit may be off."
+        ),
     ),
     _spec(
         "NIK_DIGITS_LOST",
         "error",
         "nik",
-        "NIK dari sel angka hanya {length} digit: digit sudah hilang (mis. angka terpotong atau "
-        "dibulatkan). Ketik ulang dari KTP/KK.",
-        "NIK from a number cell has only {length} digits: digits were lost (e.g. a truncated or "
-        "rounded number). Re-type it from the ID card.",
+        gettext_noop(
+            "NIK from a number cell has only {length} digits: digits were lost (e.g. a truncated "
+            "or rounded number). Re-type it from the ID card."
+        ),
     ),
     # --- NIK: structure ---------------------------------------------------------------------------
     _spec(
         "NIK_NOT_DIGITS",
         "error",
         "nik",
-        "NIK hanya boleh berisi angka; ditemukan: {characters}.",
-        "NIK may contain digits only; found: {characters}.",
+        gettext_noop("NIK may contain digits only; found: {characters}."),
     ),
     _spec(
         "NIK_LENGTH",
         "error",
         "nik",
-        "NIK harus 16 digit, bukan {length}.",
-        "NIK must have 16 digits, not {length}.",
+        gettext_noop("NIK must have 16 digits, not {length}."),
     ),
     _spec(
         "NIK_PROVINCE_UNKNOWN",
         "error",
         "nik",
-        "Kode provinsi {province} pada NIK tidak dikenal.",
-        "Province code {province} in the NIK is unknown.",
+        gettext_noop("Province code {province} in the NIK is unknown."),
     ),
     _spec(
         "NIK_KABKOTA_ZERO",
         "error",
         "nik",
-        "Kode kabupaten/kota pada NIK tidak boleh 00.",
-        "The kabupaten/kota code in the NIK cannot be 00.",
+        gettext_noop("The kabupaten/kota code in the NIK cannot be 00."),
     ),
     _spec(
         "NIK_KECAMATAN_ZERO",
         "error",
         "nik",
-        "Kode kecamatan pada NIK tidak boleh 00.",
-        "The kecamatan code in the NIK cannot be 00.",
+        gettext_noop("The kecamatan code in the NIK cannot be 00."),
     ),
     _spec(
         "NIK_DAY_INVALID",
         "error",
         "nik",
-        "Digit tanggal lahir {day} tidak mungkin (01-31 untuk laki-laki, 41-71 untuk perempuan).",
-        "Birth-day digits {day} are impossible (01-31 for men, 41-71 for women).",
+        gettext_noop("Birth-day digits {day} are impossible (01-31 for men, 41-71 for women)."),
     ),
     _spec(
         "NIK_MONTH_INVALID",
         "error",
         "nik",
-        "Digit bulan lahir {month} tidak mungkin (01-12).",
-        "Birth-month digits {month} are impossible (01-12).",
+        gettext_noop("Birth-month digits {month} are impossible (01-12)."),
     ),
     _spec(
         "NIK_DATE_IMPOSSIBLE",
         "error",
         "nik",
-        "Tanggal lahir pada NIK tidak ada di kalender: {day}-{month}-{year}.",
-        "The birth date in the NIK does not exist: {day}-{month}-{year}.",
+        gettext_noop("The birth date in the NIK does not exist: {day}-{month}-{year}."),
     ),
     _spec(
         "NIK_SERIAL_ZERO",
         "error",
         "nik",
-        "Nomor urut NIK (4 digit terakhir) tidak boleh 0000.",
-        "The NIK serial (last 4 digits) cannot be 0000.",
+        gettext_noop("The NIK serial (last 4 digits) cannot be 0000."),
     ),
     # --- NIK: warnings against other data ---------------------------------------------------------
     _spec(
         "NIK_BIRTH_DATE_MISMATCH",
         "warning",
         "birth_date",
-        "Tanggal lahir pada NIK ({nik_date}) berbeda dengan tanggal lahir yang dicatat "
-        "({stated_date}). NIK tidak diubah walau tanggalnya keliru; periksa data.",
-        "The birth date in the NIK ({nik_date}) differs from the recorded birth date "
-        "({stated_date}). A NIK is never corrected even if its date is wrong; check the data.",
+        gettext_noop(
+            "The birth date in the NIK ({nik_date}) differs from the recorded birth date "
+            "({stated_date}). A NIK is never corrected even if its date is wrong; check the "
+            "data."
+        ),
     ),
     _spec(
         "NIK_SEX_MISMATCH",
         "warning",
         "sex",
-        "Jenis kelamin menurut NIK ({nik_sex}) berbeda dengan yang dicatat ({stated_sex}).",
-        "The sex encoded in the NIK ({nik_sex_en}) differs from the recorded sex "
-        "({stated_sex_en}).",
+        gettext_noop(
+            "The sex encoded in the NIK ({nik_sex}) differs from the recorded sex ({stated_sex})."
+        ),
+        {"nik_sex": SEX_LABELS, "stated_sex": SEX_LABELS},
     ),
     _spec(
         "NIK_KABKOTA_UNKNOWN",
         "warning",
         "nik",
-        "Kode kabupaten/kota {region} pada NIK tidak ada di tabel wilayah sekarang. NIK memakai "
-        "kode saat diterbitkan (mis. pemekaran), jadi ini hanya peringatan.",
-        "Kabupaten/kota code {region} in the NIK is not in today's region table. A NIK keeps the "
-        "code of issuance (e.g. after a region split), so this is only a warning.",
+        gettext_noop(
+            "Kabupaten/kota code {region} in the NIK is not in today's region table. A NIK keeps "
+            "the code of issuance (e.g. after a region split), so this is only a warning."
+        ),
     ),
     _spec(
         "NIK_KECAMATAN_UNKNOWN",
         "warning",
         "nik",
-        "Kode kecamatan {region} pada NIK tidak ada di tabel wilayah sekarang (NIK memakai kode "
-        "saat diterbitkan).",
-        "Kecamatan code {region} in the NIK is not in today's region table (a NIK keeps the code "
-        "of issuance).",
+        gettext_noop(
+            "Kecamatan code {region} in the NIK is not in today's region table (a NIK keeps the "
+            "code of issuance)."
+        ),
     ),
     # --- Contributions ----------------------------------------------------------------------------
     _spec(
         "INCOME_BASIS_BELOW_MINIMUM",
         "error",
         "income",
-        "Dasar penghasilan {income} di bawah minimum Rp 1.000.000.",
-        "Income basis {income} is below the minimum of Rp 1.000.000.",
+        gettext_noop("Income basis {income} is below the minimum of Rp 1.000.000."),
     ),
     _spec(
         "INCOME_BASIS_NOT_LISTED",
         "error",
         "income",
-        "Dasar penghasilan {income} tidak ada di daftar dasar penghasilan yang diizinkan "
-        "({allowed}). Tabel Lampiran II PP 44/2015 belum terverifikasi (pertanyaan terbuka Q1).",
-        "Income basis {income} is not in the admissible list ({allowed}). The table of "
-        "Lampiran II PP 44/2015 is unverified (open question Q1).",
+        gettext_noop(
+            "Income basis {income} is not in the admissible list ({allowed}). The table of "
+            "Lampiran II PP 44/2015 is unverified (open question Q1)."
+        ),
     ),
     _spec(
         "INCOME_NOT_POSITIVE",
         "error",
         "income",
-        "Upah/penghasilan harus lebih dari 0, bukan {income}.",
-        "The wage/income must be above 0, not {income}.",
+        gettext_noop("The wage/income must be above 0, not {income}."),
     ),
     _spec(
         "DATE_BEFORE_PROGRAMME",
         "error",
         "date",
-        "Tanggal {date} sebelum PP 44/2015 berlaku (1 Juli 2015): aturan ini tidak menghitungnya.",
-        "Date {date} is before PP 44/2015 took effect (1 July 2015): these rules do not cover it.",
+        gettext_noop(
+            "Date {date} is before PP 44/2015 took effect (1 July 2015): these rules do not "
+            "cover it."
+        ),
     ),
     _spec(
         "MONTH_COUNT_INVALID",
         "error",
         "months",
-        "Jumlah bulan harus minimal 1, bukan {months}.",
-        "The number of months must be at least 1, not {months}.",
+        gettext_noop("The number of months must be at least 1, not {months}."),
     ),
     _spec(
         "MONTH_RANGE_REVERSED",
         "error",
         "months",
-        "Bulan akhir {last} sebelum bulan awal {first}.",
-        "End month {last} is before start month {first}.",
+        gettext_noop("End month {last} is before start month {first}."),
     ),
     _spec(
         "PEOPLE_COUNT_INVALID",
         "error",
         "people",
-        "Jumlah peserta tidak boleh negatif: {people}.",
-        "The number of participants cannot be negative: {people}.",
+        gettext_noop("The number of participants cannot be negative: {people}."),
     ),
     _spec(
         "SECTOR_UNKNOWN",
         "error",
         "sector",
-        "Sektor {sector} tidak dikenal (transport atau other).",
-        "Unknown sector {sector} (transport or other).",
+        gettext_noop("Unknown sector {sector} (transport or other)."),
     ),
     _spec(
         "FUNDER_UNKNOWN",
         "error",
         "funder",
-        "Sumber dana {funder} tidak dikenal ({allowed}).",
-        "Unknown funding source {funder} ({allowed}).",
+        gettext_noop("Unknown funding source {funder} ({allowed})."),
     ),
     _spec(
         "PP50_FUNDER_EXCLUDED",
         "info",
         "funder",
-        "Iuran dibayar dari {funder_label}: tidak mendapat potongan 50% PP 50/2025 (peserta yang "
-        "dibiayai APBN/APBD dikecualikan), jadi iuran penuh.",
-        "Contribution paid from {funder_label}: no PP 50/2025 50 % discount (participants funded "
-        "by APBN/APBD are excluded), so the full rate applies.",
+        gettext_noop(
+            # xgettext:no-python-format
+            "Contribution paid from {funder_label}: no PP 50/2025 50 % discount (participants "
+            "funded by APBN/APBD are excluded), so the full rate applies."
+        ),
     ),
     _spec(
         "ASSUMPTION_PP50_FUNDER",
         "info",
         "funder",
-        "Asumsi (Q5, belum terverifikasi): peserta yang dibiayai {funder_label} dianggap "
-        "{decision_id} potongan PP 50/2025.",
-        "Assumption (Q5, unverified): participants funded by {funder_label} are treated as "
-        "{decision_en} the PP 50/2025 discount.",
+        gettext_noop(
+            "Assumption (Q5, unverified): participants funded by {funder_label} are treated as "
+            "{decision} the PP 50/2025 discount."
+        ),
     ),
     _spec(
         "ASSUMPTION_PP49_PERIOD",
         "info",
         "month",
-        "Asumsi: keringanan 99% PP 49/2020 berlaku {first}-{last} (periode belum terverifikasi; "
-        "syarat lunas iuran s.d. Juli 2020 tidak diperiksa).",
-        "Assumption: the PP 49/2020 99 % relief applies {first} to {last} (period unverified; "
-        "the condition of contributions paid up to July 2020 is not checked).",
+        gettext_noop(
+            # xgettext:no-python-format
+            "Assumption: the PP 49/2020 99 % relief applies {first} to {last} (period "
+            "unverified; the condition of contributions paid up to July 2020 is not checked)."
+        ),
     ),
     _spec(
         "ROUNDING_APPLIED",
         "info",
         None,
-        "Hasil persentase dibulatkan ({mode}); cara pembulatan resmi belum terverifikasi.",
-        "A percentage result was rounded ({mode}); the official rounding mode is unverified.",
+        gettext_noop(
+            "A percentage result was rounded ({mode}); the official rounding mode is unverified."
+        ),
     ),
     # --- Benefits ---------------------------------------------------------------------------------
     _spec(
         "DEATH_BEFORE_MEMBERSHIP",
         "error",
         "death_date",
-        "Tanggal meninggal {death_date} sebelum awal kepesertaan {membership_start}.",
-        "Date of death {death_date} is before the start of membership {membership_start}.",
+        gettext_noop(
+            "Date of death {death_date} is before the start of membership {membership_start}."
+        ),
     ),
     _spec(
         "JKM_QUALIFYING_PERIOD",
         "info",
         "membership_start",
-        "Masa kepesertaan {tenure} bulan penuh (kurang dari 3 bulan): menurut Permenaker 1/2025 "
-        "ahli waris hanya menerima {reduced_total}, bukan JKM penuh.",
-        "Membership of {tenure} complete month(s) (under 3 months): under Permenaker 1/2025 the "
-        "heirs receive only {reduced_total}, not the full JKM.",
+        gettext_noop(
+            "Membership of {tenure} complete month(s) (under 3 months): under Permenaker 1/2025 "
+            "the heirs receive only {reduced_total}, not the full JKM."
+        ),
     ),
     _spec(
         "ASSUMPTION_JKM_QUALIFYING",
         "info",
         "death_date",
-        "Asumsi (Q3): Permenaker 1/2025 dianggap berlaku sejak {in_force}; batas: manfaat "
-        "dikurangi bila masa kepesertaan {boundary_id} {months} bulan penuh.",
-        "Assumption (Q3): Permenaker 1/2025 is taken to apply from {in_force}; boundary: the "
-        "benefit is reduced when membership is {boundary_en} {months} complete months.",
+        gettext_noop(
+            "Assumption (Q3): Permenaker 1/2025 is taken to apply from {in_force}; boundary: the "
+            "benefit is reduced when membership is {boundary} {months} complete months."
+        ),
     ),
     _spec(
         "ASSUMPTION_JKK_DEATH_FLOOR",
         "info",
         "income",
-        "Asumsi (Q4): santunan kematian JKK minimal sebesar {floor_label} ({floor}); "
-        "batas minimum ini dipakai karena 48 x upah lebih kecil.",
-        "Assumption (Q4): the JKK death lump sum is at least {floor_label_en} ({floor}); this "
-        "floor applies because 48 x wage is smaller.",
+        gettext_noop(
+            "Assumption (Q4): the JKK death lump sum is at least {floor_label} ({floor}); this "
+            "floor applies because 48 x wage is smaller."
+        ),
     ),
     _spec(
         "SCHOLARSHIP_TENURE_SHORT",
         "info",
         "membership_start",
-        "Beasiswa JKM butuh masa iur minimal {required} bulan; baru {tenure} bulan: tidak ada "
-        "beasiswa.",
-        "The JKM scholarship needs at least {required} months of contributions; only {tenure}: "
-        "no scholarship.",
+        gettext_noop(
+            "The JKM scholarship needs at least {required} months of contributions; only "
+            "{tenure}: no scholarship."
+        ),
     ),
     _spec(
         "SCHOLARSHIP_CHILDREN_LIMIT",
         "warning",
         "children",
-        "Beasiswa paling banyak untuk {limit} anak; {given} anak diberikan, hanya {limit} "
-        "pertama yang dihitung.",
-        "Scholarships cover at most {limit} children; {given} were given, only the first "
-        "{limit} are counted.",
+        gettext_noop(
+            "Scholarships cover at most {limit} children; {given} were given, only the first "
+            "{limit} are counted."
+        ),
     ),
     _spec(
         "SCHOLARSHIP_ENDS",
         "info",
         "children",
-        "Beasiswa berhenti bila anak berusia 23 tahun, menikah atau bekerja; jumlah maksimum "
-        "mengandaikan anak terus bersekolah sampai S1.",
-        "The scholarship stops when the child turns 23, marries or works; the maximum assumes "
-        "the child stays in school up to a bachelor's degree.",
+        gettext_noop(
+            "The scholarship stops when the child turns 23, marries or works; the maximum "
+            "assumes the child stays in school up to a bachelor's degree."
+        ),
     ),
     _spec(
         "SCHOOL_LEVEL_UNKNOWN",
         "error",
         "children",
-        "Jenjang sekolah {level} tidak dikenal ({allowed}).",
-        "Unknown school level {level} ({allowed}).",
+        gettext_noop("Unknown school level {level} ({allowed})."),
     ),
     _spec(
         "SCHOOL_YEAR_INVALID",
         "error",
         "children",
-        "Tahun ke-{year} tidak ada pada jenjang {level} (1-{years}).",
-        "Year {year} does not exist in level {level} (1-{years}).",
+        gettext_noop("Year {year} does not exist in level {level} (1-{years})."),
     ),
     _spec(
         "STMB_MONTH_INVALID",
         "error",
         "month",
-        "Bulan STMB harus minimal 1, bukan {month}.",
-        "The STMB month must be at least 1, not {month}.",
+        gettext_noop("The STMB month must be at least 1, not {month}."),
     ),
     _spec(
         "DISABILITY_PERCENT_INVALID",
         "error",
         "percent",
-        "Persentase {name} harus lebih dari 0 dan paling banyak 100, bukan {value}.",
-        "The {name} percentage must be above 0 and at most 100, not {value}.",
+        gettext_noop("The {name} percentage must be above 0 and at most 100, not {value}."),
     ),
     _spec(
         "DISABILITY_BODY_PART_UNKNOWN",
         "error",
         "body_part",
-        "Bagian tubuh {body_part} tidak ada di tabel cacat yang dikonfigurasi ({allowed}).",
-        "Body part {body_part} is not in the configured disability table ({allowed}).",
+        gettext_noop(
+            "Body part {body_part} is not in the configured disability table ({allowed})."
+        ),
     ),
     # --- Claims -----------------------------------------------------------------------------------
     _spec(
         "CLAIM_MEMBERSHIP_ENDED",
         "error",
         "status",
-        "Kepesertaan berakhir {lapse_label_id}: {unpaid} bulan tertunggak (iuran terakhir untuk "
-        "{last_paid_label_id}).",
-        "Membership ended in {lapse_label_en}: {unpaid} months unpaid (last contribution for "
-        "{last_paid_label_en}).",
+        gettext_noop(
+            "Membership ended in {lapse}: {unpaid} months unpaid (last contribution for "
+            "{last_paid})."
+        ),
+        months=("lapse", "last_paid"),
     ),
     _spec(
         "CLAIM_NEVER_PAID",
         "error",
         "status",
-        "Belum ada iuran yang dibayar untuk bulan kejadian ({month_label_id}) atau sebelumnya.",
-        "No contribution was paid for the month of the event ({month_label_en}) or before.",
+        gettext_noop("No contribution was paid for the month of the event ({month}) or before."),
+        months=("month",),
     ),
     _spec(
         "CLAIM_FIRST_MONTH_UNPAID",
         "error",
         "status",
-        "Bulan kejadian ({month_label_id}) tercantum dalam SK, tetapi iurannya belum dibayar: hak "
-        "baru dapat dihitung setelah iuran bulan itu dibayar.",
-        "The month of the event ({month_label_en}) is in a decree but its contribution is not "
-        "paid: the entitlement can be worked out once that month is paid.",
+        gettext_noop(
+            "The month of the event ({month}) is in a decree but its contribution is not paid: "
+            "the entitlement can be worked out once that month is paid."
+        ),
+        months=("month",),
     ),
     _spec(
         "CLAIM_IN_ARREARS",
         "error",
         "status",
-        "Pada bulan kejadian iuran tertunggak {unpaid} bulan; dikonfigurasi: risiko pada bulan "
-        "tertunggak tidak ditanggung.",
-        "In the month of the event {unpaid} months were unpaid; configured: a risk in an unpaid "
-        "month is not covered.",
+        gettext_noop(
+            "In the month of the event {unpaid} months were unpaid; configured: a risk in an "
+            "unpaid month is not covered."
+        ),
     ),
     _spec(
         "CLAIM_ARREARS_COVERED",
         "info",
         "status",
-        "Pada bulan kejadian iuran tertunggak {unpaid} bulan ({arrears}); dikonfigurasi: "
-        "ditanggung bila tunggakan dilunasi.",
-        "In the month of the event {unpaid} months were unpaid ({arrears}); configured: covered "
-        "once the arrears are paid.",
+        gettext_noop(
+            "In the month of the event {unpaid} months were unpaid ({arrears}); configured: "
+            "covered once the arrears are paid."
+        ),
     ),
     _spec(
         "CLAIM_ARREARS_UNCERTAIN",
         "warning",
         "status",
-        "Pada bulan kejadian iuran tertunggak {unpaid} bulan ({arrears}). Apakah risiko "
-        "ditanggung bila tunggakan dilunasi belum pasti (Q2): hak dihitung sementara; lunasi "
-        "tunggakan dan pastikan ke BPJS.",
-        "In the month of the event {unpaid} months were unpaid ({arrears}). Whether the risk is "
-        "covered once the arrears are paid is unsettled (Q2): the entitlement is provisional; "
-        "pay the arrears and confirm with BPJS.",
+        gettext_noop(
+            "In the month of the event {unpaid} months were unpaid ({arrears}). Whether the "
+            "risk is covered once the arrears are paid is unsettled (Q2): the entitlement is "
+            "provisional; pay the arrears and confirm with BPJS."
+        ),
     ),
     _spec(
         "CLAIM_NOT_IN_DECREE",
         "warning",
         "status",
-        "Pada bulan kejadian ({month_label_id}) orang ini tidak tercantum dalam SK mana pun; hak "
-        "dihitung dari iuran yang dibayar.",
-        "In the month of the event ({month_label_en}) this person was in no decree; the "
-        "entitlement follows the contributions paid.",
+        gettext_noop(
+            "In the month of the event ({month}) this person was in no decree; the entitlement "
+            "follows the contributions paid."
+        ),
+        months=("month",),
     ),
     _spec(
         "CLAIM_TENURE",
         "info",
         "membership_start",
-        "Peserta sejak {start_label_id}: {tenure} bulan penuh kepesertaan sebelum kejadian, "
-        "{contribution} bulan iuran dibayar.",
-        "Member since {start_label_en}: {tenure} complete months of membership before the "
-        "event, {contribution} months of contributions paid.",
+        gettext_noop(
+            "Member since {start}: {tenure} complete months of membership before the event, "
+            "{contribution} months of contributions paid."
+        ),
+        months=("start",),
     ),
     _spec(
         "CLAIM_PAID_AFTER_EVENT",
         "info",
         "status",
-        "Iuran {months} bulan setelah bulan kejadian sudah dibayar; dikembalikan bersama klaim.",
-        "Contributions for {months} months after the month of the event were paid; they are "
-        "refunded with the claim.",
+        gettext_noop(
+            "Contributions for {months} months after the month of the event were paid; they are "
+            "refunded with the claim."
+        ),
     ),
     _spec(
         "CLAIM_JKK_ASSESSMENT_PENDING",
         "info",
         None,
-        "Perawatan medis dibayar BPJS langsung ke fasilitas kesehatan sesuai kebutuhan medis "
-        "(tanpa batas biaya); santunan tunai (STMB, cacat) dihitung setelah lama tidak mampu "
-        "bekerja atau persentase cacat diketahui.",
-        "Medical care is paid by BPJS to the provider as medically needed (no ceiling); cash "
-        "benefits (temporary incapacity, disability) are worked out once the months of "
-        "incapacity or the disability percentage are known.",
+        gettext_noop(
+            "Medical care is paid by BPJS to the provider as medically needed (no ceiling); "
+            "cash benefits (temporary incapacity, disability) are worked out once the months of "
+            "incapacity or the disability percentage are known."
+        ),
     ),
     _spec(
         "HEIR_PAYEE_NOT_FIRST",
         "warning",
         "payee",
-        "Penerima ({relation_id}) bukan ahli waris urutan pertama yang ada ({first_id}); "
-        "lampirkan surat kuasa atau keterangan ahli waris yang menjelaskannya.",
-        "The payee ({relation_en}) is not among the first heirs present ({first_en}); attach a "
-        "power of attorney or an heir statement that explains it.",
+        gettext_noop(
+            "The payee ({relation}) is not among the first heirs present ({first}); attach a "
+            "power of attorney or an heir statement that explains it."
+        ),
+        labels={"relation": HEIR_LABELS, "first": HEIR_LABELS},
     ),
     _spec(
         "SCHOLARSHIP_AGE_LIMIT",
         "info",
         "children",
-        "Beasiswa anak ke-{child} berhenti sebelum {stopped} (usia 23 tahun): {lines} angsuran "
-        "tahunan dijadwalkan.",
-        "Scholarship of child {child} stops before {stopped} (age 23): {lines} yearly "
-        "instalments scheduled.",
+        gettext_noop(
+            "Scholarship of child {child} stops before {stopped} (age 23): {lines} yearly "
+            "instalments scheduled."
+        ),
     ),
     _spec(
         "SCHOLARSHIP_WAITING_SCHOOL",
         "info",
         "children",
-        "Anak ke-{child} belum sekolah: beasiswa dijadwalkan setelah anak masuk sekolah.",
-        "Child {child} is not yet at school: the scholarship is scheduled once the child "
-        "starts school.",
+        gettext_noop(
+            "Child {child} is not yet at school: the scholarship is scheduled once the child "
+            "starts school."
+        ),
     ),
     # --- Protection status ------------------------------------------------------------------------
     _spec(
         "ASSUMPTION_ARREARS_COVERAGE",
         "info",
         "status",
-        "Belum terverifikasi (Q2): apakah risiko pada bulan yang belum dibayar ditanggung bila "
-        "tunggakan dilunasi dalam 3 bulan. {decision_id}",
-        "Unverified (Q2): whether a risk in an unpaid month is covered once the arrears are "
-        "paid within 3 months. {decision_en}",
+        gettext_noop(
+            "Unverified (Q2): whether a risk in an unpaid month is covered once the arrears are "
+            "paid within 3 months. {decision}"
+        ),
     ),
 )
 
@@ -575,14 +630,14 @@ def _build(
     missing = [name for name in spec.params if name not in params]
     if missing:
         raise KeyError(f"problem {code} needs parameters {missing}")
-    text = {name: str(value) for name, value in params.items()}
+    values: dict[str, Param] = {
+        name: value if isinstance(value, Message) else str(value) for name, value in params.items()
+    }
     return Problem(
         code=code,
         severity=severity or spec.severity,
-        message_id=spec.template_id.format(**text),
-        message_en=spec.template_en.format(**text),
         field=field if field is not None else spec.field,
-        params=tuple(sorted(text.items())),
+        params=tuple(sorted(values.items())),
     )
 
 
@@ -594,7 +649,7 @@ def make_problem(
     field: str | None = None,
     **params: object,
 ) -> Problem:
-    """Build the :class:`Problem` for a registered ``code``, filling both message templates.
+    """Build the :class:`Problem` for a registered ``code`` with its message parameters.
 
     ``severity`` overrides the registered default only where configuration says so (e.g. an
     unlisted income basis accepted as a warning); ``field`` overrides the registered field.

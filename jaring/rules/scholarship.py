@@ -22,6 +22,7 @@ from jaring.rules.legal import (
     SCHOLARSHIP_JKM_PP44,
     SCHOLARSHIP_JKM_PP82,
 )
+from jaring.rules.messages import Message, gettext_noop
 from jaring.rules.money import Amount, total
 from jaring.rules.problems import Problem, RulesInputError, make_problem
 
@@ -33,8 +34,7 @@ Route = Literal["jkm", "jkk"]
 @dataclass(frozen=True, slots=True)
 class LevelRule:
     level: SchoolLevel
-    label_id: str
-    label_en: str
+    label: str  # a msgid
     years: int
     yearly: int
 
@@ -42,14 +42,13 @@ class LevelRule:
 #: PP 82/2019 scholarship table, in school order. "belum" = not yet at school: nothing now,
 #: the full table later.
 LEVEL_RULES: tuple[LevelRule, ...] = (
-    LevelRule("tk", "TK", "kindergarten", 2, 1_500_000),
-    LevelRule("sd", "SD", "primary school", 6, 1_500_000),
-    LevelRule("smp", "SMP", "junior secondary", 3, 2_000_000),
-    LevelRule("sma", "SMA", "senior secondary", 3, 3_000_000),
+    LevelRule("tk", gettext_noop("kindergarten"), 2, 1_500_000),
+    LevelRule("sd", gettext_noop("primary school"), 6, 1_500_000),
+    LevelRule("smp", gettext_noop("junior secondary"), 3, 2_000_000),
+    LevelRule("sma", gettext_noop("senior secondary"), 3, 3_000_000),
     LevelRule(
         "pt",
-        "Perguruan tinggi (maks. S1) / pelatihan",
-        "higher education (up to bachelor) / training",
+        gettext_noop("higher education (up to bachelor) / training"),
         5,
         12_000_000,
     ),
@@ -138,11 +137,13 @@ def _remaining(child: Child) -> int:
     return (current.years - child.year + 1) * current.yearly + rest
 
 
-def _level_label(child: Child) -> tuple[str, str]:
+def _level_label(child: Child) -> Message:
     if child.level == "belum":
-        return "belum sekolah", "not yet at school"
+        return Message(gettext_noop("not yet at school"))
     rule = LEVEL_RULES[_LEVEL_INDEX[child.level]]
-    return f"{rule.label_id} tahun ke-{child.year}", f"{rule.label_en}, year {child.year}"
+    return Message.of(
+        gettext_noop("{level}, year {year}"), level=Message(rule.label), year=child.year
+    )
 
 
 def scholarship(
@@ -181,8 +182,7 @@ def scholarship(
         lump = Amount(
             "SCHOLARSHIP_LUMP_SUM",
             PP44_LUMP_SUM,
-            "Beasiswa pendidikan (sekaligus, satu anak)",
-            "Education scholarship (one payment, one child)",
+            Message(gettext_noop("Education scholarship (one payment, one child)")),
             basis,
         )
         return ScholarshipResult(True, (lump,), (lump,), ())
@@ -193,14 +193,17 @@ def scholarship(
     now: list[Amount] = []
     maximum: list[Amount] = []
     for number, child in enumerate(children[:MAX_CHILDREN], start=1):
-        label_id, label_en = _level_label(child)
+        level = _level_label(child)
         yearly = 0 if child.level == "belum" else LEVEL_RULES[_LEVEL_INDEX[child.level]].yearly
         now.append(
             Amount(
                 f"SCHOLARSHIP_CHILD_{number}",
                 yearly,
-                f"Beasiswa anak ke-{number} ({label_id}), tahun ini",
-                f"Scholarship child {number} ({label_en}), this year",
+                Message.of(
+                    gettext_noop("Scholarship child {number} ({level}), this year"),
+                    number=number,
+                    level=level,
+                ),
                 basis,
             )
         )
@@ -208,8 +211,10 @@ def scholarship(
             Amount(
                 f"SCHOLARSHIP_CHILD_{number}_MAX",
                 _remaining(child),
-                f"Beasiswa anak ke-{number}, paling banyak sampai S1",
-                f"Scholarship child {number}, at most up to a bachelor's degree",
+                Message.of(
+                    gettext_noop("Scholarship child {number}, at most up to a bachelor's degree"),
+                    number=number,
+                ),
                 basis,
             )
         )

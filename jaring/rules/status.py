@@ -23,6 +23,7 @@ from typing import Any
 
 from jaring.rules.config import DEFAULT_CONFIG, RulesConfig
 from jaring.rules.legal import BPU_ARREARS_AND_LAPSE, LegalBasis
+from jaring.rules.messages import Message, gettext_noop
 from jaring.rules.months import Month, month_range
 from jaring.rules.problems import Problem, make_problem
 
@@ -35,12 +36,12 @@ class ProtectionState(StrEnum):
     BELUM_AKTIF = "belum_aktif"
 
 
-STATE_LABELS: dict[ProtectionState, tuple[str, str]] = {
-    ProtectionState.AKTIF: ("Aktif", "Active"),
-    ProtectionState.TERTUNGGAK: ("Tertunggak", "In arrears"),
-    ProtectionState.BERAKHIR: ("Berakhir", "Ended"),
-    ProtectionState.NONAKTIF: ("Nonaktif (JHT sudah diklaim)", "Non-active (JHT claimed)"),
-    ProtectionState.BELUM_AKTIF: ("Belum aktif", "Not yet active"),
+STATE_LABELS: dict[ProtectionState, str] = {
+    ProtectionState.AKTIF: gettext_noop("Active"),
+    ProtectionState.TERTUNGGAK: gettext_noop("In arrears"),
+    ProtectionState.BERAKHIR: gettext_noop("Ended"),
+    ProtectionState.NONAKTIF: gettext_noop("Non-active (JHT claimed)"),
+    ProtectionState.BELUM_AKTIF: gettext_noop("Not yet active"),
 }
 
 
@@ -69,17 +70,12 @@ class ProtectionStatus:
     basis: LegalBasis = BPU_ARREARS_AND_LAPSE
 
     @property
-    def label_id(self) -> str:
-        label = STATE_LABELS[self.state][0]
+    def label(self) -> Message:
+        label = Message(STATE_LABELS[self.state])
         if self.state is ProtectionState.TERTUNGGAK:
-            return f"{label} {self.unpaid_months} bulan"
-        return label
-
-    @property
-    def label_en(self) -> str:
-        label = STATE_LABELS[self.state][1]
-        if self.state is ProtectionState.TERTUNGGAK:
-            return f"{label}, {self.unpaid_months} month(s)"
+            return Message.of(
+                gettext_noop("{state}, {months} month(s)"), state=label, months=self.unpaid_months
+            )
         return label
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,8 +84,7 @@ class ProtectionStatus:
 
         return {
             "state": self.state.value,
-            "label_id": self.label_id,
-            "label_en": self.label_en,
+            **self.label.to_dict("label"),
             "on": self.on.isoformat(),
             "month": str(self.month),
             "last_paid": show(self.last_paid),
@@ -172,17 +167,12 @@ def protection_status(
     if unpaid <= grace:
         covered = config.arrears_risk_covered
         if covered is None:
-            decision_id = "Dianggap belum pasti."
-            decision_en = "Treated as not certain."
+            decision = gettext_noop("Treated as not certain.")
         elif covered:
-            decision_id = "Dikonfigurasi: ditanggung bila tunggakan dilunasi."
-            decision_en = "Configured: covered once the arrears are paid."
+            decision = gettext_noop("Configured: covered once the arrears are paid.")
         else:
-            decision_id = "Dikonfigurasi: tidak ditanggung."
-            decision_en = "Configured: not covered."
-        note = make_problem(
-            "ASSUMPTION_ARREARS_COVERAGE", decision_id=decision_id, decision_en=decision_en
-        )
+            decision = gettext_noop("Configured: not covered.")
+        note = make_problem("ASSUMPTION_ARREARS_COVERAGE", decision=Message(decision))
         return ProtectionStatus(
             state=ProtectionState.TERTUNGGAK,
             on=on,

@@ -190,7 +190,7 @@ def test_many_large_inserts_in_one_transaction_all_land(low_scratch_threshold: N
 def _problems(n: int, *, code: str = "NIK_INVALID") -> pl.DataFrame:
     return pl.DataFrame(
         {"batch_id": 1, "sheet": "", "row_number": range(1, n + 1), "code": code,
-         "severity": "error", "column": "NIK", "detail": "NIK tidak valid", "detail_en": ""}
+         "severity": "error", "column": "NIK", "params": '{"value": "x"}'}
     )  # fmt: skip
 
 

@@ -87,7 +87,7 @@ def test_jkm_qualifying_boundary_le_also_reduces_at_exactly_3_months() -> None:
     )
     assert result.total == 10_000_000
     assumption = next(p for p in result.problems if p.code == "ASSUMPTION_JKM_QUALIFYING")
-    assert "at most 3" in assumption.message_en
+    assert "at most 3" in assumption.message.render("en")
 
 
 def test_jkm_reduced_benefit_is_funeral_costs_by_default() -> None:
@@ -104,7 +104,7 @@ def test_jkm_reduced_split_is_configurable() -> None:
         ("JKM_REDUCED_LUMP_SUM", 8_000_000),
         ("JKM_FUNERAL", 2_000_000),
     ]
-    assert "Rp 10.000.000" in result.problems[0].message_id
+    assert "Rp 10.000.000" in result.problems[0].message.render("id")
 
 
 def test_jkm_reduced_without_funeral_line() -> None:
@@ -178,7 +178,7 @@ def test_jkk_death_floor_jkm_total_option() -> None:
     config = replace(DEFAULT_CONFIG, jkk_death_floor="jkm_total")
     result = jkk_death_benefit(income=800_000, accident_date=date(2024, 5, 1), config=config)
     assert result.lines[0].rupiah == 42_000_000  # 48 × 800.000 = 38.400.000 < 42 jt
-    assert "whole JKM" in result.problems[-1].message_en
+    assert "whole JKM" in result.problems[-1].message.render("en")
     # With the BPU minimum basis the floor never binds: 48 × 1 jt > 42 jt.
     assert (
         jkk_death_benefit(income=W, accident_date=date(2024, 5, 1), config=config).lines[0].rupiah
@@ -216,7 +216,7 @@ def test_partial_anatomical_disability() -> None:
         income=W, accident_date=date(2024, 5, 1), percent=Decimal("35")
     )
     assert result.total == 28_000_000
-    assert "anatomis 35%" in result.lines[0].label_id
+    assert "anatomis 35%" in result.lines[0].label.render("id")
 
 
 def test_partial_functional_disability() -> None:
@@ -224,7 +224,7 @@ def test_partial_functional_disability() -> None:
         income=W, accident_date=date(2024, 5, 1), percent=35, function_loss=50
     )
     assert result.total == 14_000_000
-    assert "fungsi 50%" in result.lines[0].label_id
+    assert "fungsi 50%" in result.lines[0].label.render("id")
 
 
 def test_partial_disability_rounding_is_reported() -> None:

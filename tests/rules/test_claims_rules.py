@@ -122,7 +122,10 @@ def test_lapsed_membership_is_not_entitled_with_the_reason() -> None:
     assert result.total == 0 and result.lines == ()
     (reason,) = result.reasons
     assert reason.code == "CLAIM_MEMBERSHIP_ENDED"
-    assert reason.message_id.startswith("Kepesertaan berakhir Maret 2025: 4 bulan tertunggak")
+    assert reason.message.render("id").startswith(
+        "Kepesertaan berakhir Maret 2025: 4 bulan tertunggak"
+    )
+    assert reason.message.render("en").startswith("Membership ended in March 2025: 4 months")
     assert dict(reason.params)["lapse"] == "2025-03"
 
 
@@ -262,7 +265,9 @@ def test_heir_order_spouse_and_children_first() -> None:
     assert payee_problems(relations, 3) == ()
     (warning,) = payee_problems(relations, 0)
     assert warning.code == "HEIR_PAYEE_NOT_FIRST"
-    assert "saudara kandung" in warning.message_id and "anak, suami/istri" in warning.message_id
+    indonesian, english = warning.message.render("id"), warning.message.render("en")
+    assert "saudara kandung" in indonesian and "anak, suami/istri" in indonesian
+    assert "(sibling)" in english and "(child, spouse)" in english
     assert first_heirs(()) == ()
 
 

@@ -35,7 +35,7 @@ def test_basis_below_minimum_is_an_error() -> None:
     (problem,) = validate_income_basis(999_999)
     assert problem.code == "INCOME_BASIS_BELOW_MINIMUM"
     assert problem.severity == "error"
-    assert "Rp 999.999" in problem.message_id
+    assert "Rp 999.999" in problem.message.render("id")
     with pytest.raises(RulesInputError, match="INCOME_BASIS_BELOW_MINIMUM"):
         contribution_for_month(500_000, Month(2024, 1))
 
@@ -44,7 +44,7 @@ def test_unlisted_basis_is_an_error_by_default() -> None:
     (problem,) = validate_income_basis(1_500_000)
     assert problem.code == "INCOME_BASIS_NOT_LISTED"
     assert problem.severity == "error"
-    assert "Rp 1.000.000" in problem.message_en  # the admissible list is shown
+    assert "Rp 1.000.000" in problem.message.render("en")  # the admissible list is shown
 
 
 def test_unlisted_basis_can_be_accepted_with_a_warning() -> None:
@@ -139,7 +139,7 @@ def test_pp50_unverified_funders_excluded_by_default_with_a_note(funder: str, to
     month = contribution_for_month(BASIS, Month(2026, 5), funder=funder)  # type: ignore[arg-type]
     assert month.total == total
     assert codes(month.problems) == ["ASSUMPTION_PP50_FUNDER"]
-    assert "not eligible" in month.problems[0].message_en
+    assert "not eligible" in month.problems[0].message.render("en")
 
 
 @pytest.mark.parametrize("funder", ["csr", "baznas"])
@@ -147,7 +147,7 @@ def test_pp50_private_funders_eligible_by_default_with_a_note(funder: str) -> No
     month = contribution_for_month(BASIS, Month(2026, 5), funder=funder)  # type: ignore[arg-type]
     assert month.total == 8_400
     assert codes(month.problems) == ["ASSUMPTION_PP50_FUNDER"]
-    assert "treated as eligible" in month.problems[0].message_en
+    assert "treated as eligible" in month.problems[0].message.render("en")
 
 
 def test_pp50_self_paid_needs_no_assumption() -> None:
@@ -239,16 +239,16 @@ def test_period_across_the_start_of_pp50_mixes_full_and_discounted_months() -> N
     assert (plan.first_month, plan.last_month) == (Month(2026, 2), Month(2026, 5))
     lines = {a.code: a for a in plan.lines}
     assert lines["JKK"].rupiah == 40_000
-    assert lines["JKK"].label_id.endswith("× 4 bulan")
+    assert lines["JKK"].label.render("id").endswith("× 4 bulan")
     cuts = {a.code: a for a in plan.reductions}
     assert cuts["JKM_REDUCTION_PP50_2025"].rupiah == 6_800
-    assert cuts["JKM_REDUCTION_PP50_2025"].label_en.endswith("× 2 months")
+    assert cuts["JKM_REDUCTION_PP50_2025"].label.render("en").endswith("× 2 months")
 
 
 def test_cohort_multiplies_people_and_labels_them() -> None:
     plan = contribution_for_cohort(1_200, BASIS, Month(2024, 1), Month(2024, 1))
     assert plan.total == 1_200 * 16_800
-    assert plan.lines[0].label_id.endswith("× 1.200 orang")
+    assert plan.lines[0].label.render("id").endswith("× 1.200 orang")
     assert plan.lines[0].rupiah == 12_000_000
     data = plan.to_dict()
     assert data["total"] == 20_160_000

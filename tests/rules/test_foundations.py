@@ -23,6 +23,7 @@ from jaring.rules import (
     nik_problem,
 )
 from jaring.rules.legal import BPU_JKM_CONTRIBUTION, JKM_BENEFIT_PP44, PP_50_2025_DISCOUNT
+from jaring.rules.messages import Message, translate
 from jaring.rules.money import apply_rate, merge_lines, round_rupiah
 from jaring.rules.months import add_months
 from jaring.rules.problems import RulesInputError, raise_on_errors
@@ -130,17 +131,17 @@ def test_apply_rate_reports_rounding() -> None:
 
 def test_amount_is_never_negative_nor_a_float() -> None:
     with pytest.raises(ValueError, match="never negative"):
-        Amount("X", -1, "x", "x", BPU_JKM_CONTRIBUTION)
+        Amount("X", -1, Message("x"), BPU_JKM_CONTRIBUTION)
     with pytest.raises(TypeError, match="int"):
-        Amount("X", 1.5, "x", "x", BPU_JKM_CONTRIBUTION)  # type: ignore[arg-type]
+        Amount("X", 1.5, Message("x"), BPU_JKM_CONTRIBUTION)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="int"):
-        Amount("X", True, "x", "x", BPU_JKM_CONTRIBUTION)
+        Amount("X", True, Message("x"), BPU_JKM_CONTRIBUTION)
 
 
 def test_amount_times_and_merge() -> None:
-    line = Amount("JKM", 6_800, "Iuran JKM", "JKM", BPU_JKM_CONTRIBUTION)
+    line = Amount("JKM", 6_800, Message("JKM (flat)"), BPU_JKM_CONTRIBUTION)
     assert line.times(3).rupiah == 20_400
-    other = Amount("JKM", 100, "Iuran JKM", "JKM", JKM_BENEFIT_PP44)
+    other = Amount("JKM", 100, Message("JKM (flat)"), JKM_BENEFIT_PP44)
     merged = merge_lines([line, line, other])
     assert [(a.code, a.rupiah) for a in merged] == [("JKM", 13_600), ("JKM", 100)]
     assert line.to_dict()["basis"]["verified"] is False
@@ -172,13 +173,14 @@ def test_registry_codes_are_stable_upper_snake_with_both_messages() -> None:
         assert code == code.upper()
         assert " " not in code
         assert spec.severity in {"error", "warning", "info"}
-        assert spec.template_id.strip()
-        assert spec.template_en.strip()
-        assert spec.template_id != spec.template_en
+        assert spec.template.strip()
+        # The Indonesian is the catalogue's translation of the English msgid.
+        assert translate(spec.template, "id").strip()
+        assert translate(spec.template, "id") != spec.template
         # Each message can be built from its declared parameters.
         problem = make_problem(code, **dict.fromkeys(spec.params, "X"))
-        assert "{" not in problem.message_id
-        assert "{" not in problem.message_en
+        assert "{" not in problem.message.render("id")
+        assert "{" not in problem.message.render("en")
 
 
 def test_nik_codes_of_the_issue_are_registered() -> None:
@@ -201,8 +203,8 @@ def test_nik_codes_of_the_issue_are_registered() -> None:
 
 def test_nik_problem_builds_both_messages() -> None:
     problem = nik_problem("NIK_LENGTH", length=15)
-    assert problem.message_id == "NIK harus 16 digit, bukan 15."
-    assert problem.message_en == "NIK must have 16 digits, not 15."
+    assert problem.message.render("id") == "NIK harus 16 digit, bukan 15."
+    assert problem.message.render("en") == "NIK must have 16 digits, not 15."
     assert problem.field == "nik"
     assert problem.is_error
     assert problem.to_dict()["params"] == {"length": "15"}

@@ -152,9 +152,9 @@ def test_birth_date_and_sex_mismatch_are_warnings() -> None:
     assert result.valid
     assert codes(result) == ["NIK_BIRTH_DATE_MISMATCH", "NIK_SEX_MISMATCH"]
     assert [p.severity for p in result.warnings] == ["warning", "warning"]
-    assert "1980-08-17" in result.warnings[0].message_id
-    assert "female" in result.warnings[1].message_en
-    assert "laki-laki" in result.warnings[1].message_id
+    assert "1980-08-17" in result.warnings[0].message.render("id")
+    assert "female" in result.warnings[1].message.render("en")
+    assert "laki-laki" in result.warnings[1].message.render("id")
 
 
 def test_region_checks_are_skipped_without_a_table() -> None:
@@ -166,14 +166,14 @@ def test_unknown_kabkota_is_a_warning_old_papua_code() -> None:
     result = check_nik("9471011203900001", known_regions=regions, reference_date=REF)
     assert result.valid
     assert codes(result) == ["NIK_KABKOTA_UNKNOWN"]
-    assert "94.71" in result.problems[0].message_en
+    assert "94.71" in result.problems[0].message.render("en")
 
 
 def test_unknown_kecamatan_is_a_warning() -> None:
     regions = {"35", "35.71"}
     result = check_nik(VALID, known_regions=regions, reference_date=REF)
     assert codes(result) == ["NIK_KECAMATAN_UNKNOWN"]
-    assert "35.71.03" in result.problems[0].message_id
+    assert "35.71.03" in result.problems[0].message.render("id")
 
 
 def test_known_region_gives_no_warning() -> None:
@@ -211,7 +211,7 @@ def test_scientific_notation_is_not_recoverable(raw: str) -> None:
     result = check_nik(raw)
     assert result.nik is None
     assert codes(result) == ["NIK_SCIENTIFIC_NOTATION"]
-    assert raw in result.problems[0].message_id
+    assert raw in result.problems[0].message.render("id")
 
 
 @pytest.mark.parametrize(
@@ -250,7 +250,9 @@ def test_number_with_lost_digits_is_an_error(raw: str | int) -> None:
     result = check_nik(raw)
     assert result.nik is None
     assert codes(result) == ["NIK_DIGITS_LOST"]
-    assert "15" in result.problems[0].message_en or "13" in result.problems[0].message_en
+    assert "15" in result.problems[0].message.render("en") or "13" in result.problems[
+        0
+    ].message.render("en")
 
 
 def test_number_with_too_many_digits_is_a_length_error() -> None:

@@ -127,8 +127,8 @@ def test_active_when_current_month_paid() -> None:
     assert status.lapse_month == Month(2024, 7)
     assert status.covered is True
     assert status.spell_start == Month(2024, 1)
-    assert status.label_id == "Aktif"
-    assert status.label_en == "Active"
+    assert status.label.render("id") == "Aktif"
+    assert status.label.render("en") == "Active"
 
 
 @pytest.mark.parametrize(("day", "unpaid"), [(date(2024, 4, 1), 1), (date(2024, 6, 30), 3)])
@@ -140,8 +140,8 @@ def test_in_arrears_for_1_to_3_months(day: date, unpaid: int) -> None:
     assert status.lapse_month == Month(2024, 7)
     assert status.covered is None
     assert codes(status.problems) == ["ASSUMPTION_ARREARS_COVERAGE"]
-    assert status.label_id == f"Tertunggak {unpaid} bulan"
-    assert status.label_en.startswith("In arrears")
+    assert status.label.render("id") == f"Tertunggak {unpaid} bulan"
+    assert status.label.render("en").startswith("In arrears")
 
 
 def test_ended_after_more_than_3_unpaid_months() -> None:
@@ -151,7 +151,7 @@ def test_ended_after_more_than_3_unpaid_months() -> None:
     assert status.arrears == ()
     assert status.covered is False
     assert status.spell_start is None
-    assert status.label_en == "Ended"
+    assert status.label.render("en") == "Ended"
 
 
 def test_nonaktif_when_jht_already_claimed() -> None:
@@ -187,8 +187,8 @@ def test_arrears_coverage_is_configurable() -> None:
     covered = protection_status(Q1_2024, date(2024, 4, 1), config=yes)
     not_covered = protection_status(Q1_2024, date(2024, 4, 1), config=no)
     assert (covered.covered, not_covered.covered) == (True, False)
-    assert "Configured: covered" in covered.problems[0].message_en
-    assert "Configured: not covered" in not_covered.problems[0].message_en
+    assert "Configured: covered" in covered.problems[0].message.render("en")
+    assert "Configured: not covered" in not_covered.problems[0].message.render("en")
 
 
 def test_grace_months_configurable() -> None:

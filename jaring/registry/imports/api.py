@@ -83,6 +83,7 @@ class ImportOutputSerializer(serializers.ModelSerializer[ImportBatch]):
             "stage",
             "progress_done",
             "progress_total",
+            "error_code",
             "error",
             "created_at",
             "finished_at",
@@ -97,9 +98,29 @@ class ImportOutputSerializer(serializers.ModelSerializer[ImportBatch]):
 
 
 class ImportProblemSerializer(serializers.ModelSerializer[ImportProblem]):
+    """A problem: its code and parameters as stored, and its message in both languages."""
+
+    detail = serializers.SerializerMethodField()
+    detail_en = serializers.SerializerMethodField()
+
     class Meta:
         model = ImportProblem
-        fields = ["sheet", "row_number", "code", "severity", "column", "detail", "detail_en"]
+        fields = [
+            "sheet",
+            "row_number",
+            "code",
+            "severity",
+            "column",
+            "params",
+            "detail",
+            "detail_en",
+        ]
+
+    def get_detail(self, problem: ImportProblem) -> str:
+        return problem.message.render("id")
+
+    def get_detail_en(self, problem: ImportProblem) -> str:
+        return problem.message.render("en")
 
 
 class ImportViewSet(
@@ -135,7 +156,11 @@ class ImportViewSet(
             )
         except ImportRequestError as exc:
             raise ValidationError(
-                {"code": exc.code, "detail": exc.message_id, "detail_en": exc.message_en}
+                {
+                    "code": exc.code,
+                    "detail": exc.message.render("id"),
+                    "detail_en": exc.message.render("en"),
+                }
             ) from exc
         if values["column_map"]:
             import_mapping_save(batch, values["column_map"])
@@ -163,7 +188,7 @@ class ImportViewSet(
         try:
             path = import_workbook(batch, only_problems=only_problems, language=language)
         except (ImportRequestError, ImportFileError) as exc:
-            raise ValidationError({"code": exc.code, "detail": exc.message_id}) from exc
+            raise ValidationError({"code": exc.code, "detail": exc.message.render("id")}) from exc
         export_record(
             actor=signed_in_user(request),
             channel=Channel.API,

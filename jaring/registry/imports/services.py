@@ -28,7 +28,8 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 import polars as pl
 from django.conf import settings
 from django.core.files import File
-from django.db.models import Count
+from django.db.models import Count, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from jaring.audit.services import acting_as
@@ -38,7 +39,7 @@ from jaring.regions.selectors import NameIndex, region_name_index
 from jaring.registry.imports.applying.commit import commit_batch
 from jaring.registry.imports.applying.workbook import write_problems_workbook
 from jaring.registry.imports.checking import CheckedTable, Classifier, check_table
-from jaring.registry.imports.problems import ImportFileError
+from jaring.registry.imports.problems import ImportFileError, problem_message
 from jaring.registry.imports.reading import RawTable, read_table
 from jaring.registry.imports.reading.grid import ROW_COLUMN, SHEET_COLUMN
 from jaring.registry.imports.reading.mapping import guess_mapping
@@ -53,6 +54,7 @@ from jaring.registry.models import (
 )
 from jaring.registry.occupations import classify_occupations
 from jaring.registry.services import with_blind_indexes
+from jaring.rules.messages import Message
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
@@ -63,11 +65,17 @@ Progress = Callable[[str, int, int], None]
 
 
 class ImportRequestError(Exception):
-    """An import that cannot start: the message says why, in Indonesian and English."""
+    """An import that cannot start: a code of :mod:`.problems` and its parameters; the message
+    says why in the reader's language."""
 
-    def __init__(self, code: str, message_id: str, message_en: str) -> None:
-        self.code, self.message_id, self.message_en = code, message_id, message_en
-        super().__init__(message_id)
+    def __init__(self, code: str, /, **params: object) -> None:
+        self.code = code
+        self.params = {name: str(value) for name, value in params.items()}
+        super().__init__(f"{code}: {self.message.render('en')}")
+
+    @property
+    def message(self) -> Message:
+        return problem_message(self.code, self.params)
 
 
 @dataclass(frozen=True)
@@ -88,24 +96,11 @@ class Preview:
 def _import_region(code: str, user: User | None) -> Region:
     region = Region.objects.filter(code=code).first()
     if region is None:
-        raise ImportRequestError(
-            "REGION_UNKNOWN",
-            f"Kode wilayah {code!r} tidak dikenal; pakai kode Kemendagri, mis. 35.71 atau "
-            "35.71.01.1001.",
-            f"Unknown region code {code!r}; use a Kemendagri code such as 35.71 or 35.71.01.1001.",
-        )
+        raise ImportRequestError("REGION_UNKNOWN", code=repr(code))
     if region.level == RegionLevel.PROVINCE:
-        raise ImportRequestError(
-            "REGION_TOO_WIDE",
-            f"{region.name} adalah provinsi; impor daftar per kabupaten/kota atau desa/kelurahan.",
-            f"{region.name} is a province; import lists per regency/city or village.",
-        )
+        raise ImportRequestError("REGION_TOO_WIDE", region=region.name)
     if user is not None and not region_in_scope(user, region.code):
-        raise ImportRequestError(
-            "REGION_OUT_OF_SCOPE",
-            f"Wilayah {region.code} di luar wilayah kerja Anda.",
-            f"Region {region.code} is outside your regions.",
-        )
+        raise ImportRequestError("REGION_OUT_OF_SCOPE", code=region.code)
     return region
 
 
@@ -138,18 +133,14 @@ def import_create(
     try:
         batch.file.save(Path(file_name).name, File(counted), save=False)  # type: ignore[arg-type]
         if counted.size == 0:
-            raise ImportRequestError(
-                "FILE_EMPTY", f"Berkas {file_name} kosong.", f"File {file_name} is empty."
-            )
+            raise ImportRequestError("FILE_EMPTY", file=file_name)
     except (ImportRequestError, _TooLargeError):
         if batch.file:
             batch.file.delete(save=False)
         if counted.size > counted.limit:
-            megabytes = counted.limit // (1024 * 1024)
+            # Reading stopped at the limit: the file's size is only known to be above it.
             raise ImportRequestError(
-                "FILE_TOO_LARGE",
-                f"Berkas {file_name} lebih dari {megabytes} MB; pecah menjadi beberapa berkas.",
-                f"File {file_name} is larger than {megabytes} MB; split it into several files.",
+                "UPLOAD_TOO_LARGE", file=file_name, megabytes=counted.limit // (1024 * 1024)
             ) from None
         raise
     batch.file_sha256, batch.file_size = counted.digest.hexdigest(), counted.size
@@ -193,13 +184,8 @@ class _CountingReader:
 
 def _read(batch: ImportBatch, *, preview: bool = False) -> RawTable:
     if not batch.file:
-        days = settings.JARING_RETENTION_DAYS
         raise ImportRequestError(
-            "IMPORT_FILE_PURGED",
-            f"Berkas {batch.file_name} sudah dihapus (disimpan {days} hari); unggah lagi bila "
-            "perlu.",
-            f"The file {batch.file_name} was removed (kept {days} days); upload it again if "
-            "needed.",
+            "IMPORT_FILE_PURGED", file=batch.file_name, days=settings.JARING_RETENTION_DAYS
         )
     return read_table(
         Path(batch.file.path),
@@ -324,7 +310,7 @@ def import_run(
     commit = (not batch.dry_run) if commit is None else commit
     report = _report(batch_id, progress)
     ImportBatch.objects.filter(pk=batch_id).update(
-        status=ImportStatus.CHECKING, error="", finished_at=None
+        status=ImportStatus.CHECKING, error_code="", error_params={}, finished_at=None
     )
     try:
         report("reading", 0, 0)
@@ -338,15 +324,18 @@ def import_run(
         commit_batch(batch, checked, rows, commit=commit)
     except (ImportFileError, ImportRequestError) as exc:
         ImportBatch.objects.filter(pk=batch_id).update(
-            status=ImportStatus.FAILED, error=exc.message_id, stage="failed"
+            status=ImportStatus.FAILED,
+            error_code=exc.code,
+            error_params=dict(exc.params),
+            stage="failed",
         )
         raise
     except Exception:
         logger.exception("import %s failed", batch_id)
         ImportBatch.objects.filter(pk=batch_id).update(
             status=ImportStatus.FAILED,
-            error="Impor gagal karena kesalahan sistem; tidak ada data yang tersimpan. "
-            "Coba lagi atau hubungi admin.",
+            error_code="IMPORT_FAILED",
+            error_params={},
             stage="failed",
         )
         raise
@@ -394,11 +383,7 @@ def import_workbook(
     problems (see :func:`.workbook.write_problems_workbook`). Built from the stored file and the
     stored results — the checks are not run again — and kept until the batch runs again."""
     if batch.status not in {ImportStatus.CHECKED, ImportStatus.COMMITTED}:
-        raise ImportRequestError(
-            "IMPORT_NOT_CHECKED",
-            "Impor ini belum selesai diperiksa.",
-            "This import has not been checked yet.",
-        )
+        raise ImportRequestError("IMPORT_NOT_CHECKED")
     kind = "masalah" if only_problems else "semua"
     path = Path(settings.MEDIA_ROOT) / "imports" / "results" / f"{batch.pk}-{kind}-{language}.xlsx"
     finished = batch.finished_at.timestamp() if batch.finished_at else 0.0
@@ -412,11 +397,13 @@ def import_workbook(
         schema={"sheet": pl.String, "row_number": pl.Int64, "state": pl.String},
         orient="row",
     ).select(sheet.alias(SHEET_COLUMN), pl.col("row_number").alias(ROW_COLUMN), "state")
+    # The parameters as their JSON text, decoded column-wise (not a dict per row).
+    stored = ImportProblem.objects.filter(batch=batch).annotate(
+        params_text=Cast("params", TextField())
+    )
     problems = pl.DataFrame(
         list(
-            ImportProblem.objects.filter(batch=batch).values_list(
-                "sheet", "row_number", "code", "severity", "column", "detail", "detail_en"
-            )
+            stored.values_list("sheet", "row_number", "code", "severity", "column", "params_text")
         ),
         schema={
             "sheet": pl.String,
@@ -424,8 +411,7 @@ def import_workbook(
             "code": pl.String,
             "severity": pl.String,
             "column": pl.String,
-            "detail": pl.String,
-            "detail_en": pl.String,
+            "params": pl.String,
         },
         orient="row",
     ).select(
@@ -434,8 +420,7 @@ def import_workbook(
         "code",
         "severity",
         pl.when(pl.col("column") == "").then(None).otherwise(pl.col("column")).alias("column"),
-        "detail",
-        "detail_en",
+        "params",
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from jaring.accounts.permissions import capability_required, signed_in_user
 from jaring.audit.models import Channel
 from jaring.audit.services import export_record
+from jaring.core.messages import shown
 from jaring.regions.models import Region
 from jaring.registry.forms import ImportUploadForm, MappingForm
 from jaring.registry.imports.problems import ImportFileError
@@ -69,7 +70,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 user=signed_in_user(request),
             )
         except ImportRequestError as exc:
-            form.add_error("file", exc.message_id)
+            form.add_error("file", shown(exc.message))
         else:
             return redirect("import-mapping", pk=batch.pk)
     page = Paginator(imports_visible(request.user), 25).get_page(request.GET.get("page"))
@@ -84,12 +85,13 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         preview = import_preview(batch)
     except ImportFileError as exc:
-        batch.status, batch.error = ImportStatus.FAILED, exc.message_id
-        batch.save(update_fields=["status", "error"])
-        messages.error(request, exc.message_id)
+        batch.status = ImportStatus.FAILED
+        batch.error_code, batch.error_params = exc.code, dict(exc.params)
+        batch.save(update_fields=["status", "error_code", "error_params"])
+        messages.error(request, shown(exc.message))
         return redirect("import-detail", pk=batch.pk)
     except ImportRequestError as exc:  # the file was removed after the retention period
-        messages.error(request, exc.message_id)
+        messages.error(request, shown(exc.message))
         return redirect("import-detail", pk=batch.pk)
     form = MappingForm(request.POST or None, headers=preview.headers, initial_map=preview.mapping)
     if request.method == "POST" and form.is_valid():
@@ -160,7 +162,7 @@ def import_workbook_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     try:
         path = import_workbook(batch, only_problems=only_problems, language=language)
     except (ImportRequestError, ImportFileError) as exc:
-        messages.error(request, exc.message_id)
+        messages.error(request, shown(exc.message))
         return redirect("import-detail", pk=batch.pk)
     export_record(
         actor=signed_in_user(request),

@@ -20,8 +20,8 @@ Defaults (all in :mod:`jaring.registry.matching.settings`): threshold
 :data:`BLOCKING_RULES`, at least :data:`MIN_TRAINING_RECORDS` people to train. Why these, and the
 measured quality and speed: docs/adr/0005-matching-engine-splink.md and docs/benchmarks.md.
 
-Bad input raises a :class:`MatchingError` subclass (message in Indonesian, ``message_en`` in
-English) before any work is done: :class:`MatchingInputError`, :class:`TooFewRecordsError`,
+Bad input raises a :class:`MatchingError` subclass (its ``message`` is rendered in the reader's
+language) before any work is done: :class:`MatchingInputError`, :class:`TooFewRecordsError`,
 :class:`ThresholdError`, :class:`ModelFileError`.
 """
 

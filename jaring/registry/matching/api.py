@@ -19,6 +19,7 @@ from jaring.registry.matching import EVIDENCE_LABELS
 from jaring.registry.matching import FIELDS as MATCH_FIELDS
 from jaring.registry.matching.services import DecisionError, candidate_merge, people_distinct
 from jaring.registry.models import CandidateStatus, MatchCandidate
+from jaring.rules.messages import Message
 
 
 class CandidateOutputSerializer(serializers.ModelSerializer[MatchCandidate]):
@@ -42,12 +43,9 @@ class CandidateOutputSerializer(serializers.ModelSerializer[MatchCandidate]):
         return {
             field: {
                 "level": getattr(candidate, f"evidence_{field}"),
-                "label_id": EVIDENCE_LABELS.get(
-                    (field, getattr(candidate, f"evidence_{field}")), ("", "")
-                )[0],
-                "label_en": EVIDENCE_LABELS.get(
-                    (field, getattr(candidate, f"evidence_{field}")), ("", "")
-                )[1],
+                **EVIDENCE_LABELS.get(
+                    (field, getattr(candidate, f"evidence_{field}")), Message("")
+                ).to_dict("label"),
                 "weight": getattr(candidate, f"weight_{field}"),
             }
             for field in MATCH_FIELDS
@@ -96,7 +94,9 @@ class DuplicateViewSet(viewsets.ReadOnlyModelViewSet[MatchCandidate]):
                     note=note,
                 )
         except DecisionError as exc:
-            raise ValidationError({"detail": exc.message_id, "detail_en": exc.message_en}) from exc
+            raise ValidationError(
+                {"detail": exc.message.render("id"), "detail_en": exc.message.render("en")}
+            ) from exc
         candidate.refresh_from_db()
         return Response(self.get_serializer(candidate).data)
 

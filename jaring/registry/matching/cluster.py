@@ -17,6 +17,7 @@ import polars as pl
 from jaring.registry.matching.errors import MatchingInputError, check_threshold
 from jaring.registry.matching.predict import _ordered, check_exclusions, drop_excluded
 from jaring.registry.matching.settings import DEFAULT_THRESHOLD
+from jaring.rules.messages import Message, gettext_noop
 
 
 def cluster_pairs(
@@ -30,8 +31,11 @@ def cluster_pairs(
     missing = {"person_id_l", "person_id_r", "match_probability"} - set(pairs.columns)
     if missing:
         raise MatchingInputError(
-            f"Tabel pasangan tidak punya kolom: {', '.join(sorted(missing))}.",
-            f"The pairs frame lacks the column(s): {', '.join(sorted(missing))}.",
+            Message.of(
+                gettext_noop("The {what} frame lacks the column(s): {columns}."),
+                what=Message(gettext_noop("pairs")),
+                columns=", ".join(sorted(missing)),
+            )
         )
     excluded = check_exclusions(exclusions)
     edges = drop_excluded(

@@ -1,20 +1,21 @@
-"""Typed errors of the matching engine, each with an Indonesian and an English message.
+"""Typed errors of the matching engine, each with its :class:`~jaring.rules.messages.Message`.
 
-``str(error)`` is the Indonesian message (the interface is Indonesian first); ``message_en``
-holds the English one. Every check runs before any work starts, so a raised error means
-nothing was computed, written or saved.
+``str(error)`` is the message in Indonesian (the interface is Indonesian first); pages and
+commands render :attr:`MatchingError.message` in the reader's language. Every check runs before
+any work starts, so a raised error means nothing was computed, written or saved.
 """
 
 from __future__ import annotations
+
+from jaring.rules.messages import Message, gettext_noop
 
 
 class MatchingError(ValueError):
     """Base class: bad input for the matching engine."""
 
-    def __init__(self, message_id: str, message_en: str) -> None:
-        super().__init__(message_id)
-        self.message_id = message_id
-        self.message_en = message_en
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.render("id"))
+        self.message = message
 
 
 class MatchingInputError(MatchingError):
@@ -24,8 +25,8 @@ class MatchingInputError(MatchingError):
 class TooFewRecordsError(MatchingError):
     """Too few people (or too few with a birth date) to learn the model from."""
 
-    def __init__(self, message_id: str, message_en: str, *, found: int, minimum: int) -> None:
-        super().__init__(message_id, message_en)
+    def __init__(self, message: Message, *, found: int, minimum: int) -> None:
+        super().__init__(message)
         self.found = found
         self.minimum = minimum
 
@@ -35,8 +36,10 @@ class ThresholdError(MatchingError):
 
     def __init__(self, value: object) -> None:
         super().__init__(
-            f"Ambang (threshold) harus angka antara 0 dan 1, bukan {value!r}.",
-            f"The threshold must be a number between 0 and 1, not {value!r}.",
+            Message.of(
+                gettext_noop("The threshold must be a number between 0 and 1, not {value}."),
+                value=repr(value),
+            )
         )
         self.value = value
 

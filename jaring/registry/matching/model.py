@@ -49,6 +49,7 @@ from jaring.registry.matching.settings import (
     MatchSettings,
     splink_settings,
 )
+from jaring.rules.messages import Message, gettext_noop
 
 logger = logging.getLogger(__name__)
 #: An EM session needs at least this many blocked pairs to learn anything.
@@ -223,8 +224,11 @@ class MatchModel:
             settings = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise ModelFileError(
-                f"Model pencocokan {path} tidak dapat dibaca: {error}",
-                f"Cannot read the matching model {path}: {error}",
+                Message.of(
+                    gettext_noop("Cannot read the matching model {path}: {error}"),
+                    path=path,
+                    error=error,
+                )
             ) from error
         model = cls(settings)
         model.check_compatible()
@@ -239,14 +243,17 @@ class MatchModel:
             ]
         except (KeyError, TypeError) as error:
             raise ModelFileError(
-                "Berkas model bukan model pencocokan Splink.",
-                "The file is not a Splink matching model.",
+                Message(gettext_noop("The file is not a Splink matching model."))
             ) from error
         expected = [(c.field, [lv.sql for lv in c.levels]) for c in COMPARISONS]
         if saved != expected:
             raise ModelFileError(
-                "Model ini dilatih untuk perbandingan lain; latih ulang dengan versi ini.",
-                "This model was trained for other comparisons; train it again with this version.",
+                Message(
+                    gettext_noop(
+                        "This model was trained for other comparisons; train it again with this "
+                        "version."
+                    )
+                )
             )
         for comparison in self.settings["comparisons"]:
             for level in comparison["comparison_levels"]:
@@ -254,8 +261,7 @@ class MatchModel:
                     continue
                 if "m_probability" not in level or "u_probability" not in level:
                     raise ModelFileError(
-                        "Model belum dilatih (m/u tidak lengkap).",
-                        "The model is not trained (m/u missing).",
+                        Message(gettext_noop("The model is not trained (m/u missing)."))
                     )
 
     @property
@@ -351,20 +357,28 @@ def train_model(
     minimum = settings.min_training_records
     if frame.height < minimum:
         raise TooFewRecordsError(
-            f"Registri hanya berisi {frame.height} orang; untuk melatih model pencocokan "
-            f"perlu paling sedikit {minimum}.",
-            f"The registry holds only {frame.height} people; training the matching model "
-            f"needs at least {minimum}.",
+            Message.of(
+                gettext_noop(
+                    "The registry holds only {found} people; training the matching model needs "
+                    "at least {minimum}."
+                ),
+                found=frame.height,
+                minimum=minimum,
+            ),
             found=frame.height,
             minimum=minimum,
         )
     with_dates = frame.select(pl.col("birth_date").is_not_null().sum()).item()
     if with_dates < minimum:
         raise TooFewRecordsError(
-            f"Hanya {with_dates} orang di registri yang punya tanggal lahir; untuk melatih "
-            f"model perlu paling sedikit {minimum}. Lengkapi tanggal lahir lebih dulu.",
-            f"Only {with_dates} people in the registry have a birth date; training needs at "
-            f"least {minimum}. Complete the birth dates first.",
+            Message.of(
+                gettext_noop(
+                    "Only {found} people in the registry have a birth date; training needs at "
+                    "least {minimum}. Complete the birth dates first."
+                ),
+                found=with_dates,
+                minimum=minimum,
+            ),
             found=with_dates,
             minimum=minimum,
         )
@@ -373,10 +387,12 @@ def train_model(
     ]
     if not sessions:
         raise TooFewRecordsError(
-            "Registri tidak punya pasangan calon duplikat (NIK sama, atau nama dan tanggal lahir "
-            "sama) untuk dipelajari; model tidak dapat dilatih.",
-            "The registry has no candidate duplicate pairs (same NIK, or same name and birth "
-            "date) to learn from; the model cannot be trained.",
+            Message(
+                gettext_noop(
+                    "The registry has no candidate duplicate pairs (same NIK, or same name and "
+                    "birth date) to learn from; the model cannot be trained."
+                )
+            ),
             found=0,
             minimum=MIN_TRAINING_PAIRS,
         )
@@ -394,12 +410,13 @@ def train_model(
         # log2(0)). Say so instead.
         if linker._settings_obj._probability_two_random_records_match <= 0:
             raise TooFewRecordsError(
-                "Registri belum punya satu pun pasangan yang pasti sama (NIK sama, atau nama "
-                "dan tanggal lahir sama), jadi model pencocokan belum dapat dilatih. Latih "
-                "setelah lebih banyak daftar diimpor.",
-                "The registry has no pair that is surely the same person yet (same NIK, or "
-                "same name and birth date), so the matching model cannot be trained. Train "
-                "after more lists have been imported.",
+                Message(
+                    gettext_noop(
+                        "The registry has no pair that is surely the same person yet (same NIK, "
+                        "or same name and birth date), so the matching model cannot be trained. "
+                        "Train after more lists have been imported."
+                    )
+                ),
                 found=0,
                 minimum=1,
             )

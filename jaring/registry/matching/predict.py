@@ -26,6 +26,7 @@ from jaring.registry.matching.settings import (
     FIELDS,
     MatchSettings,
 )
+from jaring.rules.messages import Message, gettext_noop
 
 PAIR_COLUMNS = ["person_id_l", "person_id_r", "match_probability", "match_weight"]
 
@@ -44,8 +45,11 @@ def check_exclusions(exclusions: pl.DataFrame | None) -> pl.DataFrame | None:
     missing = {"person_id_l", "person_id_r"} - set(exclusions.columns)
     if missing:
         raise MatchingInputError(
-            f"Tabel pengecualian tidak punya kolom: {', '.join(sorted(missing))}.",
-            f"The exclusions frame lacks the column(s): {', '.join(sorted(missing))}.",
+            Message.of(
+                gettext_noop("The {what} frame lacks the column(s): {columns}."),
+                what=Message(gettext_noop("exclusions")),
+                columns=", ".join(sorted(missing)),
+            )
         )
     return _ordered(exclusions.select("person_id_l", "person_id_r")).unique().collect()
 
@@ -140,9 +144,13 @@ def find_pairs_incremental(
     if not overlap.is_empty():
         ids = ", ".join(str(i) for i in overlap["person_id"].head(5).to_list())
         raise MatchingInputError(
-            f"{overlap.height} person_id ada di data baru dan di registri (misalnya {ids}).",
-            f"{overlap.height} person_id(s) are both in the new batch and the registry "
-            f"(e.g. {ids}).",
+            Message.of(
+                gettext_noop(
+                    "{count} person_id(s) are both in the new batch and the registry (e.g. {ids})."
+                ),
+                count=overlap.height,
+                ids=ids,
+            )
         )
     with duckdb_api(settings or MatchSettings()) as db_api:
         linker, registry_sdf = make_linker(db_api, registry_frame, model.settings, "registry")

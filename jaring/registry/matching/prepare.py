@@ -30,6 +30,7 @@ from rapidfuzz.distance import OSA
 
 from jaring.registry.matching.errors import MatchingInputError
 from jaring.registry.names import normalize_names_expr
+from jaring.rules.messages import Message, gettext_noop
 
 #: The matching input columns (``source`` optional), with their types.
 INPUT_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -92,47 +93,56 @@ def validate_people(people: pl.DataFrame, *, what: str = "people") -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in people.columns]
     if missing:
         raise MatchingInputError(
-            f"Tabel {what} tidak punya kolom: {', '.join(missing)}.",
-            f"The {what} frame lacks the column(s): {', '.join(missing)}.",
+            Message.of(
+                gettext_noop("The {what} frame lacks the column(s): {columns}."),
+                what=what,
+                columns=", ".join(missing),
+            )
         )
     for column, dtypes in REQUIRED_COLUMNS.items():
         dtype = people.schema[column]
         if not isinstance(dtype, dtypes) and dtype != pl.Null:
             raise MatchingInputError(
-                f"Kolom {column} di tabel {what} bertipe {dtype}, seharusnya {dtypes[0]}.",
-                f"Column {column} of the {what} frame is {dtype}, expected {dtypes[0]}.",
+                Message.of(
+                    gettext_noop(
+                        "Column {column} of the {what} frame is {dtype}, expected {expected}."
+                    ),
+                    column=column,
+                    what=what,
+                    dtype=dtype,
+                    expected=dtypes[0],
+                )
             )
-    checks: list[tuple[pl.Expr, str, str]] = [
-        (pl.col("person_id").is_null(), "person_id kosong", "person_id is empty"),
-        (
-            pl.col("person_id").is_duplicated(),
-            "person_id muncul lebih dari sekali",
-            "person_id appears more than once",
-        ),
+    checks: list[tuple[pl.Expr, str]] = [
+        (pl.col("person_id").is_null(), gettext_noop("person_id is empty")),
+        (pl.col("person_id").is_duplicated(), gettext_noop("person_id appears more than once")),
         (
             pl.col("nik").is_not_null() & ~pl.col("nik").str.contains(r"^\d{16}$"),
-            "NIK bukan 16 angka",
-            "NIK is not 16 digits",
+            gettext_noop("NIK is not 16 digits"),
         ),
         (
             ~pl.col("sex").is_in(["L", "P"]).fill_null(False),
-            "jenis kelamin bukan L atau P",
-            "sex is not L or P",
+            gettext_noop("sex is not L or P"),
         ),
         (
             ~pl.col("village_code").str.contains(_VILLAGE_CODE_RE).fill_null(False),
-            'kode desa/kelurahan bukan bentuk "35.71.01.1001"',
-            'village_code is not of the form "35.71.01.1001"',
+            gettext_noop('village_code is not of the form "35.71.01.1001"'),
         ),
     ]
     frame = people.select(list(REQUIRED_COLUMNS))
-    for mask, rule_id, rule_en in checks:
+    for mask, rule in checks:
         bad = frame.select(mask.sum()).item()
         if bad:
-            ids = _examples(frame, mask)
             raise MatchingInputError(
-                f"Tabel {what}: {bad} baris dengan {rule_id} (person_id: {ids}).",
-                f"The {what} frame: {bad} row(s) where {rule_en} (person_id: {ids}).",
+                Message.of(
+                    gettext_noop(
+                        "The {what} frame: {count} row(s) where {rule} (person_id: {ids})."
+                    ),
+                    what=what,
+                    count=bad,
+                    rule=Message(rule),
+                    ids=_examples(frame, mask),
+                )
             )
 
 

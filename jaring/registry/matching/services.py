@@ -50,6 +50,7 @@ from jaring.registry.models import (
     RowAction,
 )
 from jaring.registry.selectors import mentions_q
+from jaring.rules.messages import Message, gettext_noop
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
@@ -61,11 +62,18 @@ REVIEW_THRESHOLD = 0.5
 
 
 class DecisionError(Exception):
-    """A decision that cannot be taken; the message says why (Indonesian, then English)."""
+    """A decision that cannot be taken; :attr:`message` says why, in the reader's language."""
 
-    def __init__(self, message_id: str, message_en: str) -> None:
-        self.message_id, self.message_en = message_id, message_en
-        super().__init__(message_id)
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(message.render("id"))
+
+
+# The decision kinds as the messages name them (the same msgids as DecisionKind's labels).
+_DECISION_WORDS = {
+    DecisionKind.MERGED: gettext_noop("Merged: one person"),
+    DecisionKind.DISTINCT: gettext_noop("Different people"),
+}
 
 
 def model_path() -> Path:
@@ -269,11 +277,16 @@ def _pair(a: int, b: int) -> tuple[int, int]:
 def _check_undecided(low: int, high: int) -> None:
     earlier = MatchDecision.objects.filter(person_low_id=low, person_high_id=high).first()
     if earlier is not None:
-        kind = DecisionKind(earlier.kind).label
+        by = Message(gettext_noop("the system"))
         raise DecisionError(
-            f"Pasangan ini sudah diputuskan ({kind}) oleh {earlier.decided_by or 'sistem'} pada "
-            f"{earlier.decided_at:%d-%m-%Y}; tidak ada yang diubah.",
-            f"This pair was already decided ({kind}); nothing was changed.",
+            Message.of(
+                gettext_noop(
+                    "This pair was already decided ({kind}) by {by} on {on}; nothing was changed."
+                ),
+                kind=Message(_DECISION_WORDS[DecisionKind(earlier.kind)]),
+                by=str(earlier.decided_by) if earlier.decided_by else by,
+                on=f"{earlier.decided_at:%d-%m-%Y}",
+            )
         )
 
 
@@ -287,15 +300,18 @@ def people_merge(
 ) -> MatchDecision:
     """Merge ``duplicate`` into ``survivor`` (both records kept; see the module docstring)."""
     if survivor.pk == duplicate.pk:
-        raise DecisionError("Orang tidak dapat digabung dengan dirinya sendiri.", "Same person.")
+        raise DecisionError(Message(gettext_noop("A person cannot be merged with themselves.")))
     low, high = _pair(survivor.pk, duplicate.pk)
     with transaction.atomic(), acting_as(user):
         locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[low, high])}
         _check_undecided(low, high)
         if any(p.status == PersonStatus.MERGED for p in locked.values()):
             raise DecisionError(
-                "Salah satu orang sudah digabung ke data lain; jalankan ulang pencocokan.",
-                "One of the two has already been merged into another record; match again.",
+                Message(
+                    gettext_noop(
+                        "One of the two has already been merged into another record; match again."
+                    )
+                )
             )
         duplicate = locked[duplicate.pk]
         duplicate.status = PersonStatus.MERGED
@@ -335,10 +351,7 @@ def candidate_merge(
         candidate.person_high_id: candidate.person_high,
     }
     if survivor_id not in pair:
-        raise DecisionError(
-            "Data yang dipertahankan harus salah satu dari pasangan ini.",
-            "The record to keep must be one of the pair.",
-        )
+        raise DecisionError(Message(gettext_noop("The record to keep must be one of the pair.")))
     (duplicate,) = (p for pid, p in pair.items() if pid != survivor_id)
     return people_merge(
         survivor=pair[survivor_id], duplicate=duplicate, user=user, candidate=candidate, note=note

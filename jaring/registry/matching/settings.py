@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jaring.registry.matching.errors import check_threshold
+from jaring.rules.messages import Message, gettext_noop
 
 #: No level's m goes below this after training: EM drives m to ~0 for changes the training
 #: pairs never show (the synthetic duplicates never swap L/P), and one such field would then
@@ -60,8 +61,8 @@ MIN_TRAINING_RECORDS = 1_000
 class Level:
     key: str
     sql: str
-    label_id: str
-    label_en: str
+    #: What the level means, for the review page (shown in the reader's language).
+    label: Message
     #: Starting m-probability for EM (and the value kept if EM cannot estimate it).
     m: float | None = None
     #: Fixed Bayes factor 1: the level is no evidence either way (m = u, never trained).
@@ -96,21 +97,23 @@ _REGION_TYPO = (
 )
 
 
-def _nik_level(key: str, cell: str, sql: str, label_id: str, label_en: str, m: float) -> Level:
-    return Level(key, sql, label_id, label_en, m, counted_u=True, branch=cell)
+def _nik_level(key: str, cell: str, sql: str, label: Message, m: float) -> Level:
+    return Level(key, sql, label, m, counted_u=True, branch=cell)
 
 
-def _cell_levels(
-    cell: str, condition: str, suffix: str, where_id: str, where_en: str
-) -> list[Level]:
+def _cell_levels(cell: str, condition: str, suffix: str, same_kecamatan: bool) -> list[Level]:
+    def where(msgid: str) -> Message:
+        if not same_kecamatan:
+            return Message(msgid)
+        return Message.of(gettext_noop("{label} (same kecamatan)"), label=Message(msgid))
+
     same_date = f"{condition} AND {_SAME_DATE_DIGITS}"
     levels = [
         _nik_level(
             f"serial_differs{suffix}",
             cell + "_date",
             f'{same_date} AND "nik_head_l" = "nik_head_r"',
-            f"beda hanya di nomor urut{where_id}",
-            f"differs only in the serial{where_en}",
+            where(gettext_noop("differs only in the serial")),
             0.04,
         )
     ]
@@ -120,8 +123,7 @@ def _cell_levels(
                 "region_typo",
                 cell + "_date",
                 f'{same_date} AND "nik_tail_l" = "nik_tail_r" AND {_REGION_TYPO}',
-                "satu angka kode wilayah salah atau dua tertukar",
-                "one region digit wrong or two swapped",
+                Message(gettext_noop("one region digit wrong or two swapped")),
                 0.03,
             )
         )
@@ -130,32 +132,28 @@ def _cell_levels(
             f"region_differs{suffix}",
             cell + "_date",
             f'{same_date} AND "nik_tail_l" = "nik_tail_r"',
-            f"kode wilayah lain, sisanya sama{where_id}",
-            f"other region code, the rest the same{where_en}",
+            where(gettext_noop("other region code, the rest the same")),
             0.01,
         ),
         _nik_level(
             f"date_only{suffix}",
             cell + "_date",
             same_date,
-            f"hanya angka tanggal yang sama{where_id}",
-            f"only the date digits agree{where_en}",
+            where(gettext_noop("only the date digits agree")),
             0.01,
         ),
         _nik_level(
             f"rest_exact{suffix}",
             cell,
             f'{condition} AND "nik_rest_l" = "nik_rest_r"',
-            f"angka tanggal beda, sisanya sama{where_id}",
-            f"other date digits, the rest the same{where_en}",
+            where(gettext_noop("other date digits, the rest the same")),
             0.08,
         ),
         _nik_level(
             f"rest_differs{suffix}",
             cell,
             condition,
-            f"berbeda{where_id}",
-            f"different{where_en}",
+            where(gettext_noop("different")),
             0.03,
         ),
     ]
@@ -171,59 +169,53 @@ def _cell_levels(
 #: namesake's (same date, other kecamatan) too. When a birth date is missing, the whole NIK is
 #: compared and its date digits stand in for the birth date.
 NIK_LEVELS: tuple[Level, ...] = (
-    Level("missing", _null("nik"), "tidak ada", "missing"),
-    Level("exact", '"nik_l" = "nik_r"', "sama", "same", 0.6),
+    Level("missing", _null("nik"), Message(gettext_noop("missing"))),
+    Level("exact", '"nik_l" = "nik_r"', Message(gettext_noop("same")), 0.6),
     *_cell_levels(
         "same_kecamatan",
         f"{_DATES} AND {_SAME_KEC}",
         "_same_kecamatan",
-        " (kecamatan sama)",
-        " (same kecamatan)",
+        same_kecamatan=True,
     ),
-    *_cell_levels("other_kecamatan", _DATES, "", "", ""),
+    *_cell_levels("other_kecamatan", _DATES, "", same_kecamatan=False),
     Level(
         "close",
         'hamming("nik_l", "nik_r") <= 2',
-        "satu atau dua angka salah, atau dua angka tertukar",
-        "one or two digits wrong, or two neighbours swapped",
+        Message(gettext_noop("one or two digits wrong, or two neighbours swapped")),
         0.2,
         branch="no_birth_date",
     ),
-    Level("different", "ELSE", "berbeda", "different", 0.05, branch="no_birth_date"),
+    Level("different", "ELSE", Message(gettext_noop("different")), 0.05, branch="no_birth_date"),
 )
 
 COMPARISONS: tuple[FieldComparison, ...] = (
     FieldComparison(
         "name",
         (
-            Level("missing", _null("name_norm"), "tidak ada", "missing"),
+            Level("missing", _null("name_norm"), Message(gettext_noop("missing"))),
             Level(
                 "exact",
                 '"name_norm_l" = "name_norm_r"',
-                "sama setelah dibakukan",
-                "exact after normalisation",
+                Message(gettext_noop("exact after normalisation")),
                 0.55,
             ),
             Level(
                 "core_exact",
                 '"name_core_l" = "name_core_r"',
-                "sama tanpa Muhammad/Siti/Nur",
-                "equal without Muhammad/Siti/Nur",
+                Message(gettext_noop("equal without Muhammad/Siti/Nur")),
                 0.1,
             ),
             Level(
                 "jw_92",
                 'jaro_winkler_similarity("name_core_l", "name_core_r") >= 0.92',
-                "mirip (Jaro-Winkler ≥ 0,92; salah ketik)",
-                "similar (Jaro-Winkler ≥ 0.92; a typo)",
+                Message(gettext_noop("similar (Jaro-Winkler ≥ 0.92; a typo)")),
                 0.15,
             ),
             Level(
                 "subset",
                 'list_has_all("name_tokens_l", "name_tokens_r") '
                 'OR list_has_all("name_tokens_r", "name_tokens_l")',
-                "satu nama memuat semua bagian nama lain",
-                "one name contains all parts of the other",
+                Message(gettext_noop("one name contains all parts of the other")),
                 0.1,
             ),
             Level(
@@ -232,25 +224,23 @@ COMPARISONS: tuple[FieldComparison, ...] = (
                 "jw_80",
                 'jaro_winkler_similarity("name_core_l", "name_core_r") >= 0.80 '
                 'AND jaro_winkler_similarity("name_first_l", "name_first_r") >= 0.80',
-                "agak mirip (Jaro-Winkler ≥ 0,80, juga nama depan)",
-                "somewhat similar (Jaro-Winkler ≥ 0.80, given name too)",
+                Message(gettext_noop("somewhat similar (Jaro-Winkler ≥ 0.80, given name too)")),
                 0.05,
             ),
-            Level("different", "ELSE", "berbeda", "different", 0.05),
+            Level("different", "ELSE", Message(gettext_noop("different")), 0.05),
         ),
     ),
     FieldComparison(
         "birth_date",
         (
-            Level("missing", _null("birth_date"), "tidak ada", "missing"),
-            Level("exact", '"birth_date_l" = "birth_date_r"', "sama", "same", 0.8),
+            Level("missing", _null("birth_date"), Message(gettext_noop("missing"))),
+            Level("exact", '"birth_date_l" = "birth_date_r"', Message(gettext_noop("same")), 0.8),
             Level(
                 "day_month_swapped",
                 'day("birth_date_l") = month("birth_date_r") '
                 'AND month("birth_date_l") = day("birth_date_r") '
                 'AND year("birth_date_l") = year("birth_date_r")',
-                "tanggal dan bulan tertukar",
-                "day and month swapped",
+                Message(gettext_noop("day and month swapped")),
                 0.05,
             ),
             Level(
@@ -258,50 +248,50 @@ COMPARISONS: tuple[FieldComparison, ...] = (
                 'day("birth_date_l") = day("birth_date_r") '
                 'AND month("birth_date_l") = month("birth_date_r") '
                 'AND abs(year("birth_date_l") - year("birth_date_r")) = 1',
-                "tahun beda satu",
-                "year one off",
+                Message(gettext_noop("year one off")),
                 0.05,
             ),
-            Level("different", "ELSE", "berbeda", "different", 0.1),
+            Level("different", "ELSE", Message(gettext_noop("different")), 0.1),
         ),
     ),
     FieldComparison("nik", NIK_LEVELS),
     FieldComparison(
         "sex",
         (
-            Level("missing", _null("sex"), "tidak ada", "missing"),
-            Level("same", '"sex_l" = "sex_r"', "sama", "same", 0.99),
-            Level("different", "ELSE", "berbeda", "different", 0.01),
+            Level("missing", _null("sex"), Message(gettext_noop("missing"))),
+            Level("same", '"sex_l" = "sex_r"', Message(gettext_noop("same")), 0.99),
+            Level("different", "ELSE", Message(gettext_noop("different")), 0.01),
         ),
     ),
     FieldComparison(
         "village",
         (
-            Level("missing", _null("village_code"), "tidak ada", "missing"),
+            Level("missing", _null("village_code"), Message(gettext_noop("missing"))),
             Level(
-                "same_village", '"village_code_l" = "village_code_r"', "desa sama", "same desa", 0.7
+                "same_village",
+                '"village_code_l" = "village_code_r"',
+                Message(gettext_noop("same desa")),
+                0.7,
             ),
             Level(
                 "same_kecamatan",
                 '"kecamatan_l" = "kecamatan_r"',
-                "desa lain, kecamatan sama",
-                "other desa, same kecamatan",
+                Message(gettext_noop("other desa, same kecamatan")),
                 0.15,
             ),
             Level(
                 "same_regency",
                 '"regency_l" = "regency_r"',
-                "kecamatan lain, kab/kota sama",
-                "other kecamatan, same kab/kota",
+                Message(gettext_noop("other kecamatan, same kab/kota")),
                 0.05,
             ),
-            Level("different", "ELSE", "kab/kota lain", "other kab/kota", 0.1),
+            Level("different", "ELSE", Message(gettext_noop("other kab/kota")), 0.1),
         ),
     ),
     FieldComparison(
         "phone",
         (
-            Level("missing", _null("phone"), "tidak ada", "missing"),
+            Level("missing", _null("phone"), Message(gettext_noop("missing"))),
             Level(
                 "same",
                 '"phone_l" = "phone_r" AND ('
@@ -310,26 +300,24 @@ COMPARISONS: tuple[FieldComparison, ...] = (
                 'OR list_has_all("name_tokens_r", "name_tokens_l") '
                 'OR (jaro_winkler_similarity("name_core_l", "name_core_r") >= 0.80 '
                 'AND jaro_winkler_similarity("name_first_l", "name_first_r") >= 0.80))',
-                "sama",
-                "same",
+                Message(gettext_noop("same")),
                 0.6,
             ),
             Level(
                 # One number for a household (or an officer's own number): no evidence.
                 "shared",
                 '"phone_l" = "phone_r"',
-                "sama, tetapi nama berbeda (nomor keluarga?)",
-                "same, but the names differ (a household number?)",
+                Message(gettext_noop("same, but the names differ (a household number?)")),
                 neutral=True,
             ),
-            Level("different", "ELSE", "berbeda", "different", 0.4),
+            Level("different", "ELSE", Message(gettext_noop("different")), 0.4),
         ),
     ),
 )
 
-#: (field, key) → (Indonesian label, English label), for the review page.
-EVIDENCE_LABELS: dict[tuple[str, str], tuple[str, str]] = {
-    (c.field, lv.key): (lv.label_id, lv.label_en) for c in COMPARISONS for lv in c.levels
+#: (field, key) → what the level means, for the review page and the API.
+EVIDENCE_LABELS: dict[tuple[str, str], Message] = {
+    (c.field, lv.key): lv.label for c in COMPARISONS for lv in c.levels
 }
 FIELDS: tuple[str, ...] = tuple(c.field for c in COMPARISONS)
 

@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.permissions import capability_required, signed_in_user
+from jaring.core.messages import shown
 from jaring.registry.matching import DEFAULT_THRESHOLD, EVIDENCE_LABELS, FIELDS
 from jaring.registry.matching.services import (
     DecisionError,
@@ -29,12 +30,12 @@ from jaring.registry.selectors import mentions_q, people_visible, person_source_
 from jaring.registry.tasks import match_enqueue
 
 FIELD_NAMES = {
-    "name": ("Nama", "Name"),
-    "birth_date": ("Tanggal lahir", "Date of birth"),
-    "nik": ("NIK", "NIK"),
-    "sex": ("Jenis kelamin", "Sex"),
-    "village": ("Desa/kelurahan", "Village"),
-    "phone": ("No. HP", "Phone"),
+    "name": gettext_lazy("Name"),
+    "birth_date": gettext_lazy("Date of birth"),
+    "nik": gettext_lazy("NIK"),
+    "sex": gettext_lazy("Sex"),
+    "village": gettext_lazy("Village"),
+    "phone": gettext_lazy("Mobile number"),
 }
 
 
@@ -53,16 +54,15 @@ class Evidence:
 
 
 def evidence_of(candidate: MatchCandidate) -> list[Evidence]:
-    english = (get_language() or "id").startswith("en")
     rows = []
     for field in FIELDS:
         key = getattr(candidate, f"evidence_{field}")
-        level = EVIDENCE_LABELS.get((field, key), (key, key))[1 if english else 0]
+        label = EVIDENCE_LABELS.get((field, key))
         rows.append(
             Evidence(
                 field=field,
-                label=FIELD_NAMES.get(field, (field, field))[1 if english else 0],
-                level=level,
+                label=str(FIELD_NAMES.get(field, field)),
+                level=shown(label) if label else key,
                 weight=getattr(candidate, f"weight_{field}"),
             )
         )
@@ -156,7 +156,7 @@ def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Choose merge or different people."))
             return redirect("duplicate-detail", pk=pk)
     except DecisionError as exc:
-        messages.error(request, exc.message_id)
+        messages.error(request, shown(exc.message))
         return redirect("duplicate-detail", pk=pk)
     return redirect("duplicate-queue")
 

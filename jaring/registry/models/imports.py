@@ -6,9 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jaring.core.messages import shown
 from jaring.core.scoping import RegionScopedModel
+from jaring.registry.imports.problems import problem_message
 from jaring.registry.models.people import OccupationCategory, OccupationMatch, Person
 from jaring.rules.config import FUNDER_LABELS, FUNDERS
+from jaring.rules.messages import Message
 
 
 class OnExisting(models.TextChoices):
@@ -63,7 +66,9 @@ class ImportBatch(RegionScopedModel):
     stage = models.CharField(max_length=40, blank=True)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
+    # Why the run failed, as a problem code and its parameters (rendered when shown).
+    error_code = models.CharField(max_length=40, blank=True)
+    error_params = models.JSONField(default=dict, blank=True)
     rows = models.PositiveIntegerField(default=0)
     accepted = models.PositiveIntegerField(default=0)
     warnings = models.PositiveIntegerField(default=0)
@@ -88,6 +93,13 @@ class ImportBatch(RegionScopedModel):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.source_name})"
+
+    @property
+    def error(self) -> str:
+        """Why the run failed, in the reader's language ("" when it did not)."""
+        if not self.error_code:
+            return ""
+        return shown(problem_message(self.error_code, self.error_params))
 
 
 class RowState(models.TextChoices):
@@ -213,7 +225,8 @@ class ImportRow(RegionScopedModel):
 
 
 class ImportProblem(RegionScopedModel):
-    """One finding about one row: a stable code, the column it concerns, and details."""
+    """One finding about one row: a stable code, the column it concerns, and the parameters of
+    its message (the sentence is rendered in the reader's language when shown)."""
 
     region_path = "batch__region"
 
@@ -229,8 +242,7 @@ class ImportProblem(RegionScopedModel):
     code = models.CharField(_("code"), max_length=40)
     severity = models.CharField(_("severity"), max_length=7)
     column = models.CharField(_("column"), max_length=100, blank=True)
-    detail = models.CharField(_("detail"), max_length=500, blank=True)
-    detail_en = models.CharField(_("detail (English)"), max_length=500, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("import problem")
@@ -242,6 +254,15 @@ class ImportProblem(RegionScopedModel):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.row_number} {self.code}"
+
+    @property
+    def message(self) -> Message:
+        return problem_message(self.code, self.params)
+
+    @property
+    def detail(self) -> str:
+        """The message in the reader's language."""
+        return shown(self.message)
 
 
 class SourceMapping(models.Model):

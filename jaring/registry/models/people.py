@@ -13,7 +13,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jaring.core import crypto
+from jaring.core.messages import shown
 from jaring.core.scoping import RegionScopedModel
+from jaring.rules.messages import Message
 
 
 class Sex(models.TextChoices):
@@ -25,8 +27,9 @@ class OccupationCategory(models.Model):
     """A category of pekerja rentan (e.g. ``ojek_pangkalan``), as named in Pemda decrees."""
 
     code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    # The taxonomy's English msgid ("Neighbourhood (RT/RW) head"); :attr:`label` is what a
+    # reader sees ("Ketua RT/RW" in Indonesian).
     name = models.CharField(_("name"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
     group = models.CharField(_("group"), max_length=60)
     # PP 50/2025 gives transport-sector BPU a longer contribution discount (RULES.md §1.4).
     is_transport = models.BooleanField(_("transport sector"), default=False)
@@ -38,7 +41,12 @@ class OccupationCategory(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The category's name in the reader's language."""
+        return shown(Message(self.name))
 
 
 class OccupationSynonym(models.Model):

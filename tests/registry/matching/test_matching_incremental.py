@@ -116,7 +116,7 @@ def test_overlapping_ids_are_refused(people: pl.DataFrame, model: MatchModel) ->
     with pytest.raises(MatchingInputError) as error:
         find_pairs_incremental(people.head(3), people, model=model)
     assert "person_id" in str(error.value)
-    assert "both in the new batch and the registry" in error.value.message_en
+    assert "both in the new batch and the registry" in error.value.message.render("en")
 
 
 def test_a_new_person_without_a_birth_date_is_matched(

@@ -61,7 +61,7 @@ def test_bad_values_are_named(changes: dict[str, object], rule: str) -> None:
     with pytest.raises(MatchingInputError) as error:
         prepare_people(one("Budi", **changes))
     assert rule in str(error.value)
-    assert error.value.message_en
+    assert error.value.message.render("en")
 
 
 def test_missing_columns_and_wrong_types_are_named() -> None:

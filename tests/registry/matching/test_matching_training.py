@@ -87,7 +87,7 @@ def test_too_small_a_registry_is_refused(people: pl.DataFrame) -> None:
     assert error.value.found == MIN_TRAINING_RECORDS - 1
     assert error.value.minimum == MIN_TRAINING_RECORDS
     assert "paling sedikit" in str(error.value)
-    assert "at least" in error.value.message_en
+    assert "at least" in error.value.message.render("en")
 
 
 def test_a_registry_without_birth_dates_is_refused(people: pl.DataFrame) -> None:

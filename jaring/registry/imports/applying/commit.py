@@ -99,8 +99,7 @@ def _problem_rows(batch: ImportBatch, problems: pl.DataFrame) -> pl.DataFrame:
         pl.col("code"),
         pl.col("severity"),
         pl.col("column").fill_null("").str.slice(0, 100),
-        pl.col("detail").fill_null("").str.slice(0, 500),
-        pl.col("detail_en").fill_null("").str.slice(0, 500),
+        pl.col("params").fill_null("{}"),
     )
 
 
@@ -249,7 +248,7 @@ def commit_batch(
         batch.status = ImportStatus.COMMITTED if commit else ImportStatus.CHECKED
         batch.stage = "done"
         batch.progress_done = batch.progress_total = summary["rows"]
-        batch.error = ""
+        batch.error_code, batch.error_params = "", {}
         batch.finished_at = timezone.now()
         batch.save()
     return tally

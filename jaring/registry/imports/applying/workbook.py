@@ -18,31 +18,22 @@ import polars as pl
 import xlsxwriter
 
 from jaring.registry.imports.checking import CheckedTable
+from jaring.registry.imports.problems import problem_messages
 from jaring.registry.imports.reading import RawTable
 from jaring.registry.imports.reading.grid import ROW_COLUMN, SHEET_COLUMN
+from jaring.rules.messages import gettext_noop, pgettext_noop, translate
 
 EXCEL_MAX_ROWS = 1_048_576
+#: Words of the workbook (English msgids; the kelurahan reads them translated).
 _LABELS = {
-    "id": {
-        "sheet": "Hasil pemeriksaan",
-        "status": "Status",
-        "problems": "Masalah",
-        "row": "Baris asal",
-        "source_sheet": "Lembar asal",
-        "accepted": "Diterima",
-        "warning": "Diterima dengan catatan",
-        "rejected": "Ditolak",
-    },
-    "en": {
-        "sheet": "Check result",
-        "status": "Status",
-        "problems": "Problems",
-        "row": "Original row",
-        "source_sheet": "Original sheet",
-        "accepted": "Accepted",
-        "warning": "Accepted with warnings",
-        "rejected": "Rejected",
-    },
+    "sheet": gettext_noop("Check result"),
+    "status": gettext_noop("Status"),
+    "problems": gettext_noop("Problems"),
+    "row": gettext_noop("Original row"),
+    "source_sheet": gettext_noop("Original sheet"),
+    "accepted": gettext_noop("Accepted"),
+    "warning": pgettext_noop("problems workbook", "Accepted with warnings"),
+    "rejected": gettext_noop("Rejected"),
 }
 _FILLS = {"error": "#F8CBAD", "warning": "#FFE699", "accepted": "#C6EFCE"}
 
@@ -50,13 +41,15 @@ _FILLS = {"error": "#F8CBAD", "warning": "#FFE699", "accepted": "#C6EFCE"}
 def _problem_rows(
     checked: CheckedTable, headers: list[str], language: Literal["id", "en"]
 ) -> pl.DataFrame:
-    """Per (sheet, row): the joined messages and the columns to highlight by severity."""
-    detail = "detail" if language == "id" else "detail_en"
+    """Per (sheet, row): the joined messages and the columns to highlight by severity. Messages
+    are rendered column-wise, one expression per problem code."""
     position = {h: i for i, h in enumerate(headers)}
     problems = checked.problems.with_columns(
+        _message=problem_messages(checked.problems, language)
+    ).with_columns(
         _text=pl.when(pl.col("column").is_not_null())
-        .then(pl.format("{}: {}", pl.col("column"), pl.col(detail)))
-        .otherwise(pl.col(detail)),
+        .then(pl.format("{}: {}", pl.col("column"), pl.col("_message")))
+        .otherwise(pl.col("_message")),
         _col=pl.col("column").replace_strict(position, default=None, return_dtype=pl.Int32),
     )
     return problems.group_by(SHEET_COLUMN, ROW_COLUMN, maintain_order=True).agg(
@@ -80,7 +73,7 @@ def write_problems_workbook(
     prefixed by its column), the original row and, for several sheets, the original sheet.
     ``only_problems`` leaves out accepted rows.
     """
-    labels = _LABELS[language]
+    labels = {key: translate(msgid, language) for key, msgid in _LABELS.items()}
     headers = list(table.headers)
     several_sheets = len(table.sheets) > 1
     data = table.frame.select(*headers, SHEET_COLUMN, ROW_COLUMN).join(

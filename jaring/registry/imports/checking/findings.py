@@ -4,8 +4,10 @@ A check sets a Boolean column per code (``m_<CODE>``); a :class:`Finding` says w
 the file the code concerns, what value to show and the message parameters. :func:`findings_for`
 lists the finding of every code :func:`~jaring.registry.imports.checking.check_table` can
 report; :func:`collect` turns them into problem rows (one filter per code over the whole frame,
-never a loop over rows), with the Indonesian and English messages filled column-wise from the
-registry; :func:`states` gives each row its state from its worst problem.
+never a loop over rows), each with its code's message parameters as JSON — the sentence is
+rendered in the reader's language only when shown
+(:func:`~jaring.registry.imports.problems.problem_messages`); :func:`states` gives each row its
+state from its worst problem.
 """
 
 from __future__ import annotations
@@ -17,8 +19,7 @@ import polars as pl
 
 from jaring.registry.imports.checking.nik_column import NIK_CODES, nik_message_params
 from jaring.registry.imports.checking.values import clean_text
-from jaring.registry.imports.problems import message_expr, problem_spec, severity_of
-from jaring.rules.nik import SEX_LABELS
+from jaring.registry.imports.problems import params_expr, problem_spec, severity_of
 
 PROBLEM_SCHEMA: dict[str, pl.DataType] = {
     "_sheet": pl.String(),
@@ -27,8 +28,7 @@ PROBLEM_SCHEMA: dict[str, pl.DataType] = {
     "severity": pl.String(),
     "column": pl.String(),
     "value": pl.String(),
-    "detail": pl.String(),
-    "detail_en": pl.String(),
+    "params": pl.String(),
 }
 STATES = ("accepted", "warning", "rejected")
 
@@ -42,20 +42,28 @@ class Finding:
     value: pl.Expr = field(default_factory=lambda: pl.lit(None, pl.String))
     params: Mapping[str, pl.Expr] = field(default_factory=dict)
     mask: str | None = None
-    # Rules problems carry their own severity and messages (e.g. a configurable income rule).
+    # Rules problems carry their own severity and parameters (a configurable income rule): a
+    # column of their JSON, instead of ``params``.
     severity: pl.Expr | None = None
-    detail: pl.Expr | None = None
-    detail_en: pl.Expr | None = None
+    params_json: pl.Expr | None = None
 
     @property
     def mask_column(self) -> str:
         return self.mask or f"m_{self.code}"
 
 
+def spec_params(code: str) -> tuple[str, ...]:
+    """The parameters ``code``'s message needs: only these are stored."""
+    return problem_spec(code).params
+
+
 def collect(frame: pl.DataFrame, findings: Sequence[Finding]) -> pl.DataFrame:
     """Problem rows of every finding, ordered by row (``_i``) then by the findings' order."""
     parts: list[pl.DataFrame] = []
     for order, finding in enumerate(findings):
+        missing = set(spec_params(finding.code)) - set(finding.params)
+        if finding.params_json is None and missing:
+            raise KeyError(f"problem {finding.code} needs parameters {sorted(missing)}")
         if finding.mask_column not in frame.columns:
             continue
         if not frame[finding.mask_column].any():
@@ -80,15 +88,12 @@ def collect(frame: pl.DataFrame, findings: Sequence[Finding]) -> pl.DataFrame:
                 pl.lit(finding.column, dtype=pl.String).alias("column"),
                 finding.value.cast(pl.String).alias("value"),
                 (
-                    finding.detail
-                    if finding.detail is not None
-                    else message_expr(finding.code, "id", **finding.params)
-                ).alias("detail"),
-                (
-                    finding.detail_en
-                    if finding.detail_en is not None
-                    else message_expr(finding.code, "en", **finding.params)
-                ).alias("detail_en"),
+                    finding.params_json
+                    if finding.params_json is not None
+                    else params_expr(
+                        {n: e for n, e in finding.params.items() if n in spec_params(finding.code)}
+                    )
+                ).alias("params"),
             )
             .collect()
         )
@@ -169,14 +174,13 @@ def findings_for(
             {"age": pl.col("p_age"), "date": _iso("birth_date"), "maximum": pl.col("p_max_age")},
         ),
     ]
-    sex_label = pl.format(
-        "{} ({})",
-        pl.col("nik_sex"),
-        pl.col("nik_sex").replace_strict(dict(SEX_LABELS), default=None, return_dtype=pl.String),
-    )
     sex_value = _text(w, "t_sex")
     found += [
-        Finding("SEX_FROM_NIK", sex_header, params={"sex": sex_label}),
+        Finding(
+            "SEX_FROM_NIK",
+            sex_header,
+            params={"sex": pl.col("nik_sex"), "sex_label": pl.col("nik_sex")},
+        ),
         Finding("SEX_UNREADABLE", sex_header, sex_value, {"value": sex_value}),
     ]
     desa_header, kec_header = mapping.get("desa"), mapping.get("kecamatan")
@@ -233,8 +237,7 @@ def findings_for(
             mapping.get("income"),
             pl.col("income_basis").cast(pl.String),
             severity=pl.col("inc_severity"),
-            detail=pl.col("inc_detail"),
-            detail_en=pl.col("inc_detail_en"),
+            params_json=pl.col("inc_params"),
         )
         for code in income_codes
     ]

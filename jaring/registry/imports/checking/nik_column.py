@@ -32,7 +32,6 @@ from jaring.rules.nik import (
     NIK_SLICES,
     PROVINCE_CODES,
     SERIALS,
-    SEX_LABELS,
     normalize_nik,
 )
 
@@ -216,7 +215,7 @@ def _cleanup_python(rest: pl.DataFrame) -> pl.DataFrame:
     for raw, num in keys.iter_rows():
         result = normalize_nik(num if num is not None else raw)
         codes = {p.code for p in result.problems}
-        params = {k: v for p in result.problems for k, v in p.params}
+        params = {k: v for p in result.problems for k, v in p.text_params().items()}
         row: dict[str, object] = {
             "_raw": raw,
             "_num": num,
@@ -472,14 +471,6 @@ def check_nik_column(
     )
 
 
-_SEX_LABELS_ID: dict[str, str] = {str(k): v for k, v in SEX_LABELS.items()}
-_SEX_LABELS_EN = {"L": "male", "P": "female"}
-
-
-def _label(expr: pl.Expr, labels: dict[str, str]) -> pl.Expr:
-    return expr.replace_strict(labels, default=None, return_dtype=pl.String)
-
-
 def nik_message_params(code: str) -> dict[str, pl.Expr]:
     """Expressions (over :func:`check_nik_column`'s result) for the template of ``code``.
 
@@ -507,10 +498,9 @@ def nik_message_params(code: str) -> dict[str, pl.Expr]:
         "year": pl.col("nik_p_year").cast(pl.String),
         "nik_date": pl.col("nik_birth_date").dt.to_string("%Y-%m-%d"),
         "stated_date": pl.col("nik_p_stated_date").dt.to_string("%Y-%m-%d"),
-        "nik_sex": _label(pl.col("nik_sex"), _SEX_LABELS_ID),
-        "stated_sex": _label(pl.col("nik_p_stated_sex"), _SEX_LABELS_ID),
-        "nik_sex_en": _label(pl.col("nik_sex"), _SEX_LABELS_EN),
-        "stated_sex_en": _label(pl.col("nik_p_stated_sex"), _SEX_LABELS_EN),
+        # Sex codes: the message shows their label (the spec's ``labels``).
+        "nik_sex": pl.col("nik_sex"),
+        "stated_sex": pl.col("nik_p_stated_sex"),
         "code": region,
         "region": region,
     }

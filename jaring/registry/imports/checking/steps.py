@@ -10,6 +10,7 @@ duplicates come after.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -254,7 +255,7 @@ def income_columns(
     w: pl.DataFrame, default_income: int, config: RulesConfig
 ) -> tuple[pl.DataFrame, list[str]]:
     """``income_basis``, the unreadable mask, and the rules engine's basis problems (checked
-    once per distinct amount, messages and severity as the rules give them)."""
+    once per distinct amount, parameters and severity as the rules give them)."""
     if "t_income" in w.columns:
         income = parse_income(w, "t_income", "n_income" if "n_income" in w.columns else None)
         out = income.select(
@@ -277,11 +278,10 @@ def income_columns(
                     "income_basis": value,
                     "inc_code": problem.code,
                     "inc_severity": problem.severity,
-                    "inc_detail": problem.message_id,
-                    "inc_detail_en": problem.message_en,
+                    "inc_params": json.dumps(problem.text_params(), ensure_ascii=False),
                 }
             )
-    schema = dict.fromkeys(["inc_code", "inc_severity", "inc_detail", "inc_detail_en"], pl.String)
+    schema = dict.fromkeys(["inc_code", "inc_severity", "inc_params"], pl.String)
     problems = pl.DataFrame(rows, schema={"income_basis": pl.Int64, **schema})
     codes = sorted(set(problems["inc_code"].to_list()))
     out = out.join(problems, on="income_basis", how="left", maintain_order="left")

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from jaring.registry.imports.problems import MappingError
+from jaring.rules.messages import gettext_noop
 
 #: Every field a column can be mapped to, in display order.
 FIELDS: tuple[str, ...] = (
@@ -39,23 +40,23 @@ FIELDS: tuple[str, ...] = (
     "income",
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("nik", "name")
-#: Labels for pages and messages: (Indonesian, English).
-FIELD_LABELS: Mapping[str, tuple[str, str]] = {
-    "nik": ("NIK", "NIK"),
-    "name": ("Nama", "Name"),
-    "birth_place": ("Tempat lahir", "Place of birth"),
-    "birth_date": ("Tanggal lahir", "Date of birth"),
-    "birth_place_date": ("Tempat, tanggal lahir", "Place and date of birth"),
-    "sex": ("Jenis kelamin", "Sex"),
-    "address": ("Alamat", "Address"),
-    "rt_rw": ("RT/RW", "RT/RW"),
-    "rt": ("RT", "RT"),
-    "rw": ("RW", "RW"),
-    "desa": ("Desa/kelurahan", "Village"),
-    "kecamatan": ("Kecamatan", "District"),
-    "phone": ("No. HP", "Phone"),
-    "occupation": ("Pekerjaan", "Occupation"),
-    "income": ("Penghasilan", "Income"),
+#: Labels for pages (English msgids; the page shows them translated).
+FIELD_LABELS: Mapping[str, str] = {
+    "nik": gettext_noop("NIK"),
+    "name": gettext_noop("Name"),
+    "birth_place": gettext_noop("Place of birth"),
+    "birth_date": gettext_noop("Date of birth"),
+    "birth_place_date": gettext_noop("Place and date of birth"),
+    "sex": gettext_noop("Sex"),
+    "address": gettext_noop("Address"),
+    "rt_rw": gettext_noop("RT/RW"),
+    "rt": gettext_noop("RT"),
+    "rw": gettext_noop("RW"),
+    "desa": gettext_noop("Village"),
+    "kecamatan": gettext_noop("District"),
+    "phone": gettext_noop("Mobile number"),
+    "occupation": gettext_noop("Occupation"),
+    "income": gettext_noop("Income"),
 }
 HEADER_SEARCH_ROWS = 30
 

@@ -53,7 +53,7 @@ class Command(BaseCommand):
                 )
             summary = import_run(batch.pk, progress=None if quiet else _progress_bar)
         except (ImportRequestError, ImportFileError) as exc:
-            raise CommandError(exc.message_id) from exc
+            raise CommandError(exc.message.render("id")) from exc
         if not quiet:
             sys.stderr.write("\n")
         if options["json"]:

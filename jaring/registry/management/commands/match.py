@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 region_code=region, threshold=options["threshold"], retrain=options["retrain"]
             )
         except MatchingError as exc:
-            raise CommandError(exc.message_id) from exc
+            raise CommandError(exc.message.render("id")) from exc
         if options["json"]:
             self.stdout.write(json.dumps(summary.as_dict()))
             return

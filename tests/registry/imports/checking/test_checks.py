@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 
 from jaring.regions.datafiles import read_region_file
 from jaring.registry.imports.checking import CheckedTable
-from jaring.registry.imports.problems import MappingError
+from jaring.registry.imports.problems import MappingError, problem_message, problem_messages
 from jaring.registry.occupations import OccupationResult
 
 from ..conftest import PEKALONGAN, codes_of, state_of
@@ -112,7 +113,9 @@ def test_identical_repeat_is_saved_once(check_csv: Check) -> None:
     assert codes_of(checked, 4) == {"NIK_DUPLICATE_IN_FILE"}
     assert checked.rows["duplicate_of"].to_list() == [None, None, 2]
     assert checked.rows["state"].to_list() == ["accepted", "warning", "warning"]
-    detail = checked.problems.filter(pl.col("code") == "NIK_DUPLICATE_IN_FILE")["detail"].item()
+    detail = problem_messages(
+        checked.problems.filter(pl.col("code") == "NIK_DUPLICATE_IN_FILE")
+    ).item()
     assert "baris 2" in detail
     assert checked.summary()["duplicates_in_file"] == 1
 
@@ -157,7 +160,7 @@ def test_the_kecamatan_settles_a_village_name_used_twice(check_csv: Check) -> No
     checked = check_csv(text + "\n", regency=PEKALONGAN)
     assert checked.rows["village_code"].to_list() == [second, None]
     assert "VILLAGE_AMBIGUOUS" in codes_of(checked, 3)
-    detail = checked.problems.filter(pl.col("code") == "VILLAGE_AMBIGUOUS")["detail"].item()
+    detail = problem_messages(checked.problems.filter(pl.col("code") == "VILLAGE_AMBIGUOUS")).item()
     assert first in detail and second in detail
 
 
@@ -231,7 +234,7 @@ def test_a_mapping_naming_a_missing_header(check_csv: Check) -> None:
     with pytest.raises(MappingError) as caught:
         _check(check_csv, _row(), mapping={"nik": "NIK", "name": "Nama Lengkap"})
     assert caught.value.code == "MAPPING_HEADER_NOT_FOUND"
-    assert "Nama Lengkap" in caught.value.message_id
+    assert "Nama Lengkap" in caught.value.message.render("id")
 
 
 def test_problem_rows_name_column_and_value(check_csv: Check) -> None:
@@ -241,7 +244,8 @@ def test_problem_rows_name_column_and_value(check_csv: Check) -> None:
     assert problem["severity"] == "error"
     assert problem["column"] == "NIK"
     assert problem["value"] == "3571031708800O02"
-    assert "'O'" in problem["detail"] and "'O'" in problem["detail_en"]
+    message = problem_message(problem["code"], json.loads(problem["params"]))
+    assert "'O'" in message.render("id") and "'O'" in message.render("en")
 
 
 def test_place_and_date_of_birth_in_one_column(check_csv: Check) -> None:
@@ -273,7 +277,7 @@ def test_region_codes_of_the_nik_against_todays_table(check_csv: Check) -> None:
     checked = _check(check_csv, _row(nik=moved), known_regions={"35.71", "35.71.03"})
     assert codes_of(checked, 2) == {"NIK_KECAMATAN_UNKNOWN"}
     assert state_of(checked, 2) == "warning"
-    detail = checked.problems["detail"].item()
+    detail = problem_messages(checked.problems).item()
     assert "35.71.99" in detail
 
 

@@ -174,13 +174,13 @@ def test_messages_match_the_rules_engine() -> None:
                 .select(message_expr(problem.code, "id", **nik_message_params(problem.code)))
                 .item()
             )
-            assert text == problem.message_id
+            assert text == problem.message.render("id")
             text_en = (
                 result.slice(row_index, 1)
                 .select(message_expr(problem.code, "en", **nik_message_params(problem.code)))
                 .item()
             )
-            assert text_en == problem.message_en
+            assert text_en == problem.message.render("en")
 
 
 def test_a_million_rows_keep_order_and_height() -> None:

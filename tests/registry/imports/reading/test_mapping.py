@@ -121,7 +121,7 @@ def test_validate_a_corrected_mapping() -> None:
         with pytest.raises(MappingError) as caught:
             validate_mapping(mapping, headers, file_name="daftar.xlsx")
         assert caught.value.code == code
-        assert caught.value.message_id and caught.value.message_en
+        assert caught.value.message.render("id") and caught.value.message.render("en")
 
 
 # --- two-row headers ---------------------------------------------------------------------------

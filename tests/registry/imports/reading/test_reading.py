@@ -84,15 +84,17 @@ def test_empty_file(tmp_path: Path, content: bytes) -> None:
     path.write_bytes(content)
     error = _error(path)
     assert error.code == "FILE_EMPTY"
-    assert "kosong.csv" in error.message_id and "kosong.csv" in error.message_en
+    assert "kosong.csv" in error.message.render("id") and "kosong.csv" in error.message.render("en")
 
 
 def test_file_far_beyond_the_limit(write_csv: Callable[..., Path]) -> None:
     path = write_csv("NIK;Nama\n" + f"{NIK_A};Budi\n" * 1000, name="besar.csv")
     error = _error(path, max_bytes=1000, file_name="Data Kelurahan.csv")
     assert error.code == "FILE_TOO_LARGE"
-    assert "Data Kelurahan.csv" in error.message_id
-    assert "melebihi batas" in error.message_id and "above the limit" in error.message_en
+    assert "Data Kelurahan.csv" in error.message.render("id")
+    assert "melebihi batas" in error.message.render(
+        "id"
+    ) and "above the limit" in error.message.render("en")
 
 
 def test_no_header_row(write_csv: Callable[..., Path]) -> None:
@@ -103,7 +105,7 @@ def test_no_header_row(write_csv: Callable[..., Path]) -> None:
 def test_header_without_rows(write_csv: Callable[..., Path]) -> None:
     error = _error(write_csv("JUDUL\nNIK;Nama;Alamat\n;;\n"))
     assert error.code == "FILE_NO_ROWS"
-    assert "baris 2" in error.message_id
+    assert "baris 2" in error.message.render("id")
 
 
 def test_no_nik_column_names_the_headers(write_csv: Callable[..., Path]) -> None:
@@ -111,7 +113,7 @@ def test_no_nik_column_names_the_headers(write_csv: Callable[..., Path]) -> None
     with pytest.raises(MappingError) as caught:
         guess_mapping(table.headers, file_name=table.file_name)
     assert caught.value.code == "FILE_NO_NIK_COLUMN"
-    assert "'Nomor', 'Nama', 'Alamat'" in caught.value.message_id
+    assert "'Nomor', 'Nama', 'Alamat'" in caught.value.message.render("id")
     assert caught.value.guess == {"name": "Nama", "address": "Alamat"}
 
 
@@ -129,8 +131,8 @@ def test_password_protected_workbook(tmp_path: Path) -> None:
     path.write_bytes(encrypted_workbook_bytes())
     error = _error(path)
     assert error.code == "FILE_ENCRYPTED"
-    assert "kata sandi" in error.message_id and "password" in error.message_en
-    assert "rahasia.xlsx" in error.message_id
+    assert "kata sandi" in error.message.render("id") and "password" in error.message.render("en")
+    assert "rahasia.xlsx" in error.message.render("id")
 
 
 def test_truncated_workbook(tmp_path: Path) -> None:
@@ -240,7 +242,7 @@ def test_one_chosen_sheet(tmp_path: Path) -> None:
     assert read_table(path, sheet="Referensi").frame["Nama"].to_list() == ["Tersembunyi"]
     error = _error(path, sheet="Kel C")
     assert error.code == "SHEET_NOT_FOUND"
-    assert "Kel A" in error.message_id
+    assert "Kel A" in error.message.render("id")
 
 
 # --- files that pretend to be .xls -------------------------------------------------------------
@@ -273,7 +275,7 @@ def test_html_without_a_table(tmp_path: Path) -> None:
     path.write_text("<html><body><p>Sesi Anda telah berakhir.</p></body></html>")
     error = _error(path)
     assert error.code == "FILE_HTML_TABLE"
-    assert "halaman.xls" in error.message_en
+    assert "halaman.xls" in error.message.render("en")
 
 
 def test_excel_2003_xml_spreadsheet(tmp_path: Path) -> None:
@@ -442,7 +444,8 @@ def test_a_small_workbook_that_unpacks_to_200_mb_is_refused(tmp_path: Path) -> N
     assert path.stat().st_size < 1024 * 1024
     error = _error(path)
     assert error.code == "FILE_UNPACKS_TOO_LARGE"
-    assert "bom.xlsx" in error.message_id and "terurai" in error.message_id
+    indonesian = error.message.render("id")
+    assert "bom.xlsx" in indonesian and "terurai" in indonesian
 
 
 def test_a_workbook_that_lies_about_its_sizes_is_refused(tmp_path: Path) -> None:

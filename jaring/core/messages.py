@@ -1,0 +1,22 @@
+"""Messages shown in the language of the request (Indonesian unless the user chose English).
+
+Everything that reaches a page as a sentence — a stored problem, an error, a label — is a
+:class:`jaring.rules.messages.Message` until here; :func:`shown` renders it in the active
+language (see :mod:`jaring.core.middleware`), through the same catalogue Django reads.
+"""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from jaring.rules.messages import Language, Message
+
+
+def active_language() -> Language:
+    """``"en"`` when the request's language is English, else ``"id"``."""
+    return "en" if (translation.get_language() or "").startswith("en") else "id"
+
+
+def shown(message: Message) -> str:
+    """``message`` in the active language."""
+    return message.render(active_language())
