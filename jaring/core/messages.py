@@ -20,3 +20,9 @@ def active_language() -> Language:
 def shown(message: Message) -> str:
     """``message`` in the active language."""
     return message.render(active_language())
+
+
+def api_detail(message: Message) -> dict[str, str]:
+    """``{"detail": …, "detail_en": …}``: how the API gives a message with an error (Indonesian
+    under DRF's usual key, English beside it)."""
+    return {"detail": message.render("id"), "detail_en": message.render("en")}

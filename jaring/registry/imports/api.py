@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from jaring.accounts.permissions import api_capability, signed_in_user
 from jaring.audit.models import Channel
 from jaring.audit.services import export_record
+from jaring.core.messages import api_detail
 from jaring.registry.imports.problems import ImportFileError
 from jaring.registry.imports.services import (
     ImportRequestError,
@@ -155,13 +156,7 @@ class ImportViewSet(
                 sheet=values["sheet"] or None,
             )
         except ImportRequestError as exc:
-            raise ValidationError(
-                {
-                    "code": exc.code,
-                    "detail": exc.message.render("id"),
-                    "detail_en": exc.message.render("en"),
-                }
-            ) from exc
+            raise ValidationError({"code": exc.code, **api_detail(exc.message)}) from exc
         if values["column_map"]:
             import_mapping_save(batch, values["column_map"])
         import_enqueue(batch.pk, commit=not batch.dry_run)

@@ -86,6 +86,7 @@ _FILE_SPECS: tuple[ProblemSpec, ...] = (
         "error",
         None,
         gettext_noop("The type of file {file} is not supported ({kind}). Use .xlsx, .xls or .csv."),
+        {"kind": {"binary": gettext_noop("binary file")}},
     ),
     _spec(
         "FILE_HTML_TABLE",

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jaring.accounts.permissions import api_capability, signed_in_user
+from jaring.core.messages import api_detail
 from jaring.registry.matching import EVIDENCE_LABELS
 from jaring.registry.matching import FIELDS as MATCH_FIELDS
 from jaring.registry.matching.services import DecisionError, candidate_merge, people_distinct
@@ -94,9 +95,7 @@ class DuplicateViewSet(viewsets.ReadOnlyModelViewSet[MatchCandidate]):
                     note=note,
                 )
         except DecisionError as exc:
-            raise ValidationError(
-                {"detail": exc.message.render("id"), "detail_en": exc.message.render("en")}
-            ) from exc
+            raise ValidationError(api_detail(exc.message)) from exc
         candidate.refresh_from_db()
         return Response(self.get_serializer(candidate).data)
 

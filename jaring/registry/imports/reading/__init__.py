@@ -245,7 +245,7 @@ def _grids(
         cut = rows is not None and any(g.strings.height >= rows for g in grids)
         return fmt, grids, notes, None, None, cut
     if kind == "binary":
-        raise ImportFileError("FILE_UNSUPPORTED", file_name=file_name, kind="berkas biner / binary")
+        raise ImportFileError("FILE_UNSUPPORTED", file_name=file_name, kind="binary")
     data, cut = _head(path, PREVIEW_BYTES, kind) if preview else (path.read_bytes(), False)
     if kind == "html":
         grids = read_html_grids(data, file_name=file_name, partial=cut)

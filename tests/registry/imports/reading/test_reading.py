@@ -120,7 +120,10 @@ def test_no_nik_column_names_the_headers(write_csv: Callable[..., Path]) -> None
 def test_binary_garbage(tmp_path: Path) -> None:
     path = tmp_path / "foto.xls"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
-    assert _error(path).code == "FILE_UNSUPPORTED"
+    error = _error(path)
+    assert error.code == "FILE_UNSUPPORTED" and error.params["kind"] == "binary"
+    assert "(berkas biner)" in error.message.render("id")
+    assert "(binary file)" in error.message.render("en")
 
 
 # --- broken workbooks --------------------------------------------------------------------------
