@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "jaring.accounts",
     "jaring.audit",
     "jaring.registry",
+    "jaring.programmes",
     "jaring.demo",
 ]
 
