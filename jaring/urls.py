@@ -6,6 +6,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from jaring.audit import views as audit_views
+from jaring.programmes.api import (
+    DecreeEntryViewSet,
+    DecreeViewSet,
+    MembershipViewSet,
+    ProgrammeViewSet,
+)
 from jaring.regions.api import RegionViewSet
 from jaring.registry import views as registry_views
 from jaring.registry.api import PersonViewSet
@@ -22,6 +28,10 @@ router.register("regions", RegionViewSet, basename="api-region")
 router.register("people", PersonViewSet, basename="api-person")
 router.register("imports", ImportViewSet, basename="api-import")
 router.register("duplicates", DuplicateViewSet, basename="api-duplicate")
+router.register("programmes", ProgrammeViewSet, basename="api-programme")
+router.register("decrees", DecreeViewSet, basename="api-decree")
+router.register("decree-entries", DecreeEntryViewSet, basename="api-decree-entry")
+router.register("memberships", MembershipViewSet, basename="api-membership")
 
 urlpatterns = [
     path("", registry_views.home, name="home"),
@@ -55,6 +65,7 @@ urlpatterns = [
     path(
         "duplikat/tumpang-tindih/", matching_views.coverage_overlap_list, name="coverage-overlaps"
     ),
+    path("", include("jaring.programmes.urls")),
     path("audit/", audit_views.change_log, name="audit-log"),
     path("audit/ekspor/", audit_views.export_log, name="audit-exports"),
     path("api/", include(router.urls)),

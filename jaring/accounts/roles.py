@@ -31,6 +31,8 @@ class Capabilities:
     review_matches: bool
     view_audit: bool
     manage_users: bool
+    # Create programmes, draft and sign their decrees (SK) in one's regions.
+    manage_programmes: bool
 
 
 CAPABILITIES: dict[Role, Capabilities] = {
@@ -44,6 +46,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         review_matches=True,
         view_audit=True,
         manage_users=True,
+        manage_programmes=True,
     ),
     # Monitors its kab/kota; works with aggregates, not with individual identities.
     Role.PROVINCIAL_ADMIN: Capabilities(
@@ -56,6 +59,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         review_matches=False,
         view_audit=False,
         manage_users=True,
+        manage_programmes=True,
     ),
     # Runs the programme: needs full identities to register people with BPJS.
     Role.REGENCY_ADMIN: Capabilities(
@@ -68,6 +72,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         review_matches=True,
         view_audit=False,
         manage_users=True,
+        manage_programmes=True,
     ),
     # Collects the lists of its own desa/kelurahan; must check NIK against the KTP.
     Role.VILLAGE_OPERATOR: Capabilities(
@@ -80,6 +85,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         review_matches=False,
         view_audit=False,
         manage_users=False,
+        manage_programmes=True,
     ),
     # Reconciles the Pemda's list with BPJS membership, which is keyed by NIK.
     Role.BPJS_VIEWER: Capabilities(
@@ -92,6 +98,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         review_matches=False,
         view_audit=False,
         manage_users=False,
+        manage_programmes=False,
     ),
     Role.AUDITOR: Capabilities(
         all_regions=False,
@@ -103,6 +110,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         review_matches=False,
         view_audit=True,
         manage_users=False,
+        manage_programmes=False,
     ),
 }
 

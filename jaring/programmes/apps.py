@@ -10,7 +10,12 @@ class ProgrammesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from jaring.core.panels import panel_register
         from jaring.programmes.models import Decree, Programme, ProgrammeCategory, ReferenceList
+        from jaring.programmes.views import person_programmes_panel
+
+        # The registry's person page lists the programmes that covered the person.
+        panel_register("person", person_programmes_panel)
 
         # Programmes and decrees are changed one at a time by people: every change is audited
         # with before and after. Decree rows, members and memberships are written in bulk by

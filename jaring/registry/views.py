@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from jaring.accounts.permissions import capability_required, signed_in_user
 from jaring.audit.models import Channel
+from jaring.core.panels import panels_render
 from jaring.core.scoping import region_in_scope, user_region_codes
 from jaring.regions.models import Region
 from jaring.regions.selectors import region_children
@@ -135,6 +136,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "source_rows": person_source_rows(request.user, person),
             "history": history,
+            # Sections of higher apps (the programmes that covered the person).
+            "panels": panels_render("person", request, person),
         },
     )
 
