@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jaring.accounts.models import User
+from jaring.demo.programmes import programmes_build
 from jaring.demo.registry import registry_build
 from jaring.demo.users import users_create
 from jaring.registry.models import Person
@@ -39,6 +40,7 @@ def demo_build(*, seed: int, say: Callable[[str], None]) -> int:
     try:
         demo = Demo(seed=seed, say=say, users=users_create(), folder=folder)
         registry_build(demo)
+        programmes_build(demo)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     total = Person.objects.count()

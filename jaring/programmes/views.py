@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -151,13 +151,15 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     findings = [(f.severity, finding_text(f), f.basis) for f in programme_findings_of(programme)]
+    categories = list(programme.categories.select_related("category"))
     return render(
         request,
         "programmes/programme_detail.html",
         {
             "programme": programme,
             "findings": findings,
-            "categories": programme.categories.select_related("category"),
+            "categories": categories,
+            "category_quota_sum": sum(c.quota for c in categories if c.quota is not None),
             "decrees": programme.decrees.order_by("-version"),
             "has_draft": programme.decrees.filter(status=DecreeStatus.DRAFT).exists(),
         },
@@ -226,19 +228,15 @@ def decree_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .values_list("reason")
         .annotate(n=Count("person"))
     ]
-    flagged = (
+    by_cautions = (
         DecreeEntry.objects.filter(decree=decree, cautions__gt=0)
-        .annotate(
-            covered=F("cautions").bitand(int(Caution.NEAR_DUPLICATE_COVERED)),
-            twice=F("cautions").bitand(int(Caution.NEAR_DUPLICATE_IN_DECREE)),
-        )
-        .aggregate(
-            covered=Count("person", filter=~Q(covered=0)), twice=Count("person", filter=~Q(twice=0))
-        )
+        .order_by()
+        .values_list("cautions")
+        .annotate(n=Count("person"))
     )
     cautions = [
-        (str(CAUTION_LABELS[Caution.NEAR_DUPLICATE_COVERED]), flagged["covered"]),
-        (str(CAUTION_LABELS[Caution.NEAR_DUPLICATE_IN_DECREE]), flagged["twice"]),
+        (str(CAUTION_LABELS[flag]), sum(n for bits, n in by_cautions if bits & flag))
+        for flag in (Caution.NEAR_DUPLICATE_COVERED, Caution.NEAR_DUPLICATE_IN_DECREE)
     ]
     diff = decree_diff(decree.previous, decree) if decree.previous is not None else None
     pdf = LampiranFile.objects.filter(
