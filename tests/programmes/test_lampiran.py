@@ -134,3 +134,40 @@ def test_a_draft_lampiran_says_it_is_a_draft(register: Callable[..., pl.DataFram
     workbook = load_workbook(io.BytesIO(_export(draft, "xlsx")), read_only=True)
     first = next(workbook["Lampiran"].iter_rows(max_row=1, values_only=True))[0]
     assert first == "DRAF — BELUM DITANDATANGANI"
+
+
+def test_a_long_pdf_is_rendered_in_parts_by_two_processes_with_continuous_page_numbers(
+    register: Callable[..., pl.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pypdf import PdfReader
+
+    from jaring.programmes import lampiran
+
+    decree, _ = _signed(register, 14)
+    monkeypatch.setattr(lampiran, "PDF_PART_ROWS", 3)  # five parts, sent to two workers in turn
+    frame = lampiran.lampiran_frame(decree, full_nik=True)
+    block = lampiran.title_block(decree)
+    outputs = {}
+    for processes in (1, 2):
+        seen: list[tuple[int, int]] = []
+        out = io.BytesIO()
+        pages = lampiran.write_pdf(
+            frame,
+            block,
+            out,
+            identifier="test",
+            progress=lambda done, total, seen=seen: seen.append((done, total)),
+            processes=processes,
+        )
+        outputs[processes] = out.getvalue()
+        assert sorted(seen) == [(3, 14), (6, 14), (9, 14), (12, 14), (14, 14)]
+    assert outputs[1] == outputs[2]
+    reader = PdfReader(io.BytesIO(outputs[2]))
+    assert len(reader.pages) == pages >= 5
+    numbers = [
+        int(text.rsplit("Halaman ", 1)[1].split()[0])
+        for text in (page.extract_text() for page in reader.pages)
+    ]
+    assert numbers == list(range(1, pages + 1))
+    everything = "".join(page.extract_text() for page in reader.pages)
+    assert all(name in everything for name in frame["nama"].to_list())
