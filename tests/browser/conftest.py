@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Page
 
 from jaring.accounts.models import User
@@ -52,3 +53,26 @@ def sign_in(live_server: Any, page: Page) -> Callable[[User], Page]:
         return page
 
     return sign
+
+
+@pytest.fixture
+def real_task_queue(settings: Any) -> Callable[[], None]:
+    """Tasks go to the database queue as in production; calling the fixture's value runs the
+    worker over everything queued (what ``jaring serve`` does in the background)."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+
+    def work() -> None:
+        Worker(
+            queue_names=["default"],
+            interval=0.1,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="browser-test",
+            excluded_queue_names=[],
+        ).run()
+
+    return work

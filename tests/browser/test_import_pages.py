@@ -8,9 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
@@ -18,29 +16,6 @@ from jaring.accounts.models import User
 from jaring.accounts.roles import Role
 from jaring.registry.models import ImportBatch, Person
 from jaring.synthetic.messy import write_messy_file
-
-
-@pytest.fixture
-def real_task_queue(settings: Any) -> Callable[[], None]:
-    """Tasks go to the database queue as in production; calling the fixture's value runs the
-    worker over everything queued (what ``jaring serve`` does in the background)."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
-
-    def work() -> None:
-        Worker(
-            queue_names=["default"],
-            interval=0.1,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="browser-test",
-            excluded_queue_names=[],
-        ).run()
-
-    return work
 
 
 def test_upload_watch_progress_download_problems_and_save(
