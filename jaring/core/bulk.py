@@ -20,6 +20,7 @@ Table and column names come from the model's ``_meta``, never from string litera
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import json
@@ -526,12 +527,17 @@ def read_frame(rows: QuerySet[Any], schema: Mapping[str, pl.DataType]) -> pl.Dat
             cursor.execute(sql, params)
             return _fetch_frame(cursor, schema)
     buffer = io.BytesIO()
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, NULL '\\N')", params) as copy,
-    ):
-        for block in copy:
-            buffer.write(block)
+    statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, NULL '\\N')"
+    with connection.cursor() as cursor:
+        # Django's debug wrapper (DEBUG, or a test counting queries) has ``copy(statement)``
+        # without parameters: COPY on psycopg's own cursor, recorded like any query.
+        debug_sql = getattr(cursor, "debug_sql", None)
+        with (
+            debug_sql(statement, params) if debug_sql else contextlib.nullcontext(),
+            cursor.cursor.copy(statement, params) as copy,
+        ):
+            for block in copy:
+                buffer.write(block)
     text_schema: dict[str, pl.DataType] = {
         name: (pl.String() if dtype in (pl.Binary, pl.Boolean, pl.Date) else dtype)
         for name, dtype in schema.items()
