@@ -338,6 +338,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A decree entry's change and a membership's end share one set of reasons.
+    "ENUM_NAME_OVERRIDES": {"ChangeReasonEnum": "jaring.programmes.models.ChangeReason"},
 }
 
 TASKS = {

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -188,8 +188,9 @@ class EntryFilterSet(filters.FilterSet):
         fields = ["decree", "status", "reason"]
 
 
-class DecreeEntryViewSet(viewsets.ReadOnlyModelViewSet[DecreeEntry]):
-    """The people considered for a decree version (``?decree=ID`` is required)."""
+class DecreeEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[DecreeEntry]):
+    """The people considered for a decree version (``?decree=ID`` is required). A list only:
+    an entry is a person within a version (its key is the pair), found by filtering."""
 
     serializer_class = EntryOutputSerializer
     filterset_class = EntryFilterSet
