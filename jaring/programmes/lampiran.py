@@ -29,6 +29,7 @@ from jaring.accounts.roles import mask_nik
 from jaring.audit.models import Channel
 from jaring.audit.services import export_record
 from jaring.core import bulk, crypto
+from jaring.core.spreadsheets import csv_safe
 from jaring.programmes.errors import ProgrammeError
 from jaring.programmes.models import Decree, DecreeMember
 from jaring.programmes.services.signing import document_title, issuer_of, members_frame
@@ -248,7 +249,7 @@ def totals_by_village(frame: pl.DataFrame) -> pl.DataFrame:
 
 def write_csv(frame: pl.DataFrame, output: Writable) -> None:
     buffer = io.BytesIO()
-    frame.select(CSV_COLUMNS).write_csv(buffer)
+    csv_safe(frame.select(CSV_COLUMNS)).write_csv(buffer)
     output.write(buffer.getvalue())
 
 

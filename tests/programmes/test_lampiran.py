@@ -95,6 +95,17 @@ def test_csv_and_xlsx_carry_the_lampiran_columns(register: Callable[..., pl.Data
     assert set(workbook.sheetnames) == {"Lampiran", "Per kategori", "Per desa"}
 
 
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv(
+    register: Callable[..., pl.DataFrame],
+) -> None:
+    formula = '=HYPERLINK("http://contoh.test","klik")'
+    register(1, occupation_code="becak", birth_date=born(40), name=formula)
+    decree, _ = _signed(register, 2)
+    frame = pl.read_csv(io.BytesIO(_export(decree, "csv")), schema_overrides={"nik": pl.String})
+    assert "'" + formula in frame["nama"].to_list()
+    assert formula not in frame["nama"].to_list()
+
+
 def test_full_nik_only_with_the_export_right(
     register: Callable[..., pl.DataFrame], make_user: Callable[..., User]
 ) -> None:
