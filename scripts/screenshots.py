@@ -2,12 +2,17 @@
 
     .venv/bin/python scripts/screenshots.py [--url http://127.0.0.1:8000] [--out docs/screenshots]
 
-Signs in as the demo's Kota Kediri admin and captures the home page and the people list.
+Signs in as the demo's Kota Kediri admin and captures the home page, the people list, the
+imports, the duplicates and the decree (SK) page of Kediri's 2024 version; then has that
+version's lampiran rendered as PDF by the worker (a few minutes) and keeps its first page
+(``pdftoppm``, poppler-utils).
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -41,6 +46,7 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(180_000)  # a busy machine
         page.goto(f"{args.url}/masuk/")
         page.get_by_label("Nama pengguna").fill(args.user)
         page.get_by_label("Kata sandi").fill(args.password)
@@ -61,6 +67,37 @@ def main() -> None:
         page.wait_for_load_state("networkidle")
         page.screenshot(path=args.out / "duplicate-review.png", full_page=True)
         print(args.out / "import-result.png", args.out / "duplicate-review.png")
+        # Kota Kediri's 2024 decree (the second version, with its changes), and its lampiran.
+        page.goto(f"{args.url}/program/")
+        page.get_by_role("link", name="Kota Kediri (DBHCHT)").first.click()
+        page.get_by_role("link", name="v2", exact=True).click()
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=args.out / "sk-page.png", full_page=False)
+        page.get_by_test_id("pdf-request").click()
+        download_link = page.get_by_test_id("pdf-download")
+        download_link.wait_for(timeout=20 * 60 * 1000)
+        with tempfile.TemporaryDirectory() as folder:
+            with page.expect_download() as download:
+                download_link.click()
+            pdf = Path(folder) / "lampiran.pdf"
+            download.value.save_as(pdf)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "80",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    pdf,
+                    args.out / "sk-lampiran-pdf",
+                ],
+                check=True,
+            )
+        print(args.out / "sk-page.png", args.out / "sk-lampiran-pdf.png")
         browser.close()
 
 
