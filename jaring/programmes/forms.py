@@ -68,9 +68,10 @@ class ProgrammeForm(forms.Form):
         super().__init__(*args, **kwargs)
         categories = self.fields["categories"]
         assert isinstance(categories, forms.MultipleChoiceField)
-        categories.choices = list(
-            OccupationCategory.objects.order_by("sort_order", "code").values_list("code", "name")
-        )
+        categories.choices = [
+            (category.code, category.label)
+            for category in OccupationCategory.objects.order_by("sort_order", "code")
+        ]
         for field in self.fields.values():
             widget = field.widget
             kind = (

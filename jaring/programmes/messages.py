@@ -98,7 +98,7 @@ def _rule_sentence(flag: Ineligible, entry: DecreeEntry, decree: object) -> str:
             "place": entry.region.display_name if entry.region_id else "—"
         }
     if flag == Ineligible.CATEGORY:
-        occupation = entry.occupation.name if entry.occupation else _("not classified")
+        occupation = entry.occupation.label if entry.occupation else _("not classified")
         return _("occupation %(occupation)s is not one of the programme's categories") % {
             "occupation": occupation
         }

@@ -281,52 +281,61 @@ INPRES_2_2021 = LegalBasis(
     regulation="Inpres 2/2021 jo. Permendagri pedoman APBD (27/2021, 15/2023)",
     article=None,
     valid_from=date(2021, 3, 25),
-    note_en="Regional heads budget Jamsostek for pekerja rentan from APBD (incl. DBHCHT spent "
-    "through it); such participants pay the full rate even during PP 50/2025.",
+    note=gettext_noop(
+        "Regional heads budget Jamsostek for pekerja rentan from APBD (incl. DBHCHT spent "
+        "through it); such participants pay the full rate even during PP 50/2025."
+    ),
 )
 DANA_DESA_PREMIUM_BAN_2024 = LegalBasis(
     regulation="SE Dirjen PDP Kemendes 4/PRI.00/I/2024 jo. Permendagri 15/2023",
     article="Lampiran huruf E",
     valid_from=date(2024, 1, 1),
     valid_to=date(2024, 12, 31),
-    note_en="Dana Desa may not pay BPJSTK contributions of village officials, RT/RW or "
-    "pekerja rentan in 2024: that is an APBD matter of the Pemda.",
+    note=gettext_noop(
+        "Dana Desa may not pay BPJSTK contributions of village officials, RT/RW or "
+        "pekerja rentan in 2024: that is an APBD matter of the Pemda."
+    ),
 )
 DANA_DESA_PREMIUM_OPEN = LegalBasis(
     regulation="SE Dirjen PDP Kemendes 4/PRI.00/I/2024",
     article=None,
     valid_from=None,
     verified=False,
-    note_en="Open question Q7: whether the ban holds beyond 2024, and whether APBDes money "
-    "other than Dana Desa (ADD, PADes) may pay.",
+    note=gettext_noop(
+        "Open question Q7: whether the ban holds beyond 2024, and whether APBDes money "
+        "other than Dana Desa (ADD, PADes) may pay."
+    ),
 )
 VILLAGE_BUDGET = LegalBasis(
     regulation="UU 6/2014 tentang Desa",
     article=None,
     valid_from=date(2014, 1, 15),
     verified=False,
-    note_en="APBDes is the village government's own budget; article not checked.",
+    note=gettext_noop("APBDes is the village government's own budget; article not checked."),
 )
 WADAH_TYPES = LegalBasis(
     regulation="Perdir BPJSTK 22/PERDIR.02/072022 (PROBIS Kepesertaan)",
     article=None,
     valid_from=None,
     verified=False,
-    note_en="Wadah type codes SG, SA, SD, SL, SC, SB; which programme goes under which code is "
-    "our reading of the manual (codes are configuration at the branch).",
+    note=gettext_noop(
+        "Wadah type codes SG, SA, SD, SL, SC, SB; which programme goes under which code is "
+        "our reading of the manual (codes are configuration at the branch)."
+    ),
 )
 AGE_LIMIT_PRACTICE = LegalBasis(
     regulation="Praktik program Pemda (Kab. Penajam Paser Utara 2025)",
     article=None,
     valid_from=None,
     verified=False,
-    note_en="Pemda programmes admit ages 18-65; BPJSTK's own age limit for BPU is open "
-    "question Q6.",
+    note=gettext_noop(
+        "Pemda programmes admit ages 18-65; BPJSTK's own age limit for BPU is open question Q6."
+    ),
 )
 GN_LINGKARAN_PACKAGES = LegalBasis(
     regulation="BPJSTK GN Lingkaran",
     article=None,
     valid_from=date(2016, 7, 1),
     verified=False,
-    note_en="Donors pay JKK+JKM for packages of 3, 6 or 12 months (branch statements).",
+    note=gettext_noop("Donors pay JKK+JKM for packages of 3, 6 or 12 months (branch statements)."),
 )

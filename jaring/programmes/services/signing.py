@@ -39,6 +39,7 @@ from jaring.programmes.models import (
 )
 from jaring.programmes.services.drafting import _latest_signed, leave_reasons
 from jaring.regions.models import Region, RegionKind, RegionLevel
+from jaring.rules.messages import Message
 from jaring.rules.months import Month
 
 if TYPE_CHECKING:
@@ -108,8 +109,15 @@ def members_frame(decree: Decree) -> pl.DataFrame:
         ),
         MEMBER_SCHEMA,
     )
+    # A category's name is its English msgid; the decree is an Indonesian document whoever
+    # signs it, so its lampiran carries (and freezes) the Indonesian name.
+    indonesian = {
+        name: Message(name).render("id")
+        for name in frame["category_name"].drop_nulls().unique().to_list()
+    }
     return frame.sort(["region_id", pl.col("name").str.to_uppercase(), "person_id"]).with_columns(
-        position=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
+        pl.col("category_name").replace(indonesian),
+        position=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
     )
 
 
