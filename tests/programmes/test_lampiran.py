@@ -182,3 +182,20 @@ def test_a_long_pdf_is_rendered_in_parts_by_two_processes_with_continuous_page_n
     assert numbers == list(range(1, pages + 1))
     everything = "".join(page.extract_text() for page in reader.pages)
     assert all(name in everything for name in frame["nama"].to_list())
+
+
+def test_the_lampiran_freezes_the_indonesian_category_name_whoever_signs(
+    register: Callable[..., pl.DataFrame],
+) -> None:
+    from django.utils import translation
+
+    from jaring.registry.models import OccupationCategory
+    from jaring.rules.messages import Message
+
+    with translation.override("en"):
+        decree, _ = _signed(register, 2)
+        csv = pl.read_csv(io.BytesIO(_export(decree, "csv")), schema_overrides={"nik": pl.String})
+    english = OccupationCategory.objects.get(code="becak").name
+    indonesian = Message(english).render("id")
+    assert indonesian != english
+    assert csv["pekerjaan"].to_list() == [indonesian, indonesian]
