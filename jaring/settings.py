@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "jaring.audit",
     "jaring.registry",
     "jaring.programmes",
+    "jaring.finance",
     "jaring.demo",
 ]
 

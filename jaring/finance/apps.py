@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FinanceConfig(AppConfig):
+    name = "jaring.finance"
+    label = "finance"
+    verbose_name = _("BPJS exchange, bills and payments")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from jaring.finance.models import (
+            Bill,
+            Holiday,
+            Payment,
+            RegistrationColumn,
+            RegistrationTemplate,
+        )
+
+        # Changed one at a time by people: audited with before and after. Bill lines,
+        # enrolments and response rows are written in bulk by the audited services (their
+        # audit unit is the bill, the payment or the response file).
+        for model in (Bill, Payment, Holiday, RegistrationTemplate, RegistrationColumn):
+            if not auditlog.contains(model):
+                auditlog.register(model)

@@ -1,0 +1,49 @@
+"""Models of the finance app (see each module)."""
+
+from jaring.finance.models.bills import (
+    Allocation,
+    Bill,
+    BillLine,
+    BillPackage,
+    CorrectionReason,
+    Holiday,
+    HolidayKind,
+    LineKind,
+    Payment,
+    PaymentKind,
+)
+from jaring.finance.models.enrolments import BpjsStatus, Enrolment, ReasonCode
+from jaring.finance.models.exchange import (
+    DEFAULT_COLUMNS,
+    RegistrationColumn,
+    RegistrationField,
+    RegistrationFile,
+    RegistrationTemplate,
+    ResponseFile,
+    ResponseRow,
+    RowOutcome,
+)
+
+__all__ = [
+    "DEFAULT_COLUMNS",
+    "Allocation",
+    "Bill",
+    "BillLine",
+    "BillPackage",
+    "BpjsStatus",
+    "CorrectionReason",
+    "Enrolment",
+    "Holiday",
+    "HolidayKind",
+    "LineKind",
+    "Payment",
+    "PaymentKind",
+    "ReasonCode",
+    "RegistrationColumn",
+    "RegistrationField",
+    "RegistrationFile",
+    "RegistrationTemplate",
+    "ResponseFile",
+    "ResponseRow",
+    "RowOutcome",
+]
