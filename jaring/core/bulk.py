@@ -13,7 +13,9 @@ columns are named after the model's columns (``Field.column``) and do these thin
   afterwards when the rows at least double the table), :func:`copy_frames` those of several
   tables, one preparing while the other is written;
 - :func:`rows_matching` reads the rows whose key is in a large set (one join with a temporary
-  table or a JSON array, instead of thousands of ``IN (...)`` queries).
+  table or a JSON array, instead of thousands of ``IN (...)`` queries);
+- :func:`update_from_frame` sets columns of the rows whose key is in a frame, one statement
+  (``UPDATE … FROM`` a temporary table) instead of one per row.
 
 Table and column names come from the model's ``_meta``, never from string literals.
 """
@@ -495,6 +497,47 @@ def rows_matching(
         found = _fetch_frame(cursor, schema)
         cursor.execute(f"DROP TABLE {keys}")
     return found
+
+
+def update_from_frame(model: type[models.Model], frame: pl.DataFrame, *, key: Sequence[str]) -> int:
+    """Set the other columns of ``frame`` on the rows of ``model`` whose ``key`` columns
+    (model column names, together unique) equal a row of ``frame``; returns the rows given.
+
+    The frame goes into a temporary table shaped like the model's own columns (COPY on
+    PostgreSQL, ``executemany`` on SQLite), then one ``UPDATE … FROM`` joins it on the key.
+    Run it inside the write's transaction.
+    """
+    if frame.is_empty():
+        return 0
+    known = {f.column for f in model._meta.concrete_fields}
+    if unknown := set(frame.columns) - known:
+        raise ValueError(f"{model.__name__} has no column(s) {sorted(unknown)}")
+    quote = connection.ops.quote_name
+    table = _table(model)
+    temp = quote(f"jaring_update_{model._meta.db_table}")
+    names = _columns(frame.columns)
+    values = [c for c in frame.columns if c not in key]
+    assignments = ", ".join(f"{quote(c)} = t.{quote(c)}" for c in values)
+    join = " AND ".join(f"{table}.{quote(c)} = t.{quote(c)}" for c in key)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {temp} AS SELECT {names} FROM {table} WHERE 1 = 0")
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            _for_postgres(frame).write_csv(buffer, include_header=False, null_value="\\N")
+            with cursor.copy(
+                f"COPY {temp} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            ) as out:
+                out.write(buffer.getvalue())
+            cursor.execute(f"ANALYZE {temp}")
+        else:
+            placeholders = ", ".join(["%s"] * frame.width)
+            cursor.executemany(
+                f"INSERT INTO {temp} ({names}) VALUES ({placeholders})", _for_sqlite(frame).rows()
+            )
+        cursor.execute(f"UPDATE {table} SET {assignments} FROM {temp} t WHERE {join}")
+        cursor.execute(f"DROP TABLE {temp}")
+    return frame.height
 
 
 def _fetch_frame(
