@@ -35,7 +35,7 @@ from jaring.registry.imports.reading.grid import (
     sheet_table,
 )
 from jaring.registry.imports.reading.html_table import read_html_grids, read_xml2003_grids
-from jaring.registry.imports.reading.mapping import HEADER_SEARCH_ROWS, field_of_header
+from jaring.registry.imports.reading.mapping import HEADER_SEARCH_ROWS, PEOPLE, Vocabulary
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -229,6 +229,7 @@ def _grids(
     sheet: str | None,
     max_bytes: int,
     preview: bool = False,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[str, list[SheetGrid], list[str], str | None, str | None, bool]:
     """(format, grids, notes, encoding, separator, cut short) of a file; with ``preview`` only
     its first rows (see :data:`PREVIEW_BYTES`, :data:`PREVIEW_ROWS`)."""
@@ -255,7 +256,7 @@ def _grids(
         return "xml2003", _pick(grids, sheet, file_name), [], None, None, cut
     if not data.strip(b" \t\r\n;,\xef\xbb\xbf"):
         raise ImportFileError("FILE_EMPTY", file_name=file_name)
-    found = read_delimited_grid(data, file_name=file_name, name=file_name)
+    found = read_delimited_grid(data, file_name=file_name, name=file_name, vocabulary=vocabulary)
     if found is None:
         raise _no_header(file_name, [file_name])
     grid, encoding, separator = found
@@ -305,10 +306,13 @@ def list_sheets(path: str | Path, *, file_name: str | None = None) -> list[str]:
     return [name]
 
 
-def _stack(tables: list[SheetTable]) -> tuple[list[str], pl.DataFrame]:
+def _stack(
+    tables: list[SheetTable], vocabulary: Vocabulary | None = None
+) -> tuple[list[str], pl.DataFrame]:
     """Stack the sheets' tables. A later sheet's header that names the same field as an
     earlier header ("N I K" here, "NIK" there) is renamed to the earlier one, so one mapping
     serves every sheet."""
+    field_of_header = (vocabulary or PEOPLE).field_of
     headers: list[str] = list(tables[0].headers)
     by_field = {f: h for h in headers if (f := field_of_header(h)) is not None}
     frames = [tables[0].frame]
@@ -345,8 +349,13 @@ def read_table(
     sheet: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     preview: bool = False,
+    vocabulary: Vocabulary | None = None,
 ) -> RawTable:
     """Read ``path`` (named ``file_name`` in messages; default: the path's name).
+
+    ``vocabulary``: the fields a header row names (default: a list of people, NIK or name
+    required); another kind of list passes its own (:class:`~jaring.registry.imports.mapping.
+    Vocabulary`).
 
     With ``sheet`` read that sheet only; otherwise every visible sheet with a recognisable
     header row, stacked. Raises :class:`ImportFileError` for an empty, too large, encrypted,
@@ -359,11 +368,16 @@ def read_table(
     path = Path(path)
     name = file_name or path.name
     fmt, grids, notes, encoding, separator, cut = _grids(
-        path, file_name=name, sheet=sheet, max_bytes=max_bytes, preview=preview
+        path,
+        file_name=name,
+        sheet=sheet,
+        max_bytes=max_bytes,
+        preview=preview,
+        vocabulary=vocabulary,
     )
     tables: list[SheetTable] = []
     for grid in grids:
-        table = sheet_table(grid)
+        table = sheet_table(grid, vocabulary)
         if table is None:
             notes.append(
                 f"Lembar '{grid.name}' dilewati: tidak ada judul kolom. / "
@@ -378,7 +392,7 @@ def read_table(
         raise ImportFileError(
             "FILE_NO_ROWS", file_name=name, sheet=first.name, row=first.header_row
         )
-    headers, frame = _stack(tables)
+    headers, frame = _stack(tables, vocabulary)
     return RawTable(
         file_name=name,
         format=fmt,

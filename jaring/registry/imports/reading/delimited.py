@@ -24,6 +24,7 @@ from jaring.registry.imports.problems import ImportFileError
 from jaring.registry.imports.reading.grid import SheetGrid
 from jaring.registry.imports.reading.mapping import (
     HEADER_SEARCH_ROWS,
+    Vocabulary,
     find_header_row,
     header_score,
 )
@@ -102,28 +103,30 @@ def _sample_records(text: str, separator: str) -> list[tuple[int, list[str]]]:
     return records
 
 
-def find_layout(data: bytes) -> tuple[str, int, int, int] | None:
+def find_layout(
+    data: bytes, vocabulary: Vocabulary | None = None
+) -> tuple[str, int, int, int] | None:
     """(separator, header line index, header record index, header field count), or ``None``."""
     text = data[:_SAMPLE_CHARS].decode("utf-8", "ignore")
     best: tuple[tuple[int, int], tuple[str, int, int, int]] | None = None
     for separator in SEPARATORS:
         records = _sample_records(text, separator)
-        index = find_header_row([[f or None for f in fields] for _, fields in records])
+        index = find_header_row([[f or None for f in fields] for _, fields in records], vocabulary)
         if index is None:
             continue
         line, fields = records[index]
-        score = (header_score(fields)[0], len(fields))
+        score = (header_score(fields, vocabulary)[0], len(fields))
         if best is None or score > best[0]:
             best = (score, (separator, line, index, len(fields)))
     return None if best is None else best[1]
 
 
 def read_delimited_grid(
-    data: bytes, *, file_name: str, name: str
+    data: bytes, *, file_name: str, name: str, vocabulary: Vocabulary | None = None
 ) -> tuple[SheetGrid, str, str] | None:
     """The grid of a delimited file, its encoding and separator; ``None`` without a header."""
     utf8, encoding = decode(data, file_name=file_name)
-    layout = find_layout(utf8)
+    layout = find_layout(utf8, vocabulary)
     if layout is None:
         return None
     separator, header_line, header_record, width = layout

@@ -18,6 +18,7 @@ import polars as pl
 from jaring.registry.imports.reading.mapping import (
     HEADER_SEARCH_ROWS,
     CombinedHeader,
+    Vocabulary,
     clean_header,
     combine_header_rows,
     find_header_row,
@@ -123,18 +124,19 @@ def _fill_merges(
     )
 
 
-def sheet_table(grid: SheetGrid) -> SheetTable | None:
-    """The table of one sheet, or ``None`` when no header row is found in it."""
+def sheet_table(grid: SheetGrid, vocabulary: Vocabulary | None = None) -> SheetTable | None:
+    """The table of one sheet, or ``None`` when no header row is found in it. Two-row headers
+    are combined for lists of people only (the default ``vocabulary``)."""
     strings = grid.strings
     if strings.height == 0 or strings.width == 0:
         return None
     head = strings.head(HEADER_SEARCH_ROWS).rows()
-    header_index = find_header_row(head)
+    header_index = find_header_row(head, vocabulary)
     if header_index is None:
         return None
     letters = list(grid.letters or [column_letter(i) for i in range(strings.width)])
     header_row = grid.first_row + header_index
-    combined = _combined_header(grid, head, header_index)
+    combined = _combined_header(grid, head, header_index) if vocabulary is None else None
     header_cells = combined.cells if combined else head[header_index]
     body_index = header_index + (2 if combined else 1)
     headers = _unique_headers(header_cells, letters)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from jaring.registry.imports.problems import MappingError
@@ -195,22 +195,42 @@ def field_of_header(text: str | None) -> str | None:
     return None
 
 
-def header_score(cells: Sequence[str | None]) -> tuple[int, bool]:
-    """How many distinct fields a row names, and whether NIK or name is among them."""
-    fields = {field_of_header(c) for c in cells if c}
+@dataclass(frozen=True)
+class Vocabulary:
+    """The fields a header row may name: how a header is read (``field_of``) and the fields a
+    header row must name at least one of (``required``). Lists of people use
+    :data:`PEOPLE`; another stage reading lists with the same tolerance (the BPJS branch's
+    response file) passes its own, so header rows are found under title rows the same way."""
+
+    field_of: Callable[[str | None], str | None]
+    required: frozenset[str]
+
+
+def header_score(
+    cells: Sequence[str | None], vocabulary: Vocabulary | None = None
+) -> tuple[int, bool]:
+    """How many distinct fields a row names, and whether a required one (NIK or name for
+    lists of people) is among them."""
+    words = vocabulary or PEOPLE
+    fields = {words.field_of(c) for c in cells if c}
     fields.discard(None)
-    return len(fields), bool(fields & set(REQUIRED_FIELDS))
+    return len(fields), bool(fields & words.required)
 
 
-def find_header_row(rows: Sequence[Sequence[str | None]]) -> int | None:
+def find_header_row(
+    rows: Sequence[Sequence[str | None]], vocabulary: Vocabulary | None = None
+) -> int | None:
     """Index (0-based) of the header row among ``rows``, or ``None`` when none qualifies."""
     best: tuple[int, int] | None = None  # (score, -index)
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        score, required = header_score(cells)
+        score, required = header_score(cells, vocabulary)
         if score >= 2 and required and (best is None or score > best[0]):
             best = (score, -index)
     return None if best is None else -best[1]
 
+
+#: The words of the registry's lists of people (:data:`FIELDS`).
+PEOPLE = Vocabulary(field_of_header, frozenset(REQUIRED_FIELDS))
 
 _DIGIT_RUN_RE = re.compile(r"\d{6}")
 # A format hint under a header: "(Rp)", "(16 digit)", "(dd-mm-yyyy)", "dd/mm/yyyy".
