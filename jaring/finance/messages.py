@@ -150,7 +150,7 @@ def message(code: str, params: Mapping[str, object] | None = None) -> str:
     return str(template) % dict(params or {})
 
 
-def row_problems(row: ResponseRow, *, nik: str = "", first: int | None = None) -> list[str]:
+def row_problems(row: ResponseRow, *, nik: str = "") -> list[str]:
     """The sentences of a response row's problems, from its own values."""
     params: dict[str, object] = {
         "nik": nik or row.nik_text or "—",
@@ -158,7 +158,7 @@ def row_problems(row: ResponseRow, *, nik: str = "", first: int | None = None) -
         "length": len(row.kpj or row.kpj_text),
         "status": row.status_text or "—",
         "tmt": row.tmt_text or "—",
-        "first": first or "—",
-        "rows": first or "—",
+        "first": row.repeat_of or "—",
+        "rows": row.conflict_rows or "—",
     }
     return [message(code, params) for code in row.problem_codes]

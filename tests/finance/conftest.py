@@ -13,6 +13,9 @@ from jaring.programmes.models import Decree, Programme
 from jaring.programmes.services import decree_draft, decree_sign, programme_create
 from jaring.registry.services import people_bulk_create
 from jaring.synthetic.people import generate_people
+from tests.programmes.conftest import register
+
+__all__ = ["register"]
 
 
 @dataclass

@@ -240,6 +240,9 @@ class ResponseRow(RegionScopedModel):
         db_constraint=False,
     )
     outcome = models.CharField(_("outcome"), max_length=10, choices=RowOutcome.choices)
+    # Parameters of the repeat problems: the row repeated, the rows that disagree.
+    repeat_of = models.PositiveIntegerField(_("repeats row"), null=True, blank=True)
+    conflict_rows = models.CharField(_("disagreeing rows"), max_length=200, blank=True)
     problems = models.CharField(_("problems"), max_length=200, blank=True)
 
     class Meta:
