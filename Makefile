@@ -51,8 +51,9 @@ test-postgres: install-dev
 test: install-dev system-packages lint typecheck test-sqlite test-postgres
 
 messages: install-dev
-	cd jaring && ../$(BIN)/jaring makemessages -l id --no-location --no-obsolete --no-wrap -i "static/*" -i "programmes/*"
+	cd jaring && ../$(BIN)/jaring makemessages -l id --no-location --no-obsolete --no-wrap -i "static/*" -i "programmes/*" -i "finance/*"
 	cd jaring/programmes && ../../$(BIN)/jaring makemessages -l id --no-location --no-obsolete --no-wrap
+	cd jaring/finance && ../../$(BIN)/jaring makemessages -l id --no-location --no-obsolete --no-wrap
 	cd jaring && ../$(BIN)/jaring compilemessages
 
 clean:

@@ -31,6 +31,8 @@ class Capabilities:
     review_matches: bool
     view_audit: bool
     manage_users: bool
+    # Issue contribution bills, record payments and read the BPJS branch's response files.
+    manage_finance: bool
     # Create programmes, draft and sign their decrees (SK) in one's regions.
     manage_programmes: bool
 
@@ -45,6 +47,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         export_personal_data=True,
         review_matches=True,
         view_audit=True,
+        manage_finance=True,
         manage_users=True,
         manage_programmes=True,
     ),
@@ -58,6 +61,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         export_personal_data=False,
         review_matches=False,
         view_audit=False,
+        manage_finance=False,
         manage_users=True,
         manage_programmes=True,
     ),
@@ -71,6 +75,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         export_personal_data=True,
         review_matches=True,
         view_audit=False,
+        manage_finance=True,
         manage_users=True,
         manage_programmes=True,
     ),
@@ -84,6 +89,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         export_personal_data=False,
         review_matches=False,
         view_audit=False,
+        manage_finance=False,
         manage_users=False,
         manage_programmes=True,
     ),
@@ -97,6 +103,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         export_personal_data=True,
         review_matches=False,
         view_audit=False,
+        manage_finance=False,
         manage_users=False,
         manage_programmes=False,
     ),
@@ -109,6 +116,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         export_personal_data=False,
         review_matches=False,
         view_audit=True,
+        manage_finance=False,
         manage_users=False,
         manage_programmes=False,
     ),
