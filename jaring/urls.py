@@ -66,6 +66,7 @@ urlpatterns = [
         "duplikat/tumpang-tindih/", matching_views.coverage_overlap_list, name="coverage-overlaps"
     ),
     path("", include("jaring.programmes.urls")),
+    path("", include("jaring.finance.urls")),
     path("audit/", audit_views.change_log, name="audit-log"),
     path("audit/ekspor/", audit_views.export_log, name="audit-exports"),
     path("api/", include(router.urls)),

@@ -10,6 +10,12 @@ class FinanceConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from jaring.core.panels import panel_register
+        from jaring.finance.views import home_panel
+
+        # The home page (registry) warns of bills due and members about to lapse.
+        panel_register("home", home_panel)
+
         from jaring.finance.models import (
             Bill,
             Holiday,

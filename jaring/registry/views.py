@@ -65,6 +65,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "by_occupation": by_occupation,
             "needs_review": needs_review,
             "recent_imports": imports_visible(user)[:5],
+            # Sections of higher apps (bills due, members about to lapse: finance).
+            "panels": panels_render("home", request, None),
         },
     )
 
