@@ -25,9 +25,9 @@ import polars as pl
 from jaring.core import crypto
 from jaring.finance.exchange.reading import ResponseTable
 from jaring.finance.models import BpjsStatus, ReasonCode, RowOutcome
-from jaring.registry.imports.grid import ROW_COLUMN, SHEET_COLUMN
-from jaring.registry.imports.nik_column import clean_nik_column
-from jaring.registry.imports.values import parse_dates
+from jaring.registry.imports.checking.nik_column import clean_nik_column
+from jaring.registry.imports.checking.values import parse_dates
+from jaring.registry.imports.reading.grid import ROW_COLUMN, SHEET_COLUMN
 
 #: The usual length of a KPJ number (observed, not confirmed: RULES.md §3, open question Q8).
 KPJ_DIGITS = 11

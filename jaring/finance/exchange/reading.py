@@ -15,9 +15,9 @@ from pathlib import Path
 from django.utils.translation import get_language
 
 from jaring.finance.errors import FinanceError
-from jaring.registry.imports.errors import ImportFileError
-from jaring.registry.imports.mapping import Vocabulary, field_of_header, header_key
+from jaring.registry.imports.problems import ImportFileError
 from jaring.registry.imports.reading import RawTable, read_table
+from jaring.registry.imports.reading.mapping import Vocabulary, field_of_header, header_key
 
 #: The fields of a response, in display order.
 RESPONSE_FIELDS = ("nik", "name", "kpj", "status", "reason", "tmt")
