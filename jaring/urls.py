@@ -6,6 +6,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from jaring.audit import views as audit_views
+from jaring.finance.api import (
+    BillLineViewSet,
+    BillViewSet,
+    PaymentViewSet,
+    ProgrammeFinanceViewSet,
+)
 from jaring.programmes.api import (
     DecreeEntryViewSet,
     DecreeViewSet,
@@ -32,6 +38,10 @@ router.register("programmes", ProgrammeViewSet, basename="api-programme")
 router.register("decrees", DecreeViewSet, basename="api-decree")
 router.register("decree-entries", DecreeEntryViewSet, basename="api-decree-entry")
 router.register("memberships", MembershipViewSet, basename="api-membership")
+router.register("bills", BillViewSet, basename="api-bill")
+router.register("bill-lines", BillLineViewSet, basename="api-bill-line")
+router.register("payments", PaymentViewSet, basename="api-payment")
+router.register("programme-finance", ProgrammeFinanceViewSet, basename="api-programme-finance")
 
 urlpatterns = [
     path("", registry_views.home, name="home"),

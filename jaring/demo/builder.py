@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jaring.accounts.models import User
+from jaring.demo.finance import finance_build
 from jaring.demo.programmes import programmes_build
 from jaring.demo.registry import registry_build
 from jaring.demo.users import users_create
@@ -41,6 +42,7 @@ def demo_build(*, seed: int, say: Callable[[str], None]) -> int:
         demo = Demo(seed=seed, say=say, users=users_create(), folder=folder)
         registry_build(demo)
         programmes_build(demo)
+        finance_build(demo)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     total = Person.objects.count()
