@@ -22,6 +22,7 @@ from jaring.audit.models import Channel
 from jaring.audit.services import export_record
 from jaring.core import bulk, crypto
 from jaring.core.scoping import region_in_scope
+from jaring.core.spreadsheets import csv_safe
 from jaring.finance.errors import FinanceError
 from jaring.finance.models import (
     DEFAULT_COLUMNS,
@@ -168,7 +169,7 @@ def registration_file_make(
         )
         buffer = io.BytesIO()
         if file_format == "csv":
-            table.write_csv(buffer)
+            csv_safe(table).write_csv(buffer)
         else:
             table.write_excel(buffer, worksheet="pendaftaran", autofit=True)
         data = buffer.getvalue()
