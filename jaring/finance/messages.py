@@ -71,6 +71,10 @@ MESSAGES: Mapping[str, _StrPromise] = {
     "MONTH_NOT_IN_DECREE": gettext_lazy(
         "No signed decree (SK) of the programme covers %(month)s; sign one first."
     ),
+    "BILL_FROZEN": gettext_lazy(
+        "Bill %(number)s is issued and frozen: its lines and what it said when issued never "
+        "change. Corrections are new lines (Correct from the decrees)."
+    ),
     "BILL_EXISTS": gettext_lazy(
         "%(month)s is already billed: bill %(number)s, issued on %(date)s. Corrections are "
         "added to that bill."

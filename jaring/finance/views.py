@@ -214,7 +214,7 @@ def _rule_lines(bill: Bill) -> list[dict[str, Any]]:
             month,
             jht=cohort["jht"] > 0,
             sector="transport" if cohort["transport"] else "other",
-            funder=CONTRIBUTION_FUNDER[cohort["funder"]],  # type: ignore[index]
+            funder=CONTRIBUTION_FUNDER[cohort["funder"]],
         )
         for amount in (*result.lines, *result.reductions):
             lines.append(

@@ -17,11 +17,29 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jaring.core.scoping import RegionScopedModel
+from jaring.core.scoping import RegionScopedModel, RegionScopedQuerySet
+from jaring.finance.errors import FinanceError
+
+#: What a bill says when issued, never changed afterwards (corrections change the counts and
+#: the total; payments the paid columns).
+BILL_FROZEN_FIELDS = frozenset(
+    {
+        "programme",
+        "month",
+        "number",
+        "due_date",
+        "package",
+        "issued_total",
+        "issued_at",
+        "issued_by",
+    }
+)
 
 
 class HolidayKind(models.TextChoices):
@@ -133,6 +151,17 @@ class Bill(RegionScopedModel):
     def __str__(self) -> str:
         return self.number
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """An issued bill keeps what it said when issued: a save of an existing bill names the
+        fields it changes, none of them frozen."""
+        fields = kwargs.get("update_fields")
+        if not self._state.adding and (fields is None or BILL_FROZEN_FIELDS & set(fields)):
+            raise FinanceError("BILL_FROZEN", number=self.number)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise FinanceError("BILL_FROZEN", number=self.number)
+
     @property
     def outstanding(self) -> int:
         return max(self.total - self.paid, 0)
@@ -160,12 +189,23 @@ class CorrectionReason(models.TextChoices):
     REJECTED = "rejected", _("Registration rejected by BPJS")
 
 
+class BillLineQuerySet(RegionScopedQuerySet):
+    """Lines are written (by COPY) and read, never updated or deleted."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise FinanceError("BILL_FROZEN", number="")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise FinanceError("BILL_FROZEN", number="")
+
+
 class BillLine(RegionScopedModel):
     """One membership's contribution for the bill's month; never changed once written. It is
     paid when its position is at most the bill's ``paid_through`` and no cancellation line
     cancels it."""
 
     region_path = "region"
+    objects: ClassVar[Any] = BillLineQuerySet.as_manager()
 
     # No database constraints on the foreign keys: a million lines are written by COPY in the
     # transaction that issues the bill (ADR 0004).
@@ -233,6 +273,14 @@ class BillLine(RegionScopedModel):
 
     def __str__(self) -> str:
         return f"{self.bill_id}:{self.position} {self.amount}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise FinanceError("BILL_FROZEN", number="")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise FinanceError("BILL_FROZEN", number="")
 
 
 class PaymentKind(models.TextChoices):

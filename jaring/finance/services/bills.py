@@ -397,7 +397,7 @@ def bill_correct(*, user: User | None, bill: Bill) -> Correction:
         locked.total += delta
         locked.lines += len(cancellations) + additions.height
         locked.people = int(standing.height - cancel.height + additions.height)
-        locked.save()
+        locked.save(update_fields=["total", "lines", "people", "allocated"])
         allocate(locked, payment=None)
     return Correction(locked, additions.height, len(cancellations), delta)
 
