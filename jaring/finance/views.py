@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -200,6 +201,7 @@ def bill_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _rule_lines(bill: Bill) -> list[dict[str, Any]]:
     """The bill's amounts by rule, each with its legal basis (from the rules engine)."""
+    language = "en" if (get_language() or "id").startswith("en") else "id"
     cohorts = (
         BillLine.objects.filter(bill=bill, kind=LineKind.CHARGE)
         .values("income_basis", "funder", "transport", "jht")
@@ -219,7 +221,7 @@ def _rule_lines(bill: Bill) -> list[dict[str, Any]]:
         for amount in (*result.lines, *result.reductions):
             lines.append(
                 {
-                    "label": amount.label_id,
+                    "label": amount.label.render(language),
                     "each": amount.rupiah,
                     "people": cohort["n"],
                     "total": amount.rupiah

@@ -94,7 +94,7 @@ def read_response(path: str | Path, *, file_name: str) -> ResponseTable:
     try:
         table = read_table(path, file_name=file_name, vocabulary=RESPONSE)
     except ImportFileError as exc:
-        text = exc.message_en if (get_language() or "id").startswith("en") else exc.message_id
+        text = exc.message.render("en" if (get_language() or "id").startswith("en") else "id")
         raise FinanceError("RESPONSE_FILE", file=file_name, reason=text) from exc
     mapping: dict[str, str] = {}
     for header in table.headers:
