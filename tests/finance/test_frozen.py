@@ -58,9 +58,9 @@ def test_due_dates_skip_weekends_and_holidays(signed_programme: Callable[..., Si
     # 15 April 2024 was cuti bersama Idul Fitri (the holiday table): the next working day.
     april = bill_issue(user=None, programme=programme, month=Month(2024, 4))[0]
     assert april.due_date == date(2024, 4, 16)
-    # 15 June 2024 was a Saturday.
+    # 15 June 2024 a Saturday, 17 June Idul Adha, 18 June cuti bersama.
     assert bill_issue(user=None, programme=programme, month=Month(2024, 6))[0].due_date == date(
-        2024, 6, 17
+        2024, 6, 19
     )
     with override_settings(JARING_BILL_DUE_DAY=10):  # configurable: 10 March 2024 a Sunday
         march = bill_issue(user=None, programme=programme, month=Month(2024, 3))[0]
