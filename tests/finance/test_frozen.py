@@ -62,9 +62,11 @@ def test_due_dates_skip_weekends_and_holidays(signed_programme: Callable[..., Si
     assert bill_issue(user=None, programme=programme, month=Month(2024, 6))[0].due_date == date(
         2024, 6, 19
     )
-    with override_settings(JARING_BILL_DUE_DAY=10):  # configurable: 10 March 2024 a Sunday
+    with override_settings(
+        JARING_BILL_DUE_DAY=10
+    ):  # configurable: 10 March 2024 a Sunday, 11 Nyepi, 12 cuti bersama
         march = bill_issue(user=None, programme=programme, month=Month(2024, 3))[0]
-    assert march.due_date == date(2024, 3, 11)
+    assert march.due_date == date(2024, 3, 13)
 
 
 def test_sponsor_package_paid_ahead(signed_programme: Callable[..., Signed]) -> None:
