@@ -238,8 +238,11 @@ def _day(request: Request) -> date:
 ON = OpenApiParameter("on", str, description="YYYY-MM-DD (default: today)")
 
 
+@extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
 class ProgrammeFinanceViewSet(viewsets.ViewSet):
     """A programme's status, reconciliation and budget (the JSON of the CLI)."""
+
+    lookup_value_regex = r"[0-9]+"
 
     @extend_schema(parameters=[ON], responses={200: dict[str, Any]})
     @action(detail=True, methods=["get"])
