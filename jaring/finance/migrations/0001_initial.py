@@ -257,7 +257,7 @@ class Migration(migrations.Migration):
                 ('position', models.PositiveIntegerField(verbose_name='no.')),
                 ('kind', models.CharField(choices=[('charge', 'Issued'), ('addition', 'Correction: added'), ('cancellation', 'Correction: cancelled')], default='charge', max_length=12, verbose_name='kind')),
                 ('income_basis', models.PositiveIntegerField(verbose_name='income basis (Rp)')),
-                ('funder', models.CharField(max_length=10, verbose_name='funder')),
+                ('funder', models.CharField(max_length=14, verbose_name='funder')),
                 ('transport', models.BooleanField(default=False, verbose_name='transport sector')),
                 ('jkk', models.IntegerField(verbose_name='JKK (Rp)')),
                 ('jkm', models.IntegerField(verbose_name='JKM (Rp)')),

@@ -240,7 +240,7 @@ class BillLine(RegionScopedModel):
     )
     income_basis = models.PositiveIntegerField(_("income basis (Rp)"))
     # The contribution engine's choices (jaring.rules.config): funder and PP 50/2025 sector.
-    funder = models.CharField(_("funder"), max_length=10)
+    funder = models.CharField(_("funder"), max_length=14)
     transport = models.BooleanField(_("transport sector"), default=False)
     jkk = models.IntegerField(_("JKK (Rp)"))
     jkm = models.IntegerField(_("JKM (Rp)"))
