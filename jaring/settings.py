@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "jaring.registry",
     "jaring.programmes",
     "jaring.finance",
+    "jaring.monitoring",
     "jaring.demo",
 ]
 

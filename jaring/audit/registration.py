@@ -15,6 +15,11 @@ TRACKED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("registry", "ImportBatch", ("stage", "progress_done", "progress_total")),
     ("registry", "MatchDecision", ()),
     ("regions", "WorkingPopulation", ()),
+    ("monitoring", "Target", ()),
+    ("monitoring", "ReportedFigure", ()),
+    ("monitoring", "AwardScheme", ()),
+    ("monitoring", "AwardIndicator", ()),
+    ("monitoring", "AwardScore", ()),
 )
 
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
-from jaring.core.scoping import within_q
+from jaring.core.scoping import region_in_scope, user_region_codes, within_q
+from jaring.core.tallies import ALL
 from jaring.regions.models import Region
-from jaring.registry.models import ImportBatch, ImportRow, Person, PersonStatus, RowAction
+from jaring.registry.models import (
+    ImportBatch,
+    ImportRow,
+    PeopleTally,
+    Person,
+    PersonStatus,
+    RowAction,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -97,3 +105,72 @@ def people_count_by_child(user: User | AnonymousUser, region: Region | None) -> 
 
 def imports_visible(user: User | AnonymousUser) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.restrict(user).select_related("region", "created_by")
+
+
+# --- counts from the people tally (kept current by every write; see registry.tallies) --------
+
+
+def people_tally_totals(codes: Iterable[str], *, upto: int | None = None) -> dict[str, int]:
+    """Registered people in each region of ``codes`` ("" is the country) at the end of month
+    ``upto`` (``yyyymm``; None: now), in one query."""
+    codes = list(dict.fromkeys(codes))
+    rows = PeopleTally.objects.filter(region__in=codes, dim=ALL)
+    if upto is not None:
+        rows = rows.filter(month__lte=upto)
+    totals = dict(
+        rows.order_by().values("region").annotate(total=Sum("n")).values_list("region", "total")
+    )
+    return {code: int(totals.get(code) or 0) for code in codes}
+
+
+def people_tally_children(code: str, *, upto: int | None = None) -> dict[str, int]:
+    """Registered people per child region of ``code`` ("" for the provinces)."""
+    rows = PeopleTally.objects.filter(parent=code, dim=ALL)
+    if upto is not None:
+        rows = rows.filter(month__lte=upto)
+    totals = (
+        rows.order_by().values("region").annotate(total=Sum("n")).values_list("region", "total")
+    )
+    return {region: int(total) for region, total in totals if total}
+
+
+def people_tally_months(code: str) -> dict[int, int]:
+    """People first registered in each month (``yyyymm``) who are still registered, in ``code``."""
+    rows = (
+        PeopleTally.objects.filter(region=code, dim=ALL).order_by("month").values_list("month", "n")
+    )
+    return {month: int(n) for month, n in rows}
+
+
+def people_tally_breakdown(code: str, *, upto: int | None = None) -> dict[str, dict[str, int]]:
+    """Registered people in ``code`` by each dimension (occupation, sex, birth_year, funder):
+    ``{dim: {value: n}}``. Kept down to kecamatan; a desa gets ``{}``."""
+    rows = PeopleTally.objects.filter(region=code).exclude(dim=ALL)
+    if upto is not None:
+        rows = rows.filter(month__lte=upto)
+    grouped = rows.order_by().values("dim", "value").annotate(total=Sum("n"))
+    breakdown: dict[str, dict[str, int]] = {}
+    for row in grouped.values_list("dim", "value", "total"):
+        if row[2]:
+            breakdown.setdefault(row[0], {})[row[1]] = int(row[2])
+    return breakdown
+
+
+def people_counts_visible(
+    user: User | AnonymousUser, codes: Iterable[str], *, upto: int | None = None
+) -> dict[str, int]:
+    """Registered people of each region in ``codes`` that ``user`` may count: the whole region
+    when it lies in the user's regions, else the user's regions inside it (a desa operator sees
+    their desa's people in the province's row too), else none."""
+    codes = list(codes)
+    scope = user_region_codes(user)
+    if scope is None:
+        return people_tally_totals(codes, upto=upto)
+    inside: dict[str, list[str]] = {}
+    for code in codes:
+        if region_in_scope(user, code):
+            inside[code] = [code]
+        else:
+            inside[code] = [s for s in scope if code == "" or s.startswith(f"{code}.")]
+    totals = people_tally_totals({c for parts in inside.values() for c in parts}, upto=upto)
+    return {code: sum(totals[c] for c in parts) for code, parts in inside.items()}

@@ -23,6 +23,7 @@ from jaring.registry.models import (
 )
 from jaring.registry.names import normalize_names_expr
 from jaring.registry.occupations import TAXONOMY, synonym_key
+from jaring.registry.tallies import people_tally_created, people_tally_kept
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
@@ -119,6 +120,7 @@ def people_bulk_create(people: pl.DataFrame, *, batch_id: int | None = None) -> 
             with_blind_indexes(people).with_columns(person_id=ids),
             prepare=lambda chunk: person_rows(with_ciphers(chunk), batch_id=batch_id),
         )
+        people_tally_created(first_id, people.height)
     return ids.alias("id")
 
 
@@ -171,3 +173,25 @@ def occupation_synonym_add(
             defaults={"text": text.strip(), "category": category, "created_by": user},
         )
     return synonym
+
+
+class PersonStatusError(ValueError):
+    """A status change that cannot be made; nothing was changed."""
+
+
+def person_status_change(
+    *, person: Person, status: PersonStatus, user: User | None, expected: PersonStatus
+) -> Person:
+    """Mark a person registered again, no longer listed or deceased (audited). ``expected`` is
+    the status the caller saw: a record changed meanwhile is refused, not overwritten. Merging
+    has its own action (``dedup.people_merge``)."""
+    if status == PersonStatus.MERGED:
+        raise PersonStatusError("merge through people_merge")
+    with transaction.atomic(), acting_as(user):
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if locked.status != expected:
+            raise PersonStatusError(f"status is {locked.status}, not {expected}")
+        with people_tally_kept([locked.pk]):
+            locked.status = status
+            locked.save(update_fields=["status", "updated_at"])
+    return locked

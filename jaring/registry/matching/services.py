@@ -50,6 +50,7 @@ from jaring.registry.models import (
     RowAction,
 )
 from jaring.registry.selectors import mentions_q
+from jaring.registry.tallies import people_tally_kept
 from jaring.rules.messages import Message, gettext_noop
 
 if TYPE_CHECKING:
@@ -316,7 +317,8 @@ def people_merge(
         duplicate = locked[duplicate.pk]
         duplicate.status = PersonStatus.MERGED
         duplicate.merged_into = survivor
-        duplicate.save(update_fields=["status", "merged_into", "updated_at"])  # audited
+        with people_tally_kept([duplicate.pk]):
+            duplicate.save(update_fields=["status", "merged_into", "updated_at"])  # audited
         # Its own rows and those of duplicates merged into it before move to the survivor…
         earlier = list(Person.objects.filter(merged_into=duplicate))
         moved = ImportRow.objects.filter(mentions_q([duplicate, *earlier])).update(

@@ -26,6 +26,7 @@ from jaring.registry.models.people import (
     PersonStatus,
     Sex,
 )
+from jaring.registry.models.tallies import PeopleTally
 
 __all__ = [
     "CandidateStatus",
@@ -42,6 +43,7 @@ __all__ = [
     "OccupationMatch",
     "OccupationSynonym",
     "OnExisting",
+    "PeopleTally",
     "Person",
     "PersonStatus",
     "RowAction",

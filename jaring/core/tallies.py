@@ -1,0 +1,215 @@
+"""Tallies: counts of a stage's rows per region and month, kept current by every write.
+
+Dashboards, the home page and the region browser need counts of a million rows per region in
+milliseconds, and need them current after each write (not after a nightly rebuild: DHIS2's
+analytics tables are the cautionary tale). Each stage that owns counted rows (the registry's
+people, the programmes' memberships, …) declares a concrete :class:`Tally` of its own and,
+*inside the transaction of every write that changes counted rows*, calls :func:`tally_apply`
+with the rows that stopped counting (``minus``) and the rows that started (``plus``) as polars
+frames at its finest grain: a region code (a desa, or a larger region when the row knows no
+desa), a month (``yyyymm``) and one column per dimension the stage declares. Here they are
+grouped and rolled up to every level — national, province, kab/kota, kecamatan, desa — and added
+to the stored counts with one upsert (``n = n + excluded.n``): an import of a million rows adds
+one group-by and a few thousand upserts, not a million updates. Dimensions (occupation, sex, …)
+are kept down to kecamatan (:attr:`Tally.dimension_depth`); below that only the totals.
+
+The invariant, checked by each stage's consistency test: the table equals :func:`rollup` of the
+stage's current rows, which is also how :func:`tally_rebuild` recomputes it from scratch.
+
+ADR 0008 tells why tallies live with the stage that writes the rows (same transaction, no upward
+import) and why monitoring only reads and composes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import polars as pl
+from django.db import connection, models, transaction
+
+from jaring.core import bulk
+
+# Length of a region code at each level: national (""), province "33", kab/kota "33.74",
+# kecamatan "33.74.01", desa/kelurahan "33.74.01.1001".
+LEVEL_LENGTHS: tuple[int, ...] = (0, 2, 5, 8, 13)
+NATIONAL = ""
+ALL = "all"  # the dimension of totals; its value is ""
+
+
+def level_of(code: str) -> int:
+    """0 for the country (""), 1 for a province … 4 for a desa/kelurahan."""
+    return LEVEL_LENGTHS.index(len(code))
+
+
+def parent_of(code: str) -> str | None:
+    level = level_of(code)
+    return None if level == 0 else code[: LEVEL_LENGTHS[level - 1]]
+
+
+def month_key(year: int, month: int) -> int:
+    return year * 100 + month
+
+
+class Tally(models.Model):
+    """Counts of one stage's rows: ``n`` rows in ``region`` first counted in ``month`` whose
+    dimension ``dim`` has ``value`` (``dim == "all"``: all of them)."""
+
+    # Dimensions, in the order of the columns of the frames given to tally_apply.
+    dimensions: ClassVar[tuple[str, ...]] = ()
+    # The deepest level that keeps the dimensions (3 = kecamatan); below it, totals only.
+    dimension_depth: ClassVar[int] = 3
+
+    region = models.CharField(max_length=13)
+    parent = models.CharField(max_length=13, null=True, blank=True)  # noqa: DJ001
+    level = models.PositiveSmallIntegerField()
+    month = models.PositiveIntegerField()  # yyyymm
+    dim = models.CharField(max_length=16)
+    value = models.CharField(max_length=40, blank=True)
+    n = models.BigIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.region or 'ID'} {self.month} {self.dim}={self.value}: {self.n}"
+
+
+def tally_constraints(name: str) -> list[models.BaseConstraint]:
+    """``Meta.constraints`` of a concrete tally table named ``name``: the upsert's key, which
+    also serves a region's own rows."""
+    return [models.UniqueConstraint(fields=["region", "dim", "month", "value"], name=f"{name}_key")]
+
+
+def tally_indexes(name: str) -> list[models.Index]:
+    """``Meta.indexes`` of a concrete tally table: a region's children."""
+    return [models.Index(fields=["parent", "dim", "month"], name=f"{name}_children")]
+
+
+_SCHEMA = {
+    "region": pl.String,
+    "parent": pl.String,
+    "level": pl.Int16,
+    "month": pl.Int32,
+    "dim": pl.String,
+    "value": pl.String,
+    "n": pl.Int64,
+}
+
+
+def rollup(model: type[Tally], frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (``region``, ``month``, the model's dimensions, optionally ``n``; one row per
+    counted row otherwise) as the rows of the tally table: every level, every dimension, zero
+    counts dropped."""
+    if "n" not in frame.columns:
+        frame = frame.with_columns(n=pl.lit(1, dtype=pl.Int64))
+    frame = frame.with_columns(
+        pl.col("region").fill_null(""),
+        pl.col("month").cast(pl.Int32),
+        pl.col("n").cast(pl.Int64),
+        *[pl.col(d).cast(pl.String).fill_null("") for d in model.dimensions],
+    )
+    # Group once at the finest grain: every level below reads a smaller frame.
+    keys = ["region", "month", *model.dimensions]
+    frame = frame.group_by(keys).agg(pl.col("n").sum())
+    parts: list[pl.DataFrame] = []
+    for level, length in enumerate(LEVEL_LENGTHS):
+        at = frame.filter(pl.col("region").str.len_chars() >= length).with_columns(
+            region=pl.col("region").str.slice(0, length),
+        )
+        parent = (
+            pl.col("region").str.slice(0, LEVEL_LENGTHS[level - 1])
+            if level
+            else pl.lit(None, dtype=pl.String)
+        )
+        dims = [ALL, *(model.dimensions if level <= model.dimension_depth else ())]
+        for dim in dims:
+            value = pl.lit("") if dim == ALL else pl.col(dim)
+            parts.append(
+                at.group_by("region", "month", value.alias("value"))
+                .agg(pl.col("n").sum())
+                .with_columns(parent=parent, level=pl.lit(level, dtype=pl.Int16), dim=pl.lit(dim))
+                .select(list(_SCHEMA))
+                .cast(_SCHEMA)  # type: ignore[arg-type]
+            )
+    rows = pl.concat(parts) if parts else pl.DataFrame(schema=_SCHEMA)
+    return rows.filter(pl.col("n") != 0)
+
+
+def _columns(model: type[Tally]) -> list[str]:
+    return [str(getattr(model._meta.get_field(name), "column", name)) for name in _SCHEMA]
+
+
+def tally_apply(
+    model: type[Tally], *, plus: pl.DataFrame | None = None, minus: pl.DataFrame | None = None
+) -> int:
+    """Add ``plus`` and take away ``minus`` (frames as for :func:`rollup`); returns the number
+    of tally rows touched. Must run inside the transaction of the write it follows."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("tally_apply must run inside the transaction of the write")
+    parts = []
+    for frame, sign in ((plus, 1), (minus, -1)):
+        if frame is not None and not frame.is_empty():
+            if "n" not in frame.columns:
+                frame = frame.with_columns(n=pl.lit(1, dtype=pl.Int64))
+            parts.append(
+                frame.select(
+                    "region", "month", *model.dimensions, pl.col("n").cast(pl.Int64) * sign
+                )
+            )
+    if not parts:
+        return 0
+    rows = rollup(model, pl.concat(parts, how="vertical_relaxed"))
+    if rows.is_empty():
+        return 0
+    _upsert(model, rows)
+    return rows.height
+
+
+def _upsert(model: type[Tally], rows: pl.DataFrame) -> None:
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = _columns(model)
+    names = ", ".join(quote(c) for c in columns)
+    key = ", ".join(quote(c) for c in ("region", "dim", "month", "value"))
+    n = quote("n")
+    conflict = f"ON CONFLICT ({key}) DO UPDATE SET {n} = {table}.{n} + excluded.{n}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = ["varchar[]", "varchar[]", "smallint[]", "integer[]", "varchar[]",
+                     "varchar[]", "bigint[]"]  # fmt: skip
+            arrays = ", ".join(f"%s::{t}" for t in types)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {conflict}",
+                [rows[c].to_list() for c in _SCHEMA],
+            )
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({placeholders}) {conflict}",
+                rows.rows(),
+            )
+
+
+def tally_rebuild(model: type[Tally], frame: pl.DataFrame) -> int:
+    """Replace the whole table by the rollup of ``frame`` (all of the stage's counted rows);
+    returns the number of tally rows written."""
+    rows = rollup(model, frame)
+    with transaction.atomic():
+        bulk.lock_table(model)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {connection.ops.quote_name(model._meta.db_table)}")
+        else:
+            model.objects.all().delete()  # type: ignore[attr-defined]
+        bulk.copy_frame(model, rows.rename(dict(zip(_SCHEMA, _columns(model), strict=True))))
+    return rows.height
+
+
+def tally_frame(model: type[Tally], *, regions: Sequence[str] | None = None) -> pl.DataFrame:
+    """The stored rows (all, or those of ``regions``), non-zero, as a frame of the rollup's
+    columns: what the consistency tests compare with :func:`rollup` of the rows."""
+    rows = model.objects.exclude(n=0)  # type: ignore[attr-defined]
+    if regions is not None:
+        rows = rows.filter(region__in=list(regions))
+    return pl.DataFrame(list(rows.values_list(*_SCHEMA)), schema=_SCHEMA, orient="row")

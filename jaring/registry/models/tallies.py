@@ -1,0 +1,24 @@
+"""Counts of registered people per region and month, kept current by every write that changes
+them (see :mod:`jaring.core.tallies` and ADR 0008)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.utils.translation import gettext_lazy as _
+
+from jaring.core.tallies import Tally, tally_constraints, tally_indexes
+
+
+class PeopleTally(Tally):
+    """Registered people (not merged, inactive or deceased) by the desa they live in and the
+    month they were first registered; per kecamatan and above also by occupation category, sex,
+    birth year and the funder named by their first list."""
+
+    dimensions: ClassVar[tuple[str, ...]] = ("occupation", "sex", "birth_year", "funder")
+
+    class Meta:
+        verbose_name = _("people tally")
+        verbose_name_plural = _("people tallies")
+        constraints = tally_constraints("people_tally")
+        indexes = tally_indexes("people_tally")

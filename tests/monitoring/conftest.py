@@ -1,0 +1,1 @@
+"""Fixtures of monitoring: the seed regions with people and reported figures."""

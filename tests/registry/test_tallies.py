@@ -1,0 +1,67 @@
+"""The people tally equals a recomputation from the rows after every kind of write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+import pytest
+
+from jaring.accounts.models import User
+from jaring.accounts.roles import Role
+from jaring.registry.dedup import people_merge
+from jaring.registry.models import PeopleTally, Person, PersonStatus
+from jaring.registry.services import PersonStatusError, person_status_change
+from jaring.registry.tallies import people_tally_differences, people_tally_rebuild
+
+
+def _total(region: str) -> int:
+    return sum(PeopleTally.objects.filter(region=region, dim="all").values_list("n", flat=True))
+
+
+def test_bulk_creates_merges_and_status_changes_keep_the_tally_equal_to_the_rows(
+    add_people: Callable[..., pl.DataFrame], make_user: Callable[..., User]
+) -> None:
+    kediri = add_people(40, "35.71", seed=3)
+    add_people(25, "36.72", seed=4)
+    assert people_tally_differences().is_empty()
+    assert _total("35.71") == 40 and _total("36") == 25 and _total("") == 65
+
+    admin = make_user("admin", Role.NATIONAL_ADMIN)
+    survivor, duplicate = (Person.objects.get(pk=i) for i in kediri["id"][:2])
+    people_merge(survivor=survivor, duplicate=duplicate, user=admin)
+    deceased = Person.objects.get(pk=kediri["id"][2])
+    person_status_change(
+        person=deceased, status=PersonStatus.DECEASED, user=admin, expected=PersonStatus.REGISTERED
+    )
+    assert people_tally_differences().is_empty()
+    assert _total("35.71") == 38 and _total(deceased.region_id) >= 0
+    # Back on the list: counted again.
+    person_status_change(
+        person=deceased, status=PersonStatus.REGISTERED, user=admin, expected=PersonStatus.DECEASED
+    )
+    assert _total("35.71") == 39
+    assert people_tally_differences().is_empty()
+
+
+def test_a_stale_status_change_is_refused_and_changes_nothing(
+    add_people: Callable[..., pl.DataFrame],
+) -> None:
+    person = Person.objects.get(pk=add_people(1, "35.71", seed=5)["id"][0])
+    with pytest.raises(PersonStatusError):
+        person_status_change(
+            person=person, status=PersonStatus.INACTIVE, user=None, expected=PersonStatus.DECEASED
+        )
+    assert Person.objects.get(pk=person.pk).status == PersonStatus.REGISTERED
+    assert _total("35.71") == 1
+
+
+def test_a_tally_changed_behind_its_back_is_found_and_rebuilt(
+    add_people: Callable[..., pl.DataFrame],
+) -> None:
+    add_people(10, "33.75", seed=6)
+    PeopleTally.objects.filter(region="33.75", dim="all").update(n=3)
+    differences = people_tally_differences()
+    assert set(differences["region"]) == {"33.75"}
+    assert people_tally_rebuild() > 0
+    assert people_tally_differences().is_empty() and _total("33.75") == 10
