@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import polars as pl
 import pytest
+from django.core.management import call_command
 
 from jaring.accounts.models import User
 from jaring.accounts.roles import Role
 from jaring.registry.dedup import people_merge
 from jaring.registry.models import PeopleTally, Person, PersonStatus
 from jaring.registry.services import PersonStatusError, person_status_change
+from jaring.registry.synthetic import generate_people, write_clean_list
 from jaring.registry.tallies import people_tally_differences, people_tally_rebuild
 
 
@@ -65,3 +70,27 @@ def test_a_tally_changed_behind_its_back_is_found_and_rebuilt(
     assert set(differences["region"]) == {"33.75"}
     assert people_tally_rebuild() > 0
     assert people_tally_differences().is_empty() and _total("33.75") == 10
+
+
+@pytest.mark.django_db
+def test_imports_that_create_and_update_keep_the_tally_equal_to_the_rows(tmp_path: Path) -> None:
+    people = generate_people(60, regency="35.71", seed=8)
+    first, second = tmp_path / "awal.csv", tmp_path / "ubah.csv"
+    write_clean_list(people, first)
+    out = io.StringIO()
+    call_command("import", str(first), "--region", "35.71", "--json", stdout=out)
+    assert json.loads(out.getvalue())["created"] == 60
+    assert people_tally_differences().is_empty() and _total("35.71") == 60
+    # The second list moves people to other desa, changes sexes and occupations, adds five.
+    villages = people["village_code"].to_list()
+    changed = people.with_columns(
+        village_code=pl.Series(villages[7:] + villages[:7]),
+        sex=pl.when(pl.int_range(pl.len()) % 3 == 0).then(pl.lit("P")).otherwise("sex"),
+        occupation_text=pl.lit("Tukang Becak"),
+    )
+    write_clean_list(pl.concat([changed, generate_people(5, regency="35.71", seed=9)]), second)
+    call_command("import", str(second), "--region", "35.71", "--on-existing", "update", "--json",
+                 stdout=io.StringIO())  # fmt: skip
+    assert people_tally_differences().is_empty() and _total("35.71") == 65
+    becak = PeopleTally.objects.filter(region="35.71", dim="occupation", value="becak")
+    assert sum(becak.values_list("n", flat=True)) >= 60

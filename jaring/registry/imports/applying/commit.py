@@ -31,6 +31,7 @@ from jaring.registry.models import (
     RowAction,
 )
 from jaring.registry.services import person_rows, with_ciphers
+from jaring.registry.tallies import people_tally_created, people_tally_kept
 
 
 def _existing(nik_indexes: list[str]) -> pl.DataFrame:
@@ -236,7 +237,10 @@ def commit_batch(
             bulk.FrameCopy(ImportProblem, _problem_rows(batch, checked.problems)),
         )
         if commit:
-            _apply_updates(batch, planned, existing)
+            updated = planned.filter(pl.col("action") == RowAction.UPDATED.value)["person_id"]
+            with people_tally_kept(updated.unique().to_list()):
+                _apply_updates(batch, planned, existing)
+            people_tally_created(first_person, int(created.sum()))
         summary = checked.summary()
         batch.rows = summary["rows"]
         batch.accepted = summary["accepted"]
