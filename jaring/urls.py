@@ -77,6 +77,7 @@ urlpatterns = [
     ),
     path("", include("jaring.programmes.urls")),
     path("", include("jaring.finance.urls")),
+    path("monev/", include("jaring.monitoring.urls")),
     path("audit/", audit_views.change_log, name="audit-log"),
     path("audit/ekspor/", audit_views.export_log, name="audit-exports"),
     path("api/", include(router.urls)),

@@ -35,6 +35,8 @@ class Capabilities:
     manage_finance: bool
     # Create programmes, draft and sign their decrees (SK) in one's regions.
     manage_programmes: bool
+    # Targets, figures reported by BPJS or the press, Paritrana scores (monitoring).
+    enter_monitoring_figures: bool = False
 
 
 CAPABILITIES: dict[Role, Capabilities] = {
@@ -50,6 +52,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         manage_finance=True,
         manage_users=True,
         manage_programmes=True,
+        enter_monitoring_figures=True,
     ),
     # Monitors its kab/kota; works with aggregates, not with individual identities.
     Role.PROVINCIAL_ADMIN: Capabilities(
@@ -64,6 +67,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         manage_finance=False,
         manage_users=True,
         manage_programmes=True,
+        enter_monitoring_figures=True,
     ),
     # Runs the programme: needs full identities to register people with BPJS.
     Role.REGENCY_ADMIN: Capabilities(
@@ -78,6 +82,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         manage_finance=True,
         manage_users=True,
         manage_programmes=True,
+        enter_monitoring_figures=True,
     ),
     # Collects the lists of its own desa/kelurahan; must check NIK against the KTP.
     Role.VILLAGE_OPERATOR: Capabilities(

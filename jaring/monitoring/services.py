@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from jaring.core.scoping import region_in_scope
 from jaring.audit.services import acting_as
@@ -101,7 +102,7 @@ def figure_report(
     _check_value(value, percent=FigureKind(kind).is_percent, what="Angka")
     if not source.strip():
         raise MonitoringInputError("Sebutkan sumber angka (mis. 'Antara Bali, 31 Mar 2025').")
-    if as_of > date.today():
+    if as_of > timezone.localdate():
         raise MonitoringInputError(f"Tanggal {as_of:%Y-%m-%d} belum terjadi.")
     codes = list(dict.fromkeys(categories or []))
     if codes and kind != FigureKind.PROTECTED:

@@ -15,9 +15,9 @@ register = template.Library()
 
 
 @register.filter
-def angka(value: int | float | Decimal | None) -> str:
+def angka(value: int | float | Decimal | None, places: int = 0) -> str:
     """``486404`` → ``486.404``."""
-    return formats.number(value)
+    return formats.number(value, places)
 
 
 @register.filter

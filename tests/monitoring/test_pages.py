@@ -1,0 +1,121 @@
+"""Monev pages: the dashboard and its map shapes, scope, query counts, figures and awards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from jaring.accounts.models import User
+from jaring.accounts.roles import Role
+from jaring.monitoring.models import ReportedFigure, Target
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mojokerto(add_people: Callable[..., pl.DataFrame]) -> pl.DataFrame:
+    return add_people(80, "35.16", seed=21)
+
+
+def test_dashboard_of_a_kabkota_shows_tiles_children_and_drill_links(
+    mojokerto: pl.DataFrame,
+    make_user: Callable[..., User],
+    login: Callable[[User], Client],
+    django_assert_max_num_queries: Callable[..., object],
+) -> None:
+    client = login(make_user("mojokerto", Role.REGENCY_ADMIN, ("35.16",)))
+    url = reverse("monev-dashboard", args=["35.16"])
+    with django_assert_max_num_queries(30):  # type: ignore[operator]
+        page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Kabupaten Mojokerto" in html and "653.623" in html  # Sakernas, Indonesian digits
+    assert f"{reverse('people-list')}?region=35.16" in html
+    payload = page.context["payload"]
+    assert sum(c["registered"] for c in payload["children"]) == 80
+    assert payload["mapUrl"] == reverse("monev-map", args=["35.16"])
+    assert {"occupation", "sex", "age", "funder"} <= set(payload["breakdowns"])
+    # Each kecamatan's shape, named as the page names it.
+    shapes = client.get(payload["mapUrl"]).json()
+    assert len(shapes["features"]) == 18
+    names = {f["properties"]["name"] for f in shapes["features"]}
+    assert {c["name"] for c in payload["children"]} == names
+
+
+def test_regions_outside_scope_are_not_shown_and_the_home_redirects_to_ones_own(
+    mojokerto: pl.DataFrame, make_user: Callable[..., User], login: Callable[[User], Client]
+) -> None:
+    client = login(make_user("kediri", Role.REGENCY_ADMIN, ("35.71",)))
+    assert client.get(reverse("monev-dashboard", args=["35.16"])).status_code == 404
+    assert client.get(reverse("monev-dashboard", args=["ID"])).status_code == 404
+    assert client.get(reverse("monev-report", args=["35.16", "pdf"])).status_code == 404
+    assert client.get(reverse("monev-home")).url == reverse("monev-dashboard", args=["35.71"])
+    # Nothing counted in Kota Kediri yet: a clear message, not an error page.
+    page = client.get(reverse("monev-dashboard", args=["35.71"]))
+    assert page.status_code == 200 and "Tidak ada data" in page.content.decode()
+
+
+def test_national_dashboard_and_a_bad_period(
+    mojokerto: pl.DataFrame, make_user: Callable[..., User], login: Callable[[User], Client]
+) -> None:
+    client = login(make_user("nasional", Role.NATIONAL_ADMIN))
+    page = client.get(reverse("monev-dashboard", args=["ID"]), {"periode": "2024-13"})
+    assert page.status_code == 200 and "tidak dapat dibaca" in page.content.decode()
+    assert len(page.context["children"]) == 38
+    shapes = client.get(reverse("monev-map", args=["ID"]))
+    assert len(shapes.json()["features"]) == 38
+    again = client.get(reverse("monev-map", args=["ID"]), HTTP_IF_NONE_MATCH=shapes["ETag"])
+    assert again.status_code == 304
+
+
+def test_figures_page_saves_targets_and_flags_disagreeing_figures(
+    mojokerto: pl.DataFrame, make_user: Callable[..., User], login: Callable[[User], Client]
+) -> None:
+    admin = login(make_user("mojokerto", Role.REGENCY_ADMIN, ("35.16",)))
+    saved = admin.post(
+        reverse("monev-figures"),
+        {"form": "target", "target-region_code": "35.16", "target-year": "2024",
+         "target-measure": "ucj_pct", "target-value": "50", "target-source": "BPJS Mojokerto"},
+    )  # fmt: skip
+    assert saved.status_code == 302 and Target.objects.get().value == 50
+    too_high = admin.post(
+        reverse("monev-figures"),
+        {"form": "target", "target-region_code": "35.16", "target-year": "2024",
+         "target-measure": "ucj_pct", "target-value": "120"},
+        follow=True,
+    )  # fmt: skip
+    assert "di atas 100" in too_high.content.decode() and Target.objects.get().value == 50
+    outside = admin.post(
+        reverse("monev-figures"),
+        {"form": "target", "target-region_code": "36.72", "target-year": "2024",
+         "target-measure": "registered", "target-value": "10"},
+        follow=True,
+    )  # fmt: skip
+    assert "di luar wilayah" in outside.content.decode() and Target.objects.count() == 1
+    today = timezone.localdate().isoformat()
+    flagged = admin.post(
+        reverse("monev-figures"),
+        {"form": "figure", "figure-region_code": "35.16", "figure-as_of": today,
+         "figure-kind": "protected", "figure-value": "100", "figure-source": "Laporan Bupati"},
+        follow=True,
+    )  # fmt: skip
+    assert ReportedFigure.objects.count() == 1
+    assert "tidak sesuai" in flagged.content.decode().lower()
+    auditor = login(make_user("auditor", Role.AUDITOR, ("35.16",)))
+    assert auditor.post(reverse("monev-figures"), {"form": "target"}).status_code == 403
+    assert auditor.get(reverse("monev-figures")).status_code == 200
+
+
+def test_working_population_page_shows_sakernas(
+    make_user: Callable[..., User], login: Callable[[User], Client]
+) -> None:
+    client = login(make_user("jateng", Role.PROVINCIAL_ADMIN, ("33",)))
+    page = client.get(reverse("monev-working-population"))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Kota Semarang" in html and "938.766" in html
+    assert len(page.context["rows"]) == 35
