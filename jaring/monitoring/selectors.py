@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from jaring.core.scoping import region_in_scope, user_region_codes
 from jaring.core.formats import date_label, number, percent
+from jaring.core.scoping import region_in_scope, user_region_codes
 from jaring.core.tallies import LEVEL_LENGTHS, level_of
 from jaring.monitoring.models import FigureKind, Measure, ReportedFigure, Target
 from jaring.monitoring.periods import Period

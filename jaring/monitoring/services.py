@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from jaring.core.scoping import region_in_scope
 from jaring.audit.services import acting_as
+from jaring.core.scoping import region_in_scope
 from jaring.monitoring.models import FigureKind, Measure, ReportedFigure, Target
 from jaring.regions.models import Region
 from jaring.registry.models import OccupationCategory

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.permissions import capability_required, has_capability, signed_in_user
-from jaring.core.scoping import region_in_scope, user_region_codes
 from jaring.audit.services import acting_as
 from jaring.core.formats import date_label
+from jaring.core.scoping import region_in_scope, user_region_codes
 from jaring.monitoring.forms import FigureForm, PeriodForm, ScoreForm, TargetForm
 from jaring.monitoring.models import AwardCategory, ReportedFigure, Target
 from jaring.monitoring.periods import Period, PeriodError

@@ -6,14 +6,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Substr
 
 from jaring.core.scoping import region_in_scope, user_region_codes, within_q
 from jaring.core.tallies import ALL
-from jaring.regions.models import Region
 from jaring.registry.models import (
     ImportBatch,
     ImportRow,
+    OccupationMatch,
     PeopleTally,
     Person,
     PersonStatus,
@@ -71,36 +70,6 @@ def person_source_rows(user: User | AnonymousUser, person: Person) -> QuerySet[I
         .select_related("batch", "batch__created_by", "occupation")
         .order_by("batch__created_at", "row_number")
     )
-
-
-def people_count_within(user: User | AnonymousUser, codes: list[str]) -> dict[str, int]:
-    """How many visible people live inside each of ``codes``, in one query."""
-    if not codes:
-        return {}
-    totals = people_visible(user).aggregate(
-        **{f"r{i}": Count("id", filter=within_q("region", [c])) for i, c in enumerate(codes)}
-    )
-    return {code: totals[f"r{i}"] for i, code in enumerate(codes)}
-
-
-def people_count_by_child(user: User | AnonymousUser, region: Region | None) -> dict[str, int]:
-    """Visible people per child region of ``region`` (per province when ``region`` is None).
-
-    Child codes of one parent all have the same length (2, 5, 8 or 13 characters), so grouping
-    people by that prefix of their desa code gives every child's count in one query.
-    """
-    # A desa has no children: its own code stands in, so the total still adds up.
-    child_length = {None: 2, 1: 5, 2: 8, 3: 13, 4: 13}[region.level if region else None]
-    people = people_visible(user)
-    if region is not None:
-        people = people.filter(within_q("region", [region.code]))
-    rows = (
-        people.order_by()
-        .annotate(child=Substr("region_id", 1, child_length))
-        .values("child")
-        .annotate(n=Count("id"))
-    )
-    return {row["child"]: row["n"] for row in rows}
 
 
 def imports_visible(user: User | AnonymousUser) -> QuerySet[ImportBatch]:
@@ -174,3 +143,44 @@ def people_counts_visible(
             inside[code] = [s for s in scope if code == "" or s.startswith(f"{code}.")]
     totals = people_tally_totals({c for parts in inside.values() for c in parts}, upto=upto)
     return {code: sum(totals[c] for c in parts) for code, parts in inside.items()}
+
+
+NEEDS_REVIEW = (OccupationMatch.FUZZY, OccupationMatch.UNCLASSIFIED)
+
+
+def people_summary_visible(
+    user: User | AnonymousUser, codes: Iterable[str]
+) -> tuple[dict[str, int], int]:
+    """For the home page: people per occupation category and how many need their occupation
+    reviewed, over the regions ``codes`` as the user may see them. From the tally down to
+    kecamatan; a desa's handful of people are counted from the rows."""
+    codes = list(codes)
+    scope = user_region_codes(user)
+    parts = (
+        codes
+        if scope is None
+        else [c for c in scope if any(c == r or c.startswith(f"{r}.") or r == "" for r in codes)]
+    )
+    tallied = [c for c in parts if len(c) <= 8]
+    by_occupation: dict[str, int] = {}
+    review = 0
+    if tallied:
+        rows = (
+            PeopleTally.objects.filter(
+                region__in=tallied, dim__in=["occupation", "occupation_match"]
+            )
+            .order_by()
+            .values_list("dim", "value")
+            .annotate(total=Sum("n"))
+        )
+        for dim, value, total in rows:
+            if dim == "occupation":
+                by_occupation[value] = by_occupation.get(value, 0) + int(total)
+            elif value in NEEDS_REVIEW:
+                review += int(total)
+    if villages := [c for c in parts if len(c) > 8]:
+        people = people_visible(user).filter(within_q("region", villages)).order_by()
+        for code, n in people.values_list("occupation_id").annotate(n=Count("id")):
+            by_occupation[code or ""] = by_occupation.get(code or "", 0) + n
+        review += people.filter(occupation_match__in=NEEDS_REVIEW).count()
+    return {k: v for k, v in by_occupation.items() if v}, review

@@ -32,6 +32,7 @@ _ROWS_SCHEMA = {
     "sex": pl.String,
     "birth_year": pl.String,
     "funder": pl.String,
+    "occupation_match": pl.String,
     "n": pl.Int64,
 }
 # Few enough parameters for SQLite's limit, many enough that a 10,000-row import reads once.
@@ -57,12 +58,24 @@ def people_tally_rows(people: QuerySet[Person]) -> pl.DataFrame:
             "sex",
             ExtractYear("birth_date"),
             "source_batch__funder",
+            "occupation_match",
         )
         .annotate(n=Count("id"))
     )
     rows = [
-        (region, _month(created), occupation, sex, str(year) if year else "", funder or "", n)
-        for region, created, occupation, sex, year, funder, n in grouped.iterator(chunk_size=20_000)
+        (
+            region,
+            _month(created),
+            occupation,
+            sex,
+            str(year) if year else "",
+            funder or "",
+            match,
+            n,
+        )
+        for region, created, occupation, sex, year, funder, match, n in grouped.iterator(
+            chunk_size=20_000
+        )
     ]
     frame = pl.DataFrame(rows, schema=_ROWS_SCHEMA, orient="row")
     # Rows differing only in the moment of creation fall in one month: add them up.

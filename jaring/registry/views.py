@@ -8,7 +8,6 @@ from datetime import datetime
 from auditlog.models import LogEntry
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -21,11 +20,13 @@ from jaring.regions.models import Region
 from jaring.regions.selectors import region_children
 from jaring.registry.exports import ExportFormat, people_export
 from jaring.registry.filters import PersonFilterSet
-from jaring.registry.models import OccupationMatch, Person
+from jaring.registry.models import OccupationCategory, Person
 from jaring.registry.selectors import (
     imports_visible,
-    people_count_by_child,
-    people_count_within,
+    people_counts_visible,
+    people_summary_visible,
+    people_tally_children,
+    people_tally_totals,
     people_visible,
     person_get,
     person_source_rows,
@@ -36,32 +37,30 @@ PAGE_SIZE = 50
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The user's regions and how many people each holds."""
+    """The user's regions and how many people each holds: read from the people tally, which
+    every write keeps current (ADR 0008), not counted from the rows."""
     user = request.user
     codes = user.region_codes  # type: ignore[union-attr]
     if codes is None:  # the whole country: one row per province
-        counts = people_count_by_child(user, None)
         regions = list(Region.objects.filter(level=1).order_by("code"))
+        counts = people_tally_children("")
+        total = people_tally_totals([""])[""]
     else:
         regions = list(Region.objects.filter(code__in=codes).select_related("parent"))
-        counts = people_count_within(user, [r.code for r in regions])
-    region_rows = [(r, counts.get(r.code, 0)) for r in regions]
-    people = people_visible(user)
-    by_occupation = list(
-        people.order_by()
-        .values("occupation__code", "occupation__name")
-        .annotate(n=Count("id"))
-        .order_by("-n")[:12]
-    )
-    needs_review = people.filter(
-        occupation_match__in=[OccupationMatch.FUZZY, OccupationMatch.UNCLASSIFIED]
-    ).count()
+        counts = people_counts_visible(user, [r.code for r in regions])
+        total = sum(counts.values())
+    by_code, needs_review = people_summary_visible(user, [""] if codes is None else codes)
+    names = dict(OccupationCategory.objects.filter(code__in=by_code).values_list("code", "name"))
+    by_occupation = [
+        {"occupation__code": code or None, "occupation__name": names.get(code), "n": n}
+        for code, n in sorted(by_code.items(), key=lambda item: -item[1])[:12]
+    ]
     return render(
         request,
         "registry/home.html",
         {
-            "region_rows": region_rows,
-            "total": sum(counts.values()),
+            "region_rows": [(r, counts.get(r.code, 0)) for r in regions],
+            "total": total,
             "by_occupation": by_occupation,
             "needs_review": needs_review,
             "recent_imports": imports_visible(user)[:5],
@@ -73,7 +72,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def region_browser(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    """Province → kab/kota → kecamatan → desa, with people counts per child."""
+    """Province → kab/kota → kecamatan → desa, with people counts per child (from the people
+    tally: a million people cost the same few milliseconds as a hundred)."""
     region = None
     if code is not None:
         try:
@@ -82,7 +82,13 @@ def region_browser(request: HttpRequest, code: str | None = None) -> HttpRespons
             raise Http404 from exc
     scope = user_region_codes(request.user)
     children = list(region_children(code).order_by("code"))
-    counts = people_count_by_child(request.user, region)
+    here = region.code if region else ""
+    if scope is None or (region is not None and region_in_scope(request.user, region.code)):
+        counts = people_tally_children(here)
+        total = people_tally_totals([here])[here]
+    else:
+        counts = people_counts_visible(request.user, [c.code for c in children])
+        total = people_counts_visible(request.user, [here])[here]
     rows = [
         # A child is open to browse when it lies in the user's regions or contains one of them.
         (
@@ -102,12 +108,7 @@ def region_browser(request: HttpRequest, code: str | None = None) -> HttpRespons
     return render(
         request,
         "registry/region_browser.html",
-        {
-            "region": region,
-            "ancestors": ancestors,
-            "rows": rows,
-            "total": sum(counts.values()),
-        },
+        {"region": region, "ancestors": ancestors, "rows": rows, "total": total},
     )
 
 

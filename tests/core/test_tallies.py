@@ -15,7 +15,7 @@ def _rows(*people: tuple[str, int, str, str, str, str]) -> pl.DataFrame:
         people,
         schema=["region", "month", "occupation", "sex", "birth_year", "funder"],
         orient="row",
-    )
+    ).with_columns(occupation_match=pl.lit("synonym"))
 
 
 def test_levels_and_parents() -> None:

@@ -16,8 +16,8 @@ from jaring.accounts.roles import Role
 from jaring.registry.dedup import people_merge
 from jaring.registry.models import PeopleTally, Person, PersonStatus
 from jaring.registry.services import PersonStatusError, person_status_change
-from jaring.registry.synthetic import generate_people, write_clean_list
 from jaring.registry.tallies import people_tally_differences, people_tally_rebuild
+from jaring.synthetic.people import generate_people, write_clean_list
 
 
 def _total(region: str) -> int:

@@ -13,9 +13,15 @@ from jaring.core.tallies import Tally, tally_constraints, tally_indexes
 class PeopleTally(Tally):
     """Registered people (not merged, inactive or deceased) by the desa they live in and the
     month they were first registered; per kecamatan and above also by occupation category, sex,
-    birth year and the funder named by their first list."""
+    birth year, the funder named by their first list and how their occupation was classified."""
 
-    dimensions: ClassVar[tuple[str, ...]] = ("occupation", "sex", "birth_year", "funder")
+    dimensions: ClassVar[tuple[str, ...]] = (
+        "occupation",
+        "sex",
+        "birth_year",
+        "funder",
+        "occupation_match",  # how the occupation was classified: the home page's review count
+    )
 
     class Meta:
         verbose_name = _("people tally")
