@@ -18,6 +18,7 @@ from jaring.programmes.api import (
     MembershipViewSet,
     ProgrammeViewSet,
 )
+from jaring.monitoring import api as monev_api
 from jaring.regions.api import RegionViewSet
 from jaring.registry import views as registry_views
 from jaring.registry.api import PersonViewSet
@@ -80,6 +81,9 @@ urlpatterns = [
     path("monev/", include("jaring.monitoring.urls")),
     path("audit/", audit_views.change_log, name="audit-log"),
     path("audit/ekspor/", audit_views.export_log, name="audit-exports"),
+    path("api/monev/coverage/", monev_api.CoverageView.as_view(), name="api-monev-coverage"),
+    path("api/monev/checks/", monev_api.ChecksView.as_view(), name="api-monev-checks"),
+    path("api/monev/award/", monev_api.AwardView.as_view(), name="api-monev-award"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's set-up as a script file, not inline (CSP).

@@ -17,6 +17,7 @@ from pathlib import Path
 from jaring.accounts.models import User
 from jaring.demo.finance import finance_build
 from jaring.demo.programmes import programmes_build
+from jaring.demo.monitoring import monitoring_build
 from jaring.demo.registry import registry_build
 from jaring.demo.users import users_create
 from jaring.registry.models import Person
@@ -43,6 +44,7 @@ def demo_build(*, seed: int, say: Callable[[str], None]) -> int:
         registry_build(demo)
         programmes_build(demo)
         finance_build(demo)
+        monitoring_build(demo)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     total = Person.objects.count()

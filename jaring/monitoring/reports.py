@@ -12,6 +12,7 @@ import base64
 import io
 import json
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, Literal
 
 from django.template.loader import render_to_string
@@ -79,11 +80,15 @@ _SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 _FONT = {"font": "DejaVu Sans", "labelFont": "DejaVu Sans", "titleFont": "DejaVu Sans"}
 
 
+# Numbers as Indonesians write them (d3-format has no id-ID locale of its own).
+_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
+
+
 def _svg(spec: dict[str, Any]) -> str:
     import vl_convert
 
     spec = {"$schema": _SCHEMA, "config": {"view": {"stroke": None}, **_FONT}, **spec}
-    svg: str = vl_convert.vegalite_to_svg(spec)
+    svg: str = vl_convert.vegalite_to_svg(spec, format_locale=_LOCALE)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
@@ -115,7 +120,8 @@ def trend_chart(points: list[TrendPoint]) -> str:
     )
 
 
-def bar_chart(slices: list[Slice], title: str) -> str:
+def bar_chart(slices: list[Slice], title: str, *, ordered: bool = False) -> str:
+    """Bars of the largest slices (``ordered``: in the order given, e.g. age bands)."""
     values = [{"kategori": s.label, "orang": s.n} for s in slices[:12]]
     return _svg(
         {
@@ -125,15 +131,38 @@ def bar_chart(slices: list[Slice], title: str) -> str:
             "data": {"values": values},
             "mark": {"type": "bar", "color": "#2b8cbe"},
             "encoding": {
-                "y": {"field": "kategori", "type": "nominal", "sort": "-x", "title": None},
+                "y": {
+                    "field": "kategori",
+                    "type": "nominal",
+                    "sort": None if ordered else "-x",
+                    "title": None,
+                },
                 "x": {"field": "orang", "type": "quantitative", "title": None},
             },
         }
     )
 
 
+def _rewound(geometry: dict[str, Any]) -> dict[str, Any]:
+    """Rings as d3-geo (Vega) wants them: exterior clockwise, holes anticlockwise (GeoJSON's
+    RFC 7946 order is the opposite; drawn as is, a region would cover the rest of the globe)."""
+
+    def area(ring: list[list[float]]) -> float:
+        return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in pairwise(ring))
+
+    def fix(polygon: list[list[list[float]]]) -> list[list[list[float]]]:
+        return [
+            ring[::-1] if (area(ring) > 0) == (i == 0) else ring for i, ring in enumerate(polygon)
+        ]
+
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": fix(geometry["coordinates"])}
+    return {"type": "MultiPolygon", "coordinates": [fix(p) for p in geometry["coordinates"]]}
+
+
 def map_chart(children: list[Coverage], measure: str) -> str | None:
-    """Choropleth of the child regions (shipped boundaries) coloured by ``measure`` (%)."""
+    """Choropleth of the child regions (shipped boundaries) coloured by ``measure``: "coverage"
+    (UCJ %), "registered" (% of informal workers) or "count" (workers registered)."""
     codes = [c.place.code for c in children]
     shapes = dict(
         RegionBoundary.objects.filter(region_id__in=codes).values_list("region_id", "geometry")
@@ -144,11 +173,15 @@ def map_chart(children: list[Coverage], measure: str) -> str | None:
     for child in children:
         if child.place.code not in shapes:
             continue
-        value = child.coverage_pct if measure == "coverage" else child.stage_pct("registered")
+        value = {
+            "coverage": child.coverage_pct,
+            "registered": child.registered_pct,
+            "count": child.registered,
+        }[measure]
         features.append(
             {
                 "type": "Feature",
-                "geometry": json.loads(shapes[child.place.code]),
+                "geometry": _rewound(json.loads(shapes[child.place.code])),
                 "properties": {
                     "nama": child.place.name,
                     "persen": float(value) if value is not None else None,
@@ -170,7 +203,7 @@ def map_chart(children: list[Coverage], measure: str) -> str | None:
                     "field": "properties.persen",
                     "type": "quantitative",
                     "scale": {"range": COLOURS},
-                    "title": "%",
+                    "title": "orang" if measure == "count" else "%",
                     "legend": {"orient": "right"},
                 },
             },
@@ -184,7 +217,12 @@ def map_chart(children: list[Coverage], measure: str) -> str | None:
 def report_pdf(data: ReportData) -> bytes:
     from weasyprint import HTML
 
-    map_measure = "coverage" if any(c.bpjs_active_reported for c in data.children) else "registered"
+    if any(c.bpjs_active_reported for c in data.children):
+        map_measure = "coverage"
+    elif any(c.informal for c in data.children):
+        map_measure = "registered"
+    else:  # below kab/kota Sakernas gives no denominator
+        map_measure = "count"
     html = render_to_string(
         "monitoring/report.html",
         {
@@ -194,7 +232,11 @@ def report_pdf(data: ReportData) -> bytes:
             "map_svg": map_chart(data.children, map_measure),
             "map_measure": map_measure,
             "charts": [
-                (BREAKDOWN_TITLES[key], bar_chart(slices, BREAKDOWN_TITLES[key]), slices)
+                (
+                    BREAKDOWN_TITLES[key],
+                    bar_chart(slices, BREAKDOWN_TITLES[key], ordered=key in ("age", "sex")),
+                    slices,
+                )
                 for key, slices in data.breakdowns.items()
                 if slices
             ],

@@ -230,8 +230,8 @@ def _scaled(values: dict[str, Decimal | None], higher_is_better: bool) -> dict[s
     for code, value in values.items():
         if value is None:
             scaled[code] = Decimal(0)
-        elif high == low:
-            scaled[code] = Decimal(100)
+        elif high == low:  # nothing tells the regions apart: full marks only if all achieved
+            scaled[code] = Decimal(100) if high > 0 else Decimal(0)
         else:
             share = (value - low) / (high - low)
             scaled[code] = Decimal(100) * (share if higher_is_better else 1 - share)

@@ -75,7 +75,16 @@ def _chart_payload(
 ) -> dict[str, Any]:
     place, period = coverage.place, coverage.period
     points = trend(place, period)
+    with_denominators = any(c.informal for c in children)
+    centroids = {
+        code: [lng, lat]
+        for code, lat, lng in RegionBoundary.objects.filter(
+            region_id__in=[c.place.code for c in children]
+        ).values_list("region_id", "centroid_lat", "centroid_lng")
+    }
     return {
+        # Sakernas stops at kab/kota: below it the map shows counts, not shares.
+        "mapMeasure": "registered_pct" if with_denominators else "registered",
         "region": place.code,
         "mapUrl": reverse("monev-map", args=[url_code(place.code)]) if place.level <= 2 else None,
         "peopleUrl": reverse("people-list"),
@@ -92,6 +101,7 @@ def _chart_payload(
                 "registered": c.registered,
                 "registered_pct": float(c.registered_pct) if c.registered_pct is not None else None,
                 "coverage_pct": float(c.coverage_pct) if c.coverage_pct is not None else None,
+                "centroid": centroids.get(c.place.code),
             }
             for c in children
         ],
@@ -160,6 +170,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
                 zip(payload["trend"]["labels"], payload["trend"]["registered"], strict=True)
             ),
             "url_code": url_code(coverage.place.code),
+            "children_have_denominators": payload["mapMeasure"] == "registered_pct",
             "can_enter": has_capability(request.user, "enter_monitoring_figures"),
         },
     )

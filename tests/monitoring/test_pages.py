@@ -119,3 +119,27 @@ def test_working_population_page_shows_sakernas(
     html = page.content.decode()
     assert page.status_code == 200 and "Kota Semarang" in html and "938.766" in html
     assert len(page.context["rows"]) == 35
+
+
+def test_api_coverage_checks_and_award_are_scoped(
+    mojokerto: pl.DataFrame, make_user: Callable[..., User]
+) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(make_user("mojokerto", Role.REGENCY_ADMIN, ("35.16",)))
+    coverage = client.get(reverse("api-monev-coverage"), {"region": "35.16"}).json()
+    assert coverage["registered"] == 80 and len(coverage["children"]) == 18
+    assert client.get(reverse("api-monev-coverage"), {"region": "36.72"}).status_code == 404
+    bad = client.get(reverse("api-monev-coverage"), {"region": "35.16", "period": "2024-1x"})
+    assert bad.status_code == 400 and "tidak dapat dibaca" in bad.json()["detail"]
+    assert client.get(reverse("api-monev-checks"), {"region": "35.16"}).json() == []
+    assert (
+        client.get(reverse("api-monev-award"), {"province": "35", "year": 2024}).status_code == 404
+    )
+    national = APIClient()
+    national.force_authenticate(make_user("nasional", Role.NATIONAL_ADMIN))
+    ranking = national.get(reverse("api-monev-award"), {"province": "35", "year": 2024}).json()
+    assert len(ranking["ranking"]) == 38
+    bad_year = national.get(reverse("api-monev-award"), {"province": "35", "year": 1990})
+    assert bad_year.status_code == 400 and "rentang" in bad_year.json()["detail"]

@@ -57,7 +57,8 @@
   function map() {
     var node = document.getElementById("chart-map");
     if (!node || !data.mapUrl) { return; }
-    var measure = node.dataset.measure;
+    var measure = data.mapMeasure;
+    var share = measure === "registered_pct";
     fetch(data.mapUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (geo) {
       if (!geo.features.length) { node.closest("[data-map-card]").classList.add("d-none"); return; }
       var name = "wilayah-" + (data.region || "ID");
@@ -70,12 +71,13 @@
       chart.setOption({
         tooltip: { trigger: "item", formatter: function (p) {
           var d = p.data || {};
-          return p.name + "<br>" + (d.value === null || d.value === undefined ? "–" : pct.format(d.value) + " %") +
-            "<br>" + fmt.format(d.registered || 0) + " " + node.dataset.people;
+          var shown = d.value === null || d.value === undefined ? "–" :
+            (share ? pct.format(d.value) + " %" : fmt.format(d.value));
+          return p.name + "<br>" + shown + (share ? "<br>" + fmt.format(d.registered || 0) + " " + node.dataset.people : " " + node.dataset.people);
         } },
         visualMap: { min: 0, max: Math.max(0.01, Math.max.apply(null, known.concat([0]))), calculable: true,
                      left: 8, bottom: 8, inRange: { color: ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"] },
-                     formatter: function (v) { return pct.format(v) + " %"; } },
+                     formatter: function (v) { return share ? pct.format(v) + " %" : fmt.format(Math.round(v)); } },
         series: [{ type: "map", map: name, roam: true, nameProperty: "name", data: values,
                    emphasis: { label: { show: true } }, selectedMode: false }]
       });

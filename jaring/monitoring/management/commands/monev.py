@@ -177,7 +177,11 @@ class Command(BaseCommand):
         checks = [_check_json(c) for c in figure_checks(place.code)]
         if not options["json"]:
             for c in checks:
-                flag = "TIDAK SESUAI" if c["flagged"] else "sesuai"
+                flag = (
+                    "TIDAK SESUAI"
+                    if c["flagged"]
+                    else ("sesuai" if c["computed"] is not None else "tidak dapat diperiksa")
+                )
                 self.stdout.write(
                     f"{c['as_of']} {c['kind']}: dilaporkan {c['reported']}, "
                     f"hitung {c['computed']} ({c['formula']}) — {flag}"

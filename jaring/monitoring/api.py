@@ -1,0 +1,159 @@
+"""Monitoring API: coverage, reported-against-computed checks and the Paritrana ranking, with the
+same keys as ``jaring monev … --json``; each limited to the user's regions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jaring.core.scoping import user_region_codes
+from jaring.monitoring.models import AwardCategory
+from jaring.monitoring.periods import Period, PeriodError
+from jaring.monitoring.scorecard import AwardError, award_json, award_rank
+from jaring.monitoring.selectors import (
+    CoverageError,
+    as_json,
+    children_coverage,
+    coverage_checked,
+    figure_checks,
+    place_check_scope,
+    place_get,
+)
+
+
+class CoverageSerializer(serializers.Serializer[Any]):
+    region = serializers.CharField()
+    name = serializers.CharField()
+    period = serializers.CharField()
+    working_population = serializers.IntegerField(allow_null=True)
+    informal = serializers.IntegerField(allow_null=True)
+    working_population_source = serializers.CharField()
+    registered = serializers.IntegerField()
+    in_sk = serializers.IntegerField()
+    bpjs_registered = serializers.IntegerField()
+    active = serializers.IntegerField()
+    lapsed = serializers.IntegerField()
+    bpjs_active = serializers.IntegerField()
+    bpjs_active_source = serializers.ChoiceField(choices=["reported", "rows"])
+    coverage_pct = serializers.FloatField(allow_null=True)
+    coverage_formula = serializers.CharField()
+    registered_pct_of_informal = serializers.FloatField(allow_null=True)
+    level = serializers.IntegerField()
+
+
+class CoverageWithChildrenSerializer(CoverageSerializer):
+    children = CoverageSerializer(many=True)
+
+
+def _bad(message: str, status: int = 400) -> Response:
+    return Response({"detail": message}, status=status)
+
+
+def _region(text: str) -> str:
+    return "" if text.strip().upper() in ("", "ID") else text.strip()
+
+
+class CoverageView(APIView):
+    """Coverage of a region (``ID``: the country) at the end of a month, with its children."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("region", OpenApiTypes.STR, required=True, description="35.16, ID"),
+            OpenApiParameter("period", OpenApiTypes.STR, description="YYYY-MM (default: now)"),
+        ],
+        responses=CoverageWithChildrenSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            period = (
+                Period.parse(request.query_params["period"])
+                if request.query_params.get("period")
+                else Period.current()
+            )
+            coverage = coverage_checked(
+                _region(request.query_params.get("region", "")), period, user=request.user
+            )
+        except PeriodError as exc:
+            return _bad(str(exc))
+        except CoverageError as exc:
+            return _bad(str(exc), 404)
+        result = as_json(coverage)
+        result["children"] = [as_json(c) for c in children_coverage(coverage.place, period)]
+        return Response(result)
+
+
+class FigureCheckSerializer(serializers.Serializer[Any]):
+    region = serializers.CharField()
+    kind = serializers.CharField()
+    as_of = serializers.DateField()
+    reported = serializers.FloatField()
+    computed = serializers.FloatField(allow_null=True)
+    formula = serializers.CharField()
+    flagged = serializers.BooleanField()
+    source = serializers.CharField()  # type: ignore[assignment]
+
+
+class ChecksView(APIView):
+    """Figures reported for a region beside what the rows give; ``flagged`` when they differ."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("region", OpenApiTypes.STR, required=True)],
+        responses=FigureCheckSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            place = place_get(_region(request.query_params.get("region", "")))
+            place_check_scope(request.user, place)
+        except CoverageError as exc:
+            return _bad(str(exc), 404)
+        return Response(
+            [
+                {
+                    "region": c.figure.region_id,
+                    "kind": c.figure.kind,
+                    "as_of": c.figure.as_of.isoformat(),
+                    "reported": float(c.figure.value),
+                    "computed": float(c.computed) if c.computed is not None else None,
+                    "formula": c.formula or c.note,
+                    "flagged": c.flagged,
+                    "source": c.figure.source,
+                }
+                for c in figure_checks(place.code)
+            ]
+        )
+
+
+class AwardView(APIView):
+    """The Paritrana ranking of a province's kab/kota (or desa) for a year."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("province", OpenApiTypes.STR, required=True),
+            OpenApiParameter("year", OpenApiTypes.INT, required=True),
+            OpenApiParameter("category", OpenApiTypes.STR, enum=AwardCategory.values),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        province = request.query_params.get("province", "")
+        scope = user_region_codes(request.user)
+        if scope is not None and province not in scope:
+            return _bad(f"Provinsi {province!r} di luar wilayah kerja Anda.", 404)
+        category = request.query_params.get("category", AwardCategory.REGENCY)
+        if category not in AwardCategory.values:
+            return _bad(f"Kategori {category!r} tidak dikenal; pakai kabkota atau desa.")
+        try:
+            year = int(request.query_params.get("year", ""))
+            ranking = award_rank(
+                province_code=province, year=year, category=AwardCategory(category)
+            )
+        except ValueError as exc:  # AwardError is a ValueError too
+            message = str(exc) if isinstance(exc, AwardError) else "Tahun harus angka, mis. 2024."
+            return _bad(message)
+        return Response(award_json(ranking))
