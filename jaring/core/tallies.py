@@ -22,7 +22,7 @@ import) and why monitoring only reads and composes them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 import polars as pl
@@ -99,18 +99,25 @@ _SCHEMA = {
 
 def rollup(model: type[Tally], frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` (``region``, ``month``, the model's dimensions, optionally ``n``; one row per
-    counted row otherwise) as the rows of the tally table: every level, every dimension, zero
-    counts dropped."""
+    counted row otherwise) as the rows of the tally table: every level, the totals and every
+    dimension, zero counts dropped.
+
+    A frame may also carry only some dimensions, or none: it then gives the rows of those
+    dimensions (and no totals), or the totals alone. A full recomputation of ten million rows
+    is cheaper as one such frame per dimension than as one frame of every combination
+    (:func:`tally_rebuild`)."""
     if "n" not in frame.columns:
         frame = frame.with_columns(n=pl.lit(1, dtype=pl.Int64))
+    present = tuple(d for d in model.dimensions if d in frame.columns)
+    totals = len(present) == len(model.dimensions) or not present
     frame = frame.with_columns(
         pl.col("region").fill_null(""),
         pl.col("month").cast(pl.Int32),
         pl.col("n").cast(pl.Int64),
-        *[pl.col(d).cast(pl.String).fill_null("") for d in model.dimensions],
+        *[pl.col(d).cast(pl.String).fill_null("") for d in present],
     )
     # Group once at the finest grain: every level below reads a smaller frame.
-    keys = ["region", "month", *model.dimensions]
+    keys = ["region", "month", *present]
     frame = frame.group_by(keys).agg(pl.col("n").sum())
     parts: list[pl.DataFrame] = []
     for level, length in enumerate(LEVEL_LENGTHS):
@@ -122,7 +129,8 @@ def rollup(model: type[Tally], frame: pl.DataFrame) -> pl.DataFrame:
             if level
             else pl.lit(None, dtype=pl.String)
         )
-        dims = [ALL, *(model.dimensions if level <= model.dimension_depth else ())]
+        dims = [ALL] if totals else []
+        dims += list(present) if level <= model.dimension_depth else []
         for dim in dims:
             value = pl.lit("") if dim == ALL else pl.col(dim)
             parts.append(
@@ -134,6 +142,21 @@ def rollup(model: type[Tally], frame: pl.DataFrame) -> pl.DataFrame:
             )
     rows = pl.concat(parts) if parts else pl.DataFrame(schema=_SCHEMA)
     return rows.filter(pl.col("n") != 0)
+
+
+def rollup_parts(model: type[Tally], parts: Iterable[pl.DataFrame]) -> pl.DataFrame:
+    """The tally rows of several frames (see :func:`rollup`), added up by key."""
+    rows = [rollup(model, part) for part in parts]
+    if not rows:
+        return pl.DataFrame(schema=_SCHEMA)
+    key = ["region", "parent", "level", "month", "dim", "value"]
+    return (
+        pl.concat(rows)
+        .group_by(key)
+        .agg(pl.col("n").sum())
+        .filter(pl.col("n") != 0)
+        .select(list(_SCHEMA))
+    )
 
 
 def _columns(model: type[Tally]) -> list[str]:
@@ -191,10 +214,11 @@ def _upsert(model: type[Tally], rows: pl.DataFrame) -> None:
             )
 
 
-def tally_rebuild(model: type[Tally], frame: pl.DataFrame) -> int:
-    """Replace the whole table by the rollup of ``frame`` (all of the stage's counted rows);
+def tally_rebuild(model: type[Tally], parts: Iterable[pl.DataFrame]) -> int:
+    """Replace the whole table by the rollup of ``parts`` (all of the stage's counted rows:
+    one frame of every combination, or one frame of the totals and one per dimension);
     returns the number of tally rows written."""
-    rows = rollup(model, frame)
+    rows = rollup_parts(model, parts)
     with transaction.atomic():
         bulk.lock_table(model)
         if connection.vendor == "postgresql":

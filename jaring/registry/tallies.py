@@ -16,13 +16,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 import polars as pl
-from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import CharField, Count, F, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, ExtractYear, Substr, TruncMonth
 from django.utils import timezone
 
-from jaring.core.tallies import rollup, tally_apply, tally_frame, tally_rebuild
+from jaring.core.tallies import rollup_parts, tally_apply, tally_frame, tally_rebuild
 from jaring.registry.models import PeopleTally, Person, PersonStatus
 
 _ROWS_SCHEMA = {
@@ -110,16 +111,55 @@ def people_tally_kept(ids: Collection[int]) -> Iterator[None]:
     tally_apply(PeopleTally, minus=before, plus=people_tally_snapshot(ids))
 
 
+def people_tally_recomputed() -> list[pl.DataFrame]:
+    """Every registered person counted afresh, as one frame of totals per desa and month and one
+    frame per dimension per kecamatan and month: grouped by the database, each a few hundred
+    thousand rows at ten million people (one frame of every combination would have about as
+    many rows as there are people)."""
+    registered = (
+        Person.objects.filter(status=PersonStatus.REGISTERED)
+        .order_by()
+        .annotate(first_month=TruncMonth("created_at"))
+    )
+
+    def frame(rows: QuerySet[Person, tuple[Any, ...]], columns: list[str]) -> pl.DataFrame:
+        data = [
+            (region, month.year * 100 + month.month, *rest)
+            for region, month, *rest in rows.iterator(chunk_size=50_000)
+        ]
+        schema = {"region": pl.String, "month": pl.Int32}
+        schema |= dict.fromkeys(columns, pl.String) | {"n": pl.Int64}
+        return pl.DataFrame(data, schema=schema, orient="row")
+
+    parts = [frame(registered.values_list("region_id", "first_month").annotate(n=Count("id")), [])]
+    within = registered.annotate(kecamatan=Substr("region_id", 1, 8))
+    values: dict[str, Any] = {
+        "occupation": F("occupation_id"),
+        "sex": F("sex"),
+        "birth_year": Cast(ExtractYear("birth_date"), CharField()),
+        "funder": Coalesce(F("source_batch__funder"), Value("")),
+        "occupation_match": F("occupation_match"),
+    }
+    for dim, value in values.items():
+        rows = (
+            within.annotate(value=value)
+            .values_list("kecamatan", "first_month", "value")
+            .annotate(n=Count("id"))
+        )
+        parts.append(frame(rows, [dim]))
+    return parts
+
+
 def people_tally_rebuild() -> int:
     """Recompute the whole tally from every person; returns the number of tally rows."""
-    return tally_rebuild(PeopleTally, people_tally_rows(Person.objects.all()))
+    return tally_rebuild(PeopleTally, people_tally_recomputed())
 
 
 def people_tally_differences() -> pl.DataFrame:
     """Tally rows that differ from a recomputation (empty when the tally is right): the key,
     the stored ``n`` and the recomputed ``n_rows``."""
     stored = tally_frame(PeopleTally)
-    computed = rollup(PeopleTally, people_tally_rows(Person.objects.all()))
+    computed = rollup_parts(PeopleTally, people_tally_recomputed())
     key = ["region", "parent", "level", "month", "dim", "value"]
     joined = stored.join(
         computed.rename({"n": "n_rows"}), on=key, how="full", coalesce=True, nulls_equal=True
