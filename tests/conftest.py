@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from jaring.accounts.models import User, UserRegion
@@ -35,6 +36,13 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     occupation taxonomy already)."""
     with django_db_blocker.unblock():
         regions_load()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: the database it fills is rolled back afterwards,
+    so the data versions that key cached pages can repeat from one test to the next."""
+    cache.clear()
 
 
 @pytest.fixture

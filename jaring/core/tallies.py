@@ -22,13 +22,20 @@ import) and why monitoring only reads and composes them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import ClassVar
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from typing import ClassVar, TypeVar
 
 import polars as pl
+from django.core.cache import cache
 from django.db import connection, models, transaction
+from django.utils import translation
 
 from jaring.core import bulk
+from jaring.core.models import DataVersion
+
+_T = TypeVar("_T")
 
 # Length of a region code at each level: national (""), province "33", kab/kota "33.74",
 # kecamatan "33.74.01", desa/kelurahan "33.74.01.1001".
@@ -186,7 +193,43 @@ def tally_apply(
     if rows.is_empty():
         return 0
     _upsert(model, rows)
+    data_version_bump(model._meta.label)
     return rows.height
+
+
+def data_version_bump(name: str) -> None:
+    """Count one more write of the derived data ``name`` (inside the writer's transaction)."""
+    quote = connection.ops.quote_name
+    table = quote(DataVersion._meta.db_table)
+    version = quote("version")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('name')}, {version}) VALUES (%s, %s) "
+            f"ON CONFLICT ({quote('name')}) DO UPDATE SET {version} = {table}.{version} + 1",
+            # A counter starts at a random value: after a database is emptied and filled again,
+            # its versions do not repeat ones that a running server still has cached.
+            [name, secrets.randbelow(2**62)],
+        )
+
+
+def data_versions() -> str:
+    """Every derived data's version in one short string, for cache keys (one query)."""
+    return ",".join(
+        f"{name}:{version}"
+        for name, version in DataVersion.objects.order_by("name").values_list("name", "version")
+    )
+
+
+def versioned(parts: tuple[object, ...], compute: Callable[[], _T], timeout: int = 3600) -> _T:
+    """``compute()``, cached under ``parts`` and the current :func:`data_versions` and language:
+    a write bumps a version, so nothing cached before it is ever served after it."""
+    raw = repr((data_versions(), translation.get_language(), parts))
+    key = "jaring:v:" + hashlib.sha256(raw.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
 
 
 def _upsert(model: type[Tally], rows: pl.DataFrame) -> None:
@@ -227,6 +270,7 @@ def tally_rebuild(model: type[Tally], parts: Iterable[pl.DataFrame]) -> int:
         else:
             model.objects.all().delete()  # type: ignore[attr-defined]
         bulk.copy_frame(model, rows.rename(dict(zip(_SCHEMA, _columns(model), strict=True))))
+        data_version_bump(model._meta.label)
     return rows.height
 
 

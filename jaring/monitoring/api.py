@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jaring.core.scoping import user_region_codes
+from jaring.core.tallies import versioned
 from jaring.monitoring.models import AwardCategory
 from jaring.monitoring.periods import Period, PeriodError
 from jaring.monitoring.scorecard import AwardError, award_json, award_rank
@@ -76,16 +77,24 @@ class CoverageView(APIView):
                 if request.query_params.get("period")
                 else Period.current()
             )
-            coverage = coverage_checked(
-                _region(request.query_params.get("region", "")), period, user=request.user
+            place = place_get(_region(request.query_params.get("region", "")))
+            place_check_scope(request.user, place)
+            # The same for everyone who may see the region: cached until the next write.
+            result = versioned(
+                ("api-coverage", place.code, period.key), lambda: _coverage(place.code, period)
             )
         except PeriodError as exc:
             return _bad(str(exc))
         except CoverageError as exc:
             return _bad(str(exc), 404)
-        result = as_json(coverage)
-        result["children"] = [as_json(c) for c in children_coverage(coverage.place, period)]
         return Response(result)
+
+
+def _coverage(code: str, period: Period) -> dict[str, Any]:
+    coverage = coverage_checked(code, period)
+    result = as_json(coverage)
+    result["children"] = [as_json(c) for c in children_coverage(coverage.place, period)]
+    return result
 
 
 class FigureCheckSerializer(serializers.Serializer[Any]):

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 
+from jaring.core.tallies import data_version_bump
 from jaring.monitoring.models import (
     AwardCategory,
     AwardIndicator,
@@ -27,6 +28,7 @@ from jaring.monitoring.models import (
 )
 from jaring.monitoring.periods import Period
 from jaring.monitoring.selectors import Place, children_coverage, place_get
+from jaring.monitoring.services import MONITORING
 from jaring.regions.models import Region
 from jaring.registry.selectors import people_tally_totals
 
@@ -116,6 +118,7 @@ def scheme_configure(
     _check_year(year)
     _check_weights(indicators, weights_total)
     with transaction.atomic():
+        data_version_bump(MONITORING)
         scheme, _ = AwardScheme.objects.update_or_create(
             region=province, year=year, category=category, defaults={"weights_total": weights_total}
         )
@@ -163,9 +166,11 @@ def score_set(
         raise AwardError(f"Wilayah {region_code} bukan bagian dari provinsi {scheme.region_id}.")
     if value < 0 or (indicator.source == IndicatorSource.SCORED and value > 100):
         raise AwardError(f"Nilai {indicator.label} harus 0–100 (diberikan {value}).")
-    score, _ = AwardScore.objects.update_or_create(
-        indicator=indicator, region_id=region_code, defaults={"value": value, "note": note}
-    )
+    with transaction.atomic():
+        data_version_bump(MONITORING)
+        score, _ = AwardScore.objects.update_or_create(
+            indicator=indicator, region_id=region_code, defaults={"value": value, "note": note}
+        )
     return score
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from jaring.audit.services import acting_as
 from jaring.core.scoping import region_in_scope
+from jaring.core.tallies import data_version_bump
 from jaring.monitoring.models import FigureKind, Measure, ReportedFigure, Target
 from jaring.regions.models import Region
 from jaring.registry.models import OccupationCategory
@@ -21,6 +22,10 @@ from jaring.registry.tallies import people_tally_rebuild
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
+
+
+# The name of monitoring's own figures (targets, reported figures, scores) in cache versions.
+MONITORING = "monitoring"
 
 
 class MonitoringInputError(ValueError):
@@ -77,6 +82,7 @@ def target_set(
         raise MonitoringInputError(f"Tahun {year} tidak masuk akal; contoh: 2024.")
     _check_value(value, percent=Measure(measure).is_percent, what="Target")
     with transaction.atomic(), acting_as(user):
+        data_version_bump(MONITORING)
         target, _created = Target.objects.update_or_create(
             region=region,
             year=year,
@@ -113,6 +119,7 @@ def figure_report(
     if unknown := [c for c in codes if c not in known]:
         raise MonitoringInputError(f"Kategori pekerjaan tidak dikenal: {', '.join(unknown)}.")
     with transaction.atomic(), acting_as(user):
+        data_version_bump(MONITORING)
         figure = ReportedFigure.objects.create(
             region=region,
             as_of=as_of,

@@ -12,7 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +22,7 @@ from jaring.accounts.permissions import capability_required, has_capability, sig
 from jaring.audit.services import acting_as
 from jaring.core.formats import date_label
 from jaring.core.scoping import region_in_scope, user_region_codes
+from jaring.core.tallies import versioned
 from jaring.monitoring.forms import FigureForm, PeriodForm, ScoreForm, TargetForm
 from jaring.monitoring.models import AwardCategory, ReportedFigure, Target
 from jaring.monitoring.periods import Period, PeriodError
@@ -43,6 +46,7 @@ from jaring.monitoring.selectors import (
 )
 from jaring.monitoring.services import MonitoringInputError, figure_report, target_set
 from jaring.regions.models import Region, RegionBoundary, WorkingPopulation
+from jaring.registry.selectors import people_tally_totals
 
 URL_NATIONAL = "ID"
 
@@ -70,9 +74,7 @@ def dashboard_home(request: HttpRequest) -> HttpResponse:
     return redirect("monev-dashboard", url_code(default_place_code(request.user)))
 
 
-def _chart_payload(
-    coverage: Coverage, children: list[Coverage], request: HttpRequest
-) -> dict[str, Any]:
+def _chart_payload(coverage: Coverage, children: list[Coverage]) -> dict[str, Any]:
     place, period = coverage.place, coverage.period
     points = trend(place, period)
     with_denominators = any(c.informal for c in children)
@@ -112,66 +114,71 @@ def _chart_payload(
     }
 
 
+def _dashboard_body(code: str, period: Period, can_enter: bool) -> dict[str, Any]:
+    """The dashboard below its header, rendered: the same for every user allowed to see the
+    region, so it is cached until the next write (``core.tallies.versioned``)."""
+    try:
+        coverage = coverage_checked(code, period)
+    except CoverageError as exc:
+        html = render_to_string("monitoring/_dashboard_body.html", {"error": str(exc)})
+        return {"html": html, "has_data": False}
+    children = children_coverage(coverage.place, period)
+    previous_month = _registered_at(coverage, period.shift(-1))
+    year_before = _registered_at(coverage, period.shift(-12))
+    breakdown = breakdowns(coverage.place, period)
+    payload = _chart_payload(coverage, children)
+    context = {
+        "place": coverage.place,
+        "cov": coverage,
+        "period": period,
+        "children": children,
+        "growth_month": coverage.registered - previous_month,
+        "growth_year": coverage.registered - year_before,
+        "previous_label": period.shift(-1).label,
+        "year_before_label": period.shift(-12).label,
+        "targets": targets_progress(coverage),
+        "checks": figure_checks(coverage.place.code) if coverage.place.code else [],
+        "breakdowns": [(key, _BREAKDOWN_TITLES[key], slices) for key, slices in breakdown.items()],
+        "payload": payload,
+        "trend_rows": list(
+            zip(payload["trend"]["labels"], payload["trend"]["registered"], strict=True)
+        ),
+        "children_have_denominators": payload["mapMeasure"] == "registered_pct",
+        "can_enter": can_enter,
+    }
+    return {"html": render_to_string("monitoring/_dashboard_body.html", context), "has_data": True}
+
+
 @login_required
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     period, period_error = _period(request)
     try:
-        coverage = coverage_checked(_code(code), period, user=request.user)
+        place = place_get(_code(code))
+        place_check_scope(request.user, place)
     except CoverageError as exc:
-        place = None
-        try:
-            place = place_get(_code(code))
-            place_check_scope(request.user, place)
-        except CoverageError:
-            raise Http404(str(exc)) from exc
-        return render(
-            request,
-            "monitoring/dashboard.html",
-            {
-                "place": place,
-                "period": period,
-                "error": str(exc),
-                "period_form": PeriodForm(initial={"periode": period.iso}),
-            },
-            status=200,
-        )
-    children = children_coverage(coverage.place, period)
-    previous_month = coverage_checked_quiet(coverage, period.shift(-1))
-    year_before = coverage_checked_quiet(coverage, period.shift(-12))
-    breakdown = breakdowns(coverage.place, period)
-    payload = _chart_payload(coverage, children, request)
+        raise Http404(str(exc)) from exc
+    can_enter = has_capability(request.user, "enter_monitoring_figures")
+    body = versioned(
+        ("monev-dashboard", place.code, period.key, can_enter),
+        lambda: _dashboard_body(place.code, period, can_enter),
+    )
     scope = user_region_codes(request.user)
     return render(
         request,
         "monitoring/dashboard.html",
         {
-            "place": coverage.place,
-            "cov": coverage,
+            "place": place,
             "period": period,
             "period_error": period_error,
             "period_form": PeriodForm(initial={"periode": period.iso}),
             "ancestors": [
                 a
-                for a in ancestors(coverage.place)
+                for a in ancestors(place)
                 if scope is None or (a.code and region_in_scope(request.user, a.code))
             ],
-            "children": children,
-            "growth_month": coverage.registered - previous_month,
-            "growth_year": coverage.registered - year_before,
-            "previous_label": period.shift(-1).label,
-            "year_before_label": period.shift(-12).label,
-            "targets": targets_progress(coverage),
-            "checks": figure_checks(coverage.place.code) if coverage.place.code else [],
-            "breakdowns": [
-                (key, _BREAKDOWN_TITLES[key], slices) for key, slices in breakdown.items()
-            ],
-            "payload": payload,
-            "trend_rows": list(
-                zip(payload["trend"]["labels"], payload["trend"]["registered"], strict=True)
-            ),
-            "url_code": url_code(coverage.place.code),
-            "children_have_denominators": payload["mapMeasure"] == "registered_pct",
-            "can_enter": has_capability(request.user, "enter_monitoring_figures"),
+            "body": mark_safe(body["html"]),
+            "has_data": body["has_data"],
+            "url_code": url_code(place.code),
         },
     )
 
@@ -184,9 +191,7 @@ _BREAKDOWN_TITLES = {
 }
 
 
-def coverage_checked_quiet(coverage: Coverage, period: Period) -> int:
-    from jaring.registry.selectors import people_tally_totals
-
+def _registered_at(coverage: Coverage, period: Period) -> int:
     return people_tally_totals([coverage.place.code], upto=period.key)[coverage.place.code]
 
 

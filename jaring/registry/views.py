@@ -4,6 +4,7 @@ hold), the people list, a person with their history, and exports."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from auditlog.models import LogEntry
 from django.contrib.auth.decorators import login_required
@@ -12,10 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from jaring.accounts.models import User
 from jaring.accounts.permissions import capability_required, signed_in_user
 from jaring.audit.models import Channel
 from jaring.core.panels import panels_render
 from jaring.core.scoping import region_in_scope, user_region_codes
+from jaring.core.tallies import versioned
 from jaring.regions.models import Region
 from jaring.regions.selectors import region_children
 from jaring.registry.exports import ExportFormat, people_export
@@ -35,12 +38,7 @@ from jaring.registry.selectors import (
 PAGE_SIZE = 50
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The user's regions and how many people each holds: read from the people tally, which
-    every write keeps current (ADR 0008), not counted from the rows."""
-    user = request.user
-    codes = user.region_codes  # type: ignore[union-attr]
+def _home_counts(user: User, codes: tuple[str, ...] | None) -> dict[str, Any]:
     if codes is None:  # the whole country: one row per province
         regions = list(Region.objects.filter(level=1).order_by("code"))
         counts = people_tally_children("")
@@ -51,23 +49,42 @@ def home(request: HttpRequest) -> HttpResponse:
         total = sum(counts.values())
     by_code, needs_review = people_summary_visible(user, [""] if codes is None else codes)
     names = dict(OccupationCategory.objects.filter(code__in=by_code).values_list("code", "name"))
-    by_occupation = [
-        {"occupation__code": code or None, "occupation__name": names.get(code), "n": n}
-        for code, n in sorted(by_code.items(), key=lambda item: -item[1])[:12]
-    ]
+    return {
+        "region_rows": [(r, counts.get(r.code, 0)) for r in regions],
+        "total": total,
+        "by_occupation": [
+            {"occupation__code": code or None, "occupation__name": names.get(code), "n": n}
+            for code, n in sorted(by_code.items(), key=lambda item: -item[1])[:12]
+        ],
+        "needs_review": needs_review,
+    }
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The user's regions and how many people each holds: read from the people tally, which
+    every write keeps current (ADR 0009), and cached until the next write."""
+    user = signed_in_user(request)
+    codes = user.region_codes
+    counts = versioned(("home", codes), lambda: _home_counts(user, codes))
     return render(
         request,
         "registry/home.html",
         {
-            "region_rows": [(r, counts.get(r.code, 0)) for r in regions],
-            "total": total,
-            "by_occupation": by_occupation,
-            "needs_review": needs_review,
+            **counts,
             "recent_imports": imports_visible(user)[:5],
             # Sections of higher apps (bills due, members about to lapse: finance).
             "panels": panels_render("home", request, None),
         },
     )
+
+
+def _browser_counts(
+    user: Any, here: str, children: list[str], *, whole: bool
+) -> tuple[dict[str, int], int]:
+    if whole:
+        return people_tally_children(here), people_tally_totals([here])[here]
+    return people_counts_visible(user, children), people_counts_visible(user, [here])[here]
 
 
 @login_required
@@ -83,12 +100,11 @@ def region_browser(request: HttpRequest, code: str | None = None) -> HttpRespons
     scope = user_region_codes(request.user)
     children = list(region_children(code).order_by("code"))
     here = region.code if region else ""
-    if scope is None or (region is not None and region_in_scope(request.user, region.code)):
-        counts = people_tally_children(here)
-        total = people_tally_totals([here])[here]
-    else:
-        counts = people_counts_visible(request.user, [c.code for c in children])
-        total = people_counts_visible(request.user, [here])[here]
+    whole = scope is None or (region is not None and region_in_scope(request.user, region.code))
+    counts, total = versioned(
+        ("region-browser", here, None if whole else scope),
+        lambda: _browser_counts(request.user, here, [c.code for c in children], whole=whole),
+    )
     rows = [
         # A child is open to browse when it lies in the user's regions or contains one of them.
         (
