@@ -1,0 +1,430 @@
+"""Benchmark: Monev at size — pages and API under 20 concurrent users, the full recomputation of
+the tallies, and the update after a 10,000-row import. Prints JSON.
+
+    .venv/bin/python bench/monitoring.py --database sqlite --people 1000000
+    DATABASE_URL=postgres://… .venv/bin/python bench/monitoring.py --database postgres \\
+        --people 10000000
+
+With ``--database postgres`` the database comes from ``DATABASE_URL`` (it is emptied first);
+with ``sqlite`` a fresh file in a temporary folder is used. What is measured:
+
+- ``load``: ``--people`` registered workers written straight into the person table (COPY on
+  PostgreSQL, Arrow on SQLite), spread over every desa of all 514 kab/kota, each kab/kota's
+  people listed in three monthly lists (a funder per list) between Jan 2024 and Oct 2026 —
+  what the registry would hold after its imports; NIK ciphers are placeholders (nothing here
+  reads them);
+- ``recompute``: ``jaring monev recompute`` — every tally rebuilt from the rows (≤ 60 s);
+- ``import_10k``: a clean list of 10,000 new workers imported through the real pipeline into
+  Kota Semarang; ``tally_seconds`` is the part spent keeping the tally current (≤ 2 s);
+- ``consistent``: after that import, the incremental tally equals a recomputation;
+- ``http``: each page and the coverage API served by gunicorn (``--workers`` processes) and
+  driven by ``wrk`` with ``--connections`` connections (20 users clicking without pause) for
+  ``--duration`` seconds: requests per second, p50, p95 and p99 latency. Pages are cached until
+  the next write; ``cold`` gives the same URLs right after a write (the first view of each
+  after every write pays the full computation): ``--cold`` requests, one write before each.
+
+Needs ``wrk`` (Debian: ``apt-get install wrk``) and gunicorn. Timings on a shared machine are
+noisy: the load average is printed with the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = {
+    # name: (path, username)
+    "dashboard_national": ("/monev/wilayah/ID/", "bench.nasional"),
+    "dashboard_province": ("/monev/wilayah/33/", "bench.jateng"),
+    "dashboard_kabkota": ("/monev/wilayah/33.74/", "bench.semarang"),
+    "home_national": ("/", "bench.nasional"),
+    "home_kabkota": ("/", "bench.semarang"),
+    "region_page_kabkota": ("/wilayah/33.74/", "bench.semarang"),
+    "region_page_province": ("/wilayah/33/", "bench.jateng"),
+    "api_coverage_kabkota": ("/api/monev/coverage/?region=33.74", "bench.semarang"),
+    "api_coverage_province": ("/api/monev/coverage/?region=33", "bench.jateng"),
+}
+P95_LUA = """
+done = function(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format(
+    "JSON {\\"p50\\": %d, \\"p95\\": %d, \\"p99\\": %d, \\"requests\\": %d, "
+    .. "\\"errors\\": %d, \\"non2xx\\": %d}\\n",
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), summary.requests,
+    errors.connect + errors.read + errors.write + errors.timeout, errors.status))
+end
+"""
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _setup_django(database: str, folder: Path) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
+    os.environ["JARING_ENV"] = "demo"
+    os.environ["JARING_DEBUG"] = "0"
+    os.environ["JARING_VAR_DIR"] = str(folder)
+    if database == "sqlite":
+        os.environ.pop("DATABASE_URL", None)
+    elif not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("--database postgres needs DATABASE_URL=postgres://…")
+    import django
+
+    django.setup()
+
+
+def _empty_database(database: str) -> None:
+    from django.core.management import call_command
+
+    if database == "postgres":
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    call_command("migrate", verbosity=0)
+    from jaring.regions.services import regions_load
+
+    regions_load()
+
+
+def _people_frames(n: int, seed: int, chunk: int) -> Any:
+    """The person rows, a chunk at a time, and the lists they came from."""
+    import numpy as np
+    import polars as pl
+
+    from jaring.regions.datafiles import read_region_file
+    from jaring.registry.models import ImportBatch, ImportStatus
+    from jaring.registry.occupations import TAXONOMY
+
+    rng = np.random.default_rng(seed)
+    villages = read_region_file().filter(pl.col("level") == 4)["code"].to_numpy()
+    regencies = sorted({v[:5] for v in villages})
+    months = [(2024 + m // 12, m % 12 + 1) for m in range(34)]  # Jan 2024 – Oct 2026
+    funders = ["apbd", "dbhcht", "csr", "baznas"]
+    batches, moments = [], []
+    for regency in regencies:
+        for month_index in sorted(rng.choice(len(months), 3, replace=False)):
+            year, month = months[month_index]
+            moments.append(f"{year}-{month:02d}-10T03:00:00")
+            batches.append(
+                ImportBatch(
+                    file=f"bench/{regency}-{year}{month:02d}.csv",
+                    file_name=f"daftar-{regency}-{year}-{month:02d}.csv",
+                    file_sha256="0" * 64,
+                    file_size=0,
+                    region_id=regency,
+                    source_name="bench",
+                    funder=funders[int(rng.integers(len(funders)))],
+                    status=ImportStatus.COMMITTED,
+                )
+            )
+    batches = ImportBatch.objects.bulk_create(batches)
+    created = {b.pk: moment for b, moment in zip(batches, moments, strict=True)}
+    by_regency: dict[str, list[int]] = {}
+    for b in batches:
+        by_regency.setdefault(str(b.region_id), []).append(b.pk)
+    occupation_codes = np.array([t.code for t in TAXONOMY])
+    for start in range(0, n, chunk):
+        size = min(chunk, n - start)
+        ids = np.arange(start + 1, start + size + 1)
+        desa = villages[rng.integers(len(villages), size=size)]
+        batch = np.array(
+            [by_regency[d[:5]][k] for d, k in zip(desa, rng.integers(3, size=size), strict=True)]
+        )
+        classified = rng.random(size) < 0.9
+        birth = np.datetime64("1960-01-01") + rng.integers(0, 46 * 365, size=size).astype(
+            "timedelta64[D]"
+        )
+        frame = pl.DataFrame(
+            {
+                "id": ids,
+                "nik_cipher": pl.Series([b"\x00"] * size, dtype=pl.Binary),
+                "nik_index": [f"{i:032x}" for i in ids],
+                "name": [f"Pekerja {i}" for i in ids],
+                "name_normalized": [f"pekerja {i}" for i in ids],
+                "birth_place": "",
+                "birth_date": birth,
+                "sex": np.where(rng.random(size) < 0.4, "P", "L"),
+                "address": "",
+                "rt_rw": "",
+                "region_id": desa,
+                "occupation_text": "",
+                "occupation_id": np.where(
+                    classified,
+                    occupation_codes[rng.integers(len(occupation_codes), size=size)],
+                    None,
+                ),
+                "occupation_match": np.where(classified, "synonym", "unclassified"),
+                "income_basis": 1_000_000,
+                "status": "registered",
+                "source_batch_id": batch,
+                "source_sheet": "",
+                "created_at": pl.Series([created[b] for b in batch]).str.to_datetime(
+                    time_zone="UTC"
+                ),
+            }
+        ).with_columns(updated_at=pl.col("created_at"))
+        yield frame
+
+
+def _load_people(n: int, seed: int) -> float:
+    from django.db import transaction
+
+    from jaring.core import bulk
+    from jaring.registry.models import Person
+
+    started = time.perf_counter()
+    for frame in _people_frames(n, seed, 1_000_000):
+        with transaction.atomic():
+            bulk.lock_table(Person)
+            bulk.copy_frame(Person, frame)
+    if os.environ.get("DATABASE_URL"):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('registry_person', 'id'), %s)", [n]
+            )
+            cursor.execute("ANALYZE")
+    return round(time.perf_counter() - started, 1)
+
+
+def _import_10k(folder: Path, seed: int) -> dict[str, Any]:
+    """A 10,000-row list through the real pipeline; the tally's share timed by wrapping the two
+    functions the pipeline calls."""
+    from django.contrib.auth import get_user_model
+
+    from jaring.registry.imports import pipeline
+    from jaring.synthetic.people import generate_people, write_clean_list
+
+    spent = {"seconds": 0.0}
+
+    def timed(function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent["seconds"] += time.perf_counter() - started
+
+        return wrapper
+
+    created_original = pipeline.people_tally_created
+    pipeline.people_tally_created = timed(created_original)  # type: ignore[assignment]
+    path = folder / "daftar-10k.csv"
+    write_clean_list(generate_people(10_000, regency="33.74", seed=seed + 7), path)
+    user = get_user_model().objects.get(username="bench.nasional")
+    started = time.perf_counter()
+    with path.open("rb") as handle:
+        batch = pipeline.import_create(
+            source=handle,
+            file_name=path.name,
+            region_code="33.74",
+            source_name="bench 10k",
+            user=user,
+        )
+    summary = pipeline.import_run(batch.pk)
+    pipeline.people_tally_created = created_original  # type: ignore[assignment]
+    return {
+        "rows": 10_000,
+        "created": summary.get("created"),
+        "import_seconds": round(time.perf_counter() - started, 2),
+        "tally_seconds": round(spent["seconds"], 3),
+    }
+
+
+def _users() -> dict[str, str]:
+    """Session cookies of a national, a provincial and a kab/kota admin."""
+    from django.test import Client
+
+    from jaring.accounts.models import User, UserRegion
+    from jaring.accounts.roles import Role
+
+    cookies = {}
+    for username, role, regions in (
+        ("bench.nasional", Role.NATIONAL_ADMIN, ()),
+        ("bench.jateng", Role.PROVINCIAL_ADMIN, ("33",)),
+        ("bench.semarang", Role.REGENCY_ADMIN, ("33.74",)),
+    ):
+        user = User.objects.filter(username=username).first() or User.objects.create_user(
+            username=username, password="bench-only-password", role=role
+        )
+        UserRegion.objects.bulk_create(
+            [UserRegion(user=user, region_id=c) for c in regions], ignore_conflicts=True
+        )
+        client = Client()
+        client.force_login(user)
+        cookies[username] = client.cookies["sessionid"].value
+    return cookies
+
+
+def _serve(port: int, workers: int, folder: Path) -> subprocess.Popen[bytes]:
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "jaring.wsgi",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+        ],
+        env=os.environ.copy(),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    for _ in range(120):
+        try:
+            subprocess.run(
+                ["curl", "-sf", "-o", "/dev/null", f"http://127.0.0.1:{port}/masuk/"],
+                check=True,
+                timeout=5,
+            )
+            return server
+        except subprocess.CalledProcessError:
+            time.sleep(1)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def _wrk(url: str, cookie: str, *, connections: int, duration: int, script: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            "-H",
+            f"Cookie: sessionid={cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    stats = json.loads(out.split("JSON ", 1)[1].splitlines()[0])
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    return {
+        "requests_per_second": float(rate[1]) if rate else None,
+        "p50_ms": round(stats["p50"] / 1000, 1),
+        "p95_ms": round(stats["p95"] / 1000, 1),
+        "p99_ms": round(stats["p99"] / 1000, 1),
+        "requests": stats["requests"],
+        "errors": stats["errors"] + stats["non2xx"],
+    }
+
+
+def _cold(url: str, cookie: str, times: int) -> dict[str, Any]:
+    """One request right after a write (a bumped version), ``times`` times."""
+    from django.db import transaction
+
+    from jaring.core.tallies import data_version_bump
+
+    seconds = []
+    for _ in range(times):
+        with transaction.atomic():
+            data_version_bump("bench")
+        started = time.perf_counter()
+        subprocess.run(
+            ["curl", "-sf", "-o", "/dev/null", "-H", f"Cookie: sessionid={cookie}", url], check=True
+        )
+        seconds.append(time.perf_counter() - started)
+    seconds.sort()
+    return {
+        "median_ms": round(seconds[len(seconds) // 2] * 1000, 1),
+        "max_ms": round(seconds[-1] * 1000, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--cold", type=int, default=5)
+    parser.add_argument("--port", type=int, default=8931)
+    parser.add_argument("--keep", type=Path, default=None, help="Keep the SQLite folder here")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="jaring-bench-monev-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    _setup_django(args.database, folder)
+    result: dict[str, Any] = {
+        "database": args.database,
+        "people": args.people,
+        "load_average_before": _load(),
+    }
+    _empty_database(args.database)
+    result["load_seconds"] = _load_people(args.people, args.seed)
+    from jaring.monitoring.services import tallies_recompute
+
+    started = time.perf_counter()
+    rebuilt = tallies_recompute()
+    result["recompute"] = {
+        "seconds": round(time.perf_counter() - started, 1),
+        "tally_rows": sum(r.rows for r in rebuilt),
+    }
+    cookies = _users()
+    result["import_10k"] = _import_10k(folder, args.seed)
+    from jaring.registry.tallies import people_tally_differences
+
+    started = time.perf_counter()
+    result["consistent"] = people_tally_differences().is_empty()
+    result["consistency_check_seconds"] = round(time.perf_counter() - started, 1)
+    from django.db import connections
+
+    connections.close_all()
+    script = folder / "p95.lua"
+    script.write_text(P95_LUA)
+    server = _serve(args.port, args.workers, folder)
+    try:
+        base = f"http://127.0.0.1:{args.port}"
+        http: dict[str, Any] = {}
+        for name, (path, user) in PAGES.items():
+            url = base + path
+            _wrk(url, cookies[user], connections=2, duration=2, script=script)  # warm up
+            http[name] = _wrk(
+                url,
+                cookies[user],
+                connections=args.connections,
+                duration=args.duration,
+                script=script,
+            )
+            http[name]["cold"] = _cold(url, cookies[user], args.cold)
+            print(name, http[name], file=sys.stderr)
+        result["http"] = http
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    result["load_average_after"] = _load()
+    result["machine"] = {"cores": os.cpu_count(), "python": sys.version.split()[0]}
+    print(json.dumps(result, indent=2))
+    if args.keep is None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
