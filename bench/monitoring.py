@@ -290,7 +290,7 @@ def _serve(port: int, workers: int, folder: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         start_new_session=True,
     )
-    for _ in range(120):
+    for _ in range(240):
         try:
             subprocess.run(
                 ["curl", "-sf", "-o", "/dev/null", f"http://127.0.0.1:{port}/masuk/"],
@@ -298,9 +298,9 @@ def _serve(port: int, workers: int, folder: Path) -> subprocess.Popen[bytes]:
                 timeout=5,
             )
             return server
-        except subprocess.CalledProcessError:
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
             time.sleep(1)
-    server.kill()
+    os.killpg(server.pid, signal.SIGTERM)
     raise RuntimeError("gunicorn did not start")
 
 
@@ -418,7 +418,10 @@ def main() -> None:
         result["http"] = http
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
     result["load_average_after"] = _load()
     result["machine"] = {"cores": os.cpu_count(), "python": sys.version.split()[0]}
     print(json.dumps(result, indent=2))

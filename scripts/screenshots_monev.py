@@ -34,9 +34,10 @@ def _login(page: Page, url: str, user: str) -> None:
 
 
 def _shot(page: Page, url: str, path: str, out: Path, *, full: bool = True) -> None:
-    page.goto(f"{url}{path}")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(800)  # ECharts' first animation
+    page.goto(f"{url}{path}", wait_until="load")
+    if page.locator("#chart-map").count():
+        page.locator("#chart-map[data-ready='1']").wait_for()
+    page.wait_for_timeout(1500)  # ECharts' first animation
     page.screenshot(path=out, full_page=full)
     print(out)
 
@@ -51,13 +52,15 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(180_000)  # a busy machine renders slowly
         _login(page, args.url, "mojokerto")
         _shot(page, args.url, "/monev/wilayah/35.16/?periode=2023-12", out / "monev-dashboard.png")
         _shot(page, args.url, "/monev/angka/", out / "monev-figures.png")
-        with page.expect_download() as download:
-            page.evaluate("window.location = '/monev/wilayah/35.16/laporan.pdf?periode=2023-12'")
+        report = page.request.get(
+            f"{args.url}/monev/wilayah/35.16/laporan.pdf?periode=2023-12", timeout=600_000
+        )
         pdf = Path(tempfile.mkdtemp()) / "monev.pdf"
-        download.value.save_as(pdf)
+        pdf.write_bytes(report.body())
         _login(page, args.url, "jateng")
         _shot(page, args.url, "/monev/wilayah/33/", out / "monev-province.png")
         _shot(page, args.url, "/monev/paritrana/33/2024/", out / "monev-paritrana.png")
