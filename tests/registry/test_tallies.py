@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from jaring.accounts.models import User
 from jaring.accounts.roles import Role
-from jaring.registry.dedup import people_merge
+from jaring.registry.matching.services import people_merge
 from jaring.registry.models import PeopleTally, Person, PersonStatus
 from jaring.registry.services import PersonStatusError, person_status_change
 from jaring.registry.tallies import people_tally_differences, people_tally_rebuild
