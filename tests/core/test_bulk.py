@@ -140,8 +140,9 @@ def test_a_large_insert_stores_every_value_and_leaves_nothing_behind(
         assert statements[1].startswith('INSERT INTO "registry_person"')
         assert "SELECT" in statements[1]
     else:
-        # COPY goes through psycopg directly, unseen here; the point is that no INSERT does.
-        assert statements == []
+        # COPY goes through psycopg directly, unseen here; the point is that no INSERT writes
+        # the people (the people tally's one upsert of their counts is not a row of theirs).
+        assert not [s for s in statements if s.startswith('INSERT INTO "registry_person"')]
     stored = pl.DataFrame(
         list(Person.objects.values_list("id", "name", "birth_date", "region_id", "income_basis")),
         schema=["id", "name", "birth_date", "region_id", "income_basis"],
