@@ -22,6 +22,11 @@ def test_provincial_dashboard_map_click_lands_on_the_regions_rows(
     demak = add_people(30, "33.21", seed=31)
     add_people(20, "33.74", seed=32)
     page = sign_in(make_user("jateng", Role.PROVINCIAL_ADMIN, ("33",)))
+    refused: list[str] = []  # what the content security policy blocked (inline style, script)
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.get_by_role("link", name="Monev", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Jawa Tengah")
     expect(page.get_by_test_id("tiles")).to_contain_text("50")
@@ -44,6 +49,8 @@ def test_provincial_dashboard_map_click_lands_on_the_regions_rows(
     )
     box = chart.bounding_box()
     assert box is not None
+    assert box["height"] >= 300  # its height comes from the style sheet, not a style attribute
+    assert refused == []
     page.mouse.click(box["x"] + point[0], box["y"] + point[1])
     page.wait_for_url("**/orang/?region=33.21")
     expect(page.get_by_test_id("people-count")).to_have_text("30 orang")
