@@ -30,6 +30,7 @@ from typing import ClassVar, TypeVar
 import polars as pl
 from django.core.cache import cache
 from django.db import connection, models, transaction
+from django.db.models import Sum
 from django.utils import translation
 
 from jaring.core import bulk
@@ -281,3 +282,59 @@ def tally_frame(model: type[Tally], *, regions: Sequence[str] | None = None) -> 
     if regions is not None:
         rows = rows.filter(region__in=list(regions))
     return pl.DataFrame(list(rows.values_list(*_SCHEMA)), schema=_SCHEMA, orient="row")
+
+
+# --- reads (the stages' selectors wrap these for their own tally) -----------------------------
+
+
+def tally_totals(
+    model: type[Tally], codes: Iterable[str], *, upto: int | None = None
+) -> dict[str, int]:
+    """The count in each region of ``codes`` ("" is the country) at the end of month ``upto``
+    (``yyyymm``; None: every month stored), in one query."""
+    codes = list(dict.fromkeys(codes))
+    rows = model.objects.filter(region__in=codes, dim=ALL)  # type: ignore[attr-defined]
+    if upto is not None:
+        rows = rows.filter(month__lte=upto)
+    totals = dict(
+        rows.order_by().values("region").annotate(total=Sum("n")).values_list("region", "total")
+    )
+    return {code: int(totals.get(code) or 0) for code in codes}
+
+
+def tally_children(model: type[Tally], code: str, *, upto: int | None = None) -> dict[str, int]:
+    """The count in each child region of ``code`` ("" for the provinces); zeros left out."""
+    rows = model.objects.filter(parent=code, dim=ALL)  # type: ignore[attr-defined]
+    if upto is not None:
+        rows = rows.filter(month__lte=upto)
+    totals = (
+        rows.order_by().values("region").annotate(total=Sum("n")).values_list("region", "total")
+    )
+    return {region: int(total) for region, total in totals if total}
+
+
+def tally_months(model: type[Tally], code: str) -> dict[int, int]:
+    """What each month (``yyyymm``) adds to the count in ``code`` (negative when more rows
+    stopped counting than started)."""
+    rows = (
+        model.objects.filter(region=code, dim=ALL)  # type: ignore[attr-defined]
+        .order_by("month")
+        .values_list("month", "n")
+    )
+    return {month: int(n) for month, n in rows}
+
+
+def tally_breakdown(
+    model: type[Tally], code: str, *, upto: int | None = None
+) -> dict[str, dict[str, int]]:
+    """The count in ``code`` by each dimension: ``{dim: {value: n}}``. Dimensions are kept down
+    to :attr:`Tally.dimension_depth`; deeper regions get ``{}``."""
+    rows = model.objects.filter(region=code).exclude(dim=ALL)  # type: ignore[attr-defined]
+    if upto is not None:
+        rows = rows.filter(month__lte=upto)
+    grouped = rows.order_by().values("dim", "value").annotate(total=Sum("n"))
+    breakdown: dict[str, dict[str, int]] = {}
+    for dim, value, total in grouped.values_list("dim", "value", "total"):
+        if total:
+            breakdown.setdefault(dim, {})[value] = int(total)
+    return breakdown

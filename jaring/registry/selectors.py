@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet, Sum
 
 from jaring.core.scoping import region_in_scope, user_region_codes, within_q
-from jaring.core.tallies import ALL
+from jaring.core.tallies import tally_breakdown, tally_children, tally_months, tally_totals
 from jaring.registry.models import (
     ImportBatch,
     ImportRow,
@@ -82,47 +82,23 @@ def imports_visible(user: User | AnonymousUser) -> QuerySet[ImportBatch]:
 def people_tally_totals(codes: Iterable[str], *, upto: int | None = None) -> dict[str, int]:
     """Registered people in each region of ``codes`` ("" is the country) at the end of month
     ``upto`` (``yyyymm``; None: now), in one query."""
-    codes = list(dict.fromkeys(codes))
-    rows = PeopleTally.objects.filter(region__in=codes, dim=ALL)
-    if upto is not None:
-        rows = rows.filter(month__lte=upto)
-    totals = dict(
-        rows.order_by().values("region").annotate(total=Sum("n")).values_list("region", "total")
-    )
-    return {code: int(totals.get(code) or 0) for code in codes}
+    return tally_totals(PeopleTally, codes, upto=upto)
 
 
 def people_tally_children(code: str, *, upto: int | None = None) -> dict[str, int]:
     """Registered people per child region of ``code`` ("" for the provinces)."""
-    rows = PeopleTally.objects.filter(parent=code, dim=ALL)
-    if upto is not None:
-        rows = rows.filter(month__lte=upto)
-    totals = (
-        rows.order_by().values("region").annotate(total=Sum("n")).values_list("region", "total")
-    )
-    return {region: int(total) for region, total in totals if total}
+    return tally_children(PeopleTally, code, upto=upto)
 
 
 def people_tally_months(code: str) -> dict[int, int]:
     """People first registered in each month (``yyyymm``) who are still registered, in ``code``."""
-    rows = (
-        PeopleTally.objects.filter(region=code, dim=ALL).order_by("month").values_list("month", "n")
-    )
-    return {month: int(n) for month, n in rows}
+    return tally_months(PeopleTally, code)
 
 
 def people_tally_breakdown(code: str, *, upto: int | None = None) -> dict[str, dict[str, int]]:
     """Registered people in ``code`` by each dimension (occupation, sex, birth_year, funder):
     ``{dim: {value: n}}``. Kept down to kecamatan; a desa gets ``{}``."""
-    rows = PeopleTally.objects.filter(region=code).exclude(dim=ALL)
-    if upto is not None:
-        rows = rows.filter(month__lte=upto)
-    grouped = rows.order_by().values("dim", "value").annotate(total=Sum("n"))
-    breakdown: dict[str, dict[str, int]] = {}
-    for row in grouped.values_list("dim", "value", "total"):
-        if row[2]:
-            breakdown.setdefault(row[0], {})[row[1]] = int(row[2])
-    return breakdown
+    return tally_breakdown(PeopleTally, code, upto=upto)
 
 
 def people_counts_visible(
