@@ -16,7 +16,7 @@ are kept down to kecamatan (:attr:`Tally.dimension_depth`); below that only the 
 The invariant, checked by each stage's consistency test: the table equals :func:`rollup` of the
 stage's current rows, which is also how :func:`tally_rebuild` recomputes it from scratch.
 
-ADR 0009 tells why tallies live with the stage that writes the rows (same transaction, no upward
+ADR 0011 tells why tallies live with the stage that writes the rows (same transaction, no upward
 import) and why monitoring only reads and composes them.
 """
 

@@ -1,6 +1,6 @@
 """What monitoring stores itself: targets, figures reported by others, and the Paritrana
 scorecard's configuration and hand-given scores. Counts of rows are not stored here: each stage
-keeps its own tallies (ADR 0009) and monitoring composes them (``selectors``)."""
+keeps its own tallies (ADR 0011) and monitoring composes them (``selectors``)."""
 
 from __future__ import annotations
 

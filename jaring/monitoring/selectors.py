@@ -11,7 +11,7 @@ Two ratios, as the seed reports use them (RULES.md §5):
 - **Vulnerable-worker coverage** = the Pemda's workers at a stage (registered, in a signed SK,
   active) ÷ informal working population (Sakernas) × 100.
 
-Counts come from the tallies each stage keeps current (ADR 0009); nothing here counts rows.
+Counts come from the tallies each stage keeps current (ADR 0011); nothing here counts rows.
 """
 
 from __future__ import annotations

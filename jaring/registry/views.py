@@ -63,7 +63,7 @@ def _home_counts(user: User, codes: tuple[str, ...] | None) -> dict[str, Any]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The user's regions and how many people each holds: read from the people tally, which
-    every write keeps current (ADR 0009), and cached until the next write."""
+    every write keeps current (ADR 0011), and cached until the next write."""
     user = signed_in_user(request)
     codes = user.region_codes
     counts = versioned(("home", codes), lambda: _home_counts(user, codes))

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('regions', '0001_initial'),
-        ('registry', '0003_people_tally'),
+        ('registry', '0004_people_tally'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

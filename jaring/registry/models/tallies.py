@@ -1,5 +1,5 @@
 """Counts of registered people per region and month, kept current by every write that changes
-them (see :mod:`jaring.core.tallies` and ADR 0009)."""
+them (see :mod:`jaring.core.tallies` and ADR 0011)."""
 
 from __future__ import annotations
 

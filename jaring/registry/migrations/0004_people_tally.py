@@ -15,7 +15,7 @@ def count_people(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0002_person_nik_unique_index'),
+        ('registry', '0003_messages_as_codes_and_params'),
     ]
 
     operations = [
