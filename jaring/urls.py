@@ -12,13 +12,13 @@ from jaring.finance.api import (
     PaymentViewSet,
     ProgrammeFinanceViewSet,
 )
+from jaring.monitoring import api as monev_api
 from jaring.programmes.api import (
     DecreeEntryViewSet,
     DecreeViewSet,
     MembershipViewSet,
     ProgrammeViewSet,
 )
-from jaring.monitoring import api as monev_api
 from jaring.regions.api import RegionViewSet
 from jaring.registry import views as registry_views
 from jaring.registry.api import PersonViewSet

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from jaring.accounts.models import User
 from jaring.demo.finance import finance_build
-from jaring.demo.programmes import programmes_build
 from jaring.demo.monitoring import monitoring_build
+from jaring.demo.programmes import programmes_build
 from jaring.demo.registry import registry_build
 from jaring.demo.users import users_create
 from jaring.registry.models import Person
