@@ -38,19 +38,19 @@ from jaring.registry.selectors import (
 PAGE_SIZE = 50
 
 
-def _home_counts(user: User, codes: tuple[str, ...] | None) -> dict[str, Any]:
+def _home_counts(user: User, codes: tuple[str, ...] | None, shown: list[str]) -> dict[str, Any]:
+    """The home page's figures as plain data (they are cached and read back by other processes,
+    so no model instances: a cached instance would tie the cache to the loaded apps)."""
     if codes is None:  # the whole country: one row per province
-        regions = list(Region.objects.filter(level=1).order_by("code"))
         counts = people_tally_children("")
         total = people_tally_totals([""])[""]
     else:
-        regions = list(Region.objects.filter(code__in=codes).select_related("parent"))
-        counts = people_counts_visible(user, [r.code for r in regions])
+        counts = people_counts_visible(user, shown)
         total = sum(counts.values())
     by_code, needs_review = people_summary_visible(user, [""] if codes is None else codes)
     names = dict(OccupationCategory.objects.filter(code__in=by_code).values_list("code", "name"))
     return {
-        "region_rows": [(r, counts.get(r.code, 0)) for r in regions],
+        "counts": {code: counts.get(code, 0) for code in shown},
         "total": total,
         "by_occupation": [
             {"occupation__code": code or None, "occupation__name": names.get(code), "n": n}
@@ -66,12 +66,20 @@ def home(request: HttpRequest) -> HttpResponse:
     every write keeps current (ADR 0011), and cached until the next write."""
     user = signed_in_user(request)
     codes = user.region_codes
-    counts = versioned(("home", codes), lambda: _home_counts(user, codes))
+    regions = (
+        list(Region.objects.filter(level=1).order_by("code"))
+        if codes is None
+        else list(Region.objects.filter(code__in=codes).select_related("parent"))
+    )
+    shown = [r.code for r in regions]
+    figures = versioned(("home", codes), lambda: _home_counts(user, codes, shown))
+    counts = figures["counts"]
     return render(
         request,
         "registry/home.html",
         {
-            **counts,
+            **figures,
+            "region_rows": [(r, counts[r.code]) for r in regions],
             "recent_imports": imports_visible(user)[:5],
             # Sections of higher apps (bills due, members about to lapse: finance).
             "panels": panels_render("home", request, None),

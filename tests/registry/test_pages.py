@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 
 import polars as pl
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
@@ -28,6 +30,31 @@ def test_home_counts_people_per_region(
     response = login(make_user("k", Role.PROVINCIAL_ADMIN, ("35", "36.72"))).get(reverse("home"))
     assert response.context["total"] == 10
     assert [(r.code, n) for r, n in response.context["region_rows"]] == [("35", 7), ("36.72", 3)]
+
+
+def test_home_caches_plain_figures_only(
+    add_people: Callable[..., pl.DataFrame],
+    make_user: Callable[..., User],
+    login: Callable[[User], Client],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What the home page caches is read back in other processes (and in tests whose installed
+    apps differ): pickled model instances there fail with "No installed app"."""
+    add_people(4, "35.71", seed=1)
+    stored: list[bytes] = []
+    real_set = cache.set
+
+    def spy(key: str, value: object, timeout: int | None = None) -> None:
+        stored.append(pickle.dumps(value))
+        real_set(key, value, timeout)
+
+    monkeypatch.setattr(cache, "set", spy)
+    client = login(make_user("k", Role.REGENCY_ADMIN, ("35.71",)))
+    first = client.get(reverse("home"))
+    second = client.get(reverse("home"))  # read from the cache
+    assert stored and all(b"model_unpickle" not in value for value in stored)
+    assert [(r.code, n) for r, n in second.context["region_rows"]] == [("35.71", 4)]
+    assert second.context["total"] == first.context["total"] == 4
 
 
 @pytest.mark.parametrize("size", [5, 60])
