@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jaring.accounts.permissions import signed_in_user
+from jaring.audit.door import PersonalPagination
 from jaring.programmes.errors import ProgrammeError
 from jaring.programmes.messages import entry_explanation
 from jaring.programmes.models import Decree, DecreeEntry, Membership, Programme
@@ -194,6 +195,9 @@ class DecreeEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[DecreeEn
 
     serializer_class = EntryOutputSerializer
     filterset_class = EntryFilterSet
+    # Names, ages and places of people: beyond the first page, an export (the door).
+    pagination_class = PersonalPagination
+    door_kind = "decree-entries-api"
 
     def get_queryset(self) -> QuerySet[DecreeEntry]:
         return (

@@ -7,7 +7,8 @@ afterwards. A draft is rendered from the registry as it is now, marked as a draf
 
 Full NIKs only for roles with the export right (others get the masked NIK of
 :func:`jaring.accounts.roles.mask_nik`); every file that leaves the system is recorded by
-:func:`jaring.audit.services.export_record` (see :func:`lampiran_export`).
+:func:`jaring.audit.door.take_out`, the door of every bulk release: the export right and one
+record (see :func:`lampiran_export`).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from jaring.accounts.roles import mask_nik
+from jaring.audit.door import door_check, masking_for, take_out
 from jaring.audit.models import Channel
-from jaring.audit.services import export_record
 from jaring.core import bulk, crypto
 from jaring.core.spreadsheets import csv_safe
 from jaring.programmes.errors import ProgrammeError
@@ -554,8 +555,9 @@ def _join(pdfs: list[bytes], block: TitleBlock, identifier: str, output: Writabl
 
 
 def full_nik_allowed(user: User | None) -> bool:
-    """The command line (no user) and roles with the export right see full NIKs."""
-    return user is None or user.capabilities.export_personal_data
+    """Whether the lampiran ``user`` may take shows full NIKs: the role's masking (the door
+    lets out a lampiran only to the command line and roles with the export right)."""
+    return masking_for(user).full_nik
 
 
 def lampiran_export(
@@ -573,10 +575,11 @@ def lampiran_export(
     if file_format not in FORMATS:
         raise ProgrammeError("FORMAT_UNKNOWN", format=file_format)
     full = full_nik_allowed(user)
+    door_check(user)
     with transaction.atomic():
         frame = lampiran_frame(decree, full_nik=full)
         block = title_block(decree)
-        export_record(
+        take_out(
             actor=user,
             channel=channel,
             kind="lampiran",

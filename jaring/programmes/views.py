@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.permissions import capability_required, signed_in_user
+from jaring.audit.door import door_check, may_take, take_out
 from jaring.audit.models import Channel
-from jaring.audit.services import export_record
 from jaring.programmes.errors import ProgrammeError
 from jaring.programmes.forms import AddForm, ProgrammeForm, RemoveForm, SignForm
 from jaring.programmes.lampiran import full_nik_allowed, lampiran_export
@@ -262,6 +262,7 @@ def decree_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "diff_reasons": _diff_reasons(diff.removed_by_reason) if diff else [],
             "pdf": pdf,
             "can_manage": can_manage,
+            "may_export": may_take(signed_in_user(request)),
             "editable": can_manage and not decree.is_signed,
             "sign_form": SignForm(initial={"signatory_title": ""}),
             "remove_form": RemoveForm(),
@@ -369,6 +370,7 @@ def lampiran_pdf_request(request: HttpRequest, pk: int) -> HttpResponse:
     if not decree.is_signed:
         raise Http404
     user = signed_in_user(request)
+    door_check(user)  # a PDF nobody may take is not rendered
     record = lampiran_enqueue(decree_id=decree.pk, full_nik=full_nik_allowed(user), user_id=user.pk)
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "programmes/_pdf_progress.html", _pdf_context(decree, record))
@@ -408,7 +410,7 @@ def lampiran_pdf_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     ).first()
     if record is None or not record.file:
         raise Http404
-    export_record(
+    take_out(
         actor=user,
         channel=Channel.WEB,
         kind="lampiran",

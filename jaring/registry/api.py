@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
+from jaring.audit.door import PersonalPagination
 from jaring.registry.fields import IN_API
 from jaring.registry.filters import PersonFilterSet
 from jaring.registry.models import Person
@@ -41,6 +42,9 @@ class PersonOutputSerializer(serializers.ModelSerializer[Person]):
 class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
     serializer_class = PersonOutputSerializer
     filterset_class = PersonFilterSet
+    # The first page is a page; more is an export (the export right, recorded).
+    pagination_class = PersonalPagination
+    door_kind = "people-api"
 
     def get_queryset(self) -> QuerySet[Person]:
         return people_visible(self.request.user)

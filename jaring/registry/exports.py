@@ -1,12 +1,14 @@
 """Exports of people: one function for the web page, the API and ``jaring export people``.
 
-Every export is written to the audit trail (:func:`jaring.audit.services.export_record`) in the
-same transaction that reads the rows, so an export without its audit record cannot happen.
+Every export passes the door (:func:`jaring.audit.door.take_out`: the export right, one audit
+record) in the same transaction that reads the rows, so an export without its audit record
+cannot happen; the actor's masking is applied (:func:`jaring.audit.door.masked`).
 """
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol, cast
 
 import polars as pl
@@ -14,13 +16,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from jaring.accounts.roles import mask_nik
+from jaring.audit.door import DoorClosed, door_check, masked, take_out
 from jaring.audit.models import Channel
-from jaring.audit.services import export_record
 from jaring.core import crypto
 from jaring.core.scoping import within_q
 from jaring.core.spreadsheets import csv_safe
 from jaring.registry.fields import EXPORTED, FIELDS_BY_COLUMN, column_schema
-from jaring.registry.models import Person, PersonStatus
+from jaring.registry.imports.services import import_workbook
+from jaring.registry.models import ImportBatch, Person, PersonStatus
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
@@ -73,9 +76,8 @@ def people_export(
         selected = people.exclude(status=PersonStatus.MERGED).filter(
             within_q("region", [region_code])
         )
-        show_full = actor is None or actor.capabilities.see_full_nik
-        frame = people_frame(selected, show_full_nik=show_full)
-        export_record(
+        frame = people_frame(selected)
+        take_out(
             actor=actor,
             channel=channel,
             kind="people",
@@ -85,6 +87,7 @@ def people_export(
             file_format=file_format,
             remote_addr=remote_addr,
         )
+        frame = masked(frame, actor, nik=["nik"], phone=["phone"], birth_date=["birth_date"])
     # Through a buffer: polars expects a file whose write() returns a count, which an
     # HttpResponse does not.
     buffer = io.BytesIO()
@@ -94,3 +97,51 @@ def people_export(
         frame.write_excel(buffer, worksheet="orang", autofit=True)
     output.write(buffer.getvalue())
     return frame.height
+
+
+def import_workbook_release(
+    batch: ImportBatch,
+    *,
+    actor: User | None,
+    channel: Channel,
+    only_problems: bool,
+    language: Literal["id", "en"] = "id",
+    remote_addr: str | None = None,
+) -> Path:
+    """An import's result workbook (:func:`~jaring.registry.imports.services.import_workbook`)
+    through the door: the uploaded rows as they came, so a raw release (only a role that sees
+    every field whole), except that the uploader may take back the problem rows of their own
+    file. Checked before the workbook is built, recorded once it is."""
+    own = _own_problems(batch, actor, only_problems=only_problems)
+    door_check(actor, raw=True, own_upload=own)
+    with transaction.atomic():
+        path = import_workbook(batch, only_problems=only_problems, language=language)
+        take_out(
+            actor=actor,
+            channel=channel,
+            kind="import_result",
+            description=f"Hasil impor #{batch.pk} {batch.file_name}"
+            + (" (baris bermasalah)" if only_problems else " (semua baris)"),
+            region_code=batch.region_id,
+            row_count=batch.warnings + batch.rejected if only_problems else batch.rows,
+            file_format="xlsx",
+            remote_addr=remote_addr,
+            raw=True,
+            own_upload=own,
+        )
+    return path
+
+
+def _own_problems(batch: ImportBatch, actor: User | None, *, only_problems: bool) -> bool:
+    return only_problems and actor is not None and batch.created_by_id == actor.pk
+
+
+def import_workbook_allowed(batch: ImportBatch, actor: User | None, *, only_problems: bool) -> bool:
+    """Whether the door would let ``actor`` take this workbook (to show its button or not)."""
+    try:
+        door_check(
+            actor, raw=True, own_upload=_own_problems(batch, actor, only_problems=only_problems)
+        )
+    except DoorClosed:
+        return False
+    return True

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Protocol, cast
 import polars as pl
 from django.db import transaction
 
+from jaring.audit.door import masked, may_take, take_out
 from jaring.audit.models import Channel
-from jaring.audit.services import export_record
 from jaring.core import bulk, crypto
 from jaring.core.scoping import region_in_scope
 from jaring.core.spreadsheets import csv_safe
@@ -158,12 +158,18 @@ def registration_file_make(
     if user is not None:
         if not region_in_scope(user, programme.region_id):
             raise FinanceError("REGION_OUT_OF_SCOPE", code=programme.region_id)
-        if not user.capabilities.export_personal_data:
+        if not may_take(user):  # the door (take_out below checks again and records)
             raise FinanceError("NOT_ALLOWED", what="registration file")
     template = template_for(programme.region_id)
     columns = template_columns(template)
     with transaction.atomic():
-        frame = registration_frame(decree, everyone=everyone)
+        frame = masked(
+            registration_frame(decree, everyone=everyone),
+            user,
+            nik=["nik"],
+            phone=["phone"],
+            birth_date=["birth_date"],
+        )
         table = frame.select(
             pl.col(field).cast(pl.String).fill_null("").alias(heading) for field, heading in columns
         )
@@ -173,7 +179,7 @@ def registration_file_make(
         else:
             table.write_excel(buffer, worksheet="pendaftaran", autofit=True)
         data = buffer.getvalue()
-        export_record(
+        take_out(
             actor=user,
             channel=channel,
             kind="bpjs-registration",

@@ -22,16 +22,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jaring.accounts.permissions import api_capability, signed_in_user
+from jaring.audit.door import PersonalPagination
 from jaring.audit.models import Channel
-from jaring.audit.services import export_record
 from jaring.core.messages import api_detail
+from jaring.registry.exports import import_workbook_release
 from jaring.registry.imports.problems import ImportFileError
 from jaring.registry.imports.services import (
     ImportRequestError,
     import_create,
     import_mapping_save,
     import_summary,
-    import_workbook,
 )
 from jaring.registry.models import ImportBatch, ImportProblem, ImportStatus, OnExisting
 from jaring.registry.selectors import imports_visible
@@ -128,6 +128,7 @@ class ImportViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ImportBatch]
 ):
     serializer_class = ImportOutputSerializer
+    door_kind = "import-problems"
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[ImportBatch]:
@@ -171,8 +172,10 @@ class ImportViewSet(
         code = request.query_params.get("code")
         if code:
             problems = problems.filter(code=code)
-        page = self.paginator.paginate_queryset(problems, request, view=self)  # type: ignore[union-attr]
-        return self.get_paginated_response(ImportProblemSerializer(page, many=True).data)
+        # Problems quote the rows' values: beyond one page, an export (the door).
+        paginator = PersonalPagination()
+        page = paginator.paginate_queryset(problems, request, view=self)
+        return paginator.get_paginated_response(ImportProblemSerializer(page, many=True).data)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True)
@@ -181,19 +184,16 @@ class ImportViewSet(
         only_problems = request.query_params.get("all") not in {"1", "true"}
         language: Literal["id", "en"] = "en" if request.query_params.get("lang") == "en" else "id"
         try:
-            path = import_workbook(batch, only_problems=only_problems, language=language)
+            path = import_workbook_release(
+                batch,
+                actor=signed_in_user(request),
+                channel=Channel.API,
+                only_problems=only_problems,
+                language=language,
+                remote_addr=request.META.get("REMOTE_ADDR"),
+            )
         except (ImportRequestError, ImportFileError) as exc:
             raise ValidationError({"code": exc.code, "detail": exc.message.render("id")}) from exc
-        export_record(
-            actor=signed_in_user(request),
-            channel=Channel.API,
-            kind="import_result",
-            description=f"Hasil impor #{batch.pk} {batch.file_name}",
-            region_code=batch.region_id,
-            row_count=batch.warnings + batch.rejected if only_problems else batch.rows,
-            file_format="xlsx",
-            remote_addr=request.META.get("REMOTE_ADDR"),
-        )
         return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
     @extend_schema(request=None, responses=ImportOutputSerializer)

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from jaring.accounts.permissions import capability_required, signed_in_user
 from jaring.audit.models import Channel
-from jaring.audit.services import export_record
 from jaring.core.messages import shown
 from jaring.regions.models import Region
+from jaring.registry.exports import import_workbook_allowed, import_workbook_release
 from jaring.registry.forms import ImportUploadForm, MappingForm
 from jaring.registry.imports.problems import ImportFileError
 from jaring.registry.imports.services import (
@@ -27,7 +27,6 @@ from jaring.registry.imports.services import (
     import_create,
     import_mapping_save,
     import_preview,
-    import_workbook,
 )
 from jaring.registry.models import ImportBatch, ImportProblem, ImportStatus, OnExisting
 from jaring.registry.selectors import imports_visible
@@ -108,7 +107,14 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
-    context: dict[str, Any] = {"batch": batch, **_progress_context(batch)}
+    user = signed_in_user(request)
+    context: dict[str, Any] = {
+        "batch": batch,
+        **_progress_context(batch),
+        # What the door lets this user take (see registry.exports.import_workbook_release).
+        "may_take_problems": import_workbook_allowed(batch, user, only_problems=True),
+        "may_take_all": import_workbook_allowed(batch, user, only_problems=False),
+    }
     if batch.status in {ImportStatus.CHECKED, ImportStatus.COMMITTED}:
         problems = ImportProblem.objects.filter(batch=batch)
         context["by_code"] = (
@@ -154,27 +160,25 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_workbook_download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """The original rows with their problems, for the kelurahan to fix. Contains personal
-    data, so the download is recorded like any export."""
+    """The original rows with their problems, for the kelurahan to fix. Personal data as it
+    came in: through the door (the export right, or the uploader taking back the problem rows
+    of their own file), recorded like any export."""
     batch = _batch(request, pk)
     only_problems = request.GET.get("semua") != "1"
     language: Literal["id", "en"] = "en" if (get_language() or "id").startswith("en") else "id"
+    user = signed_in_user(request)
     try:
-        path = import_workbook(batch, only_problems=only_problems, language=language)
+        path = import_workbook_release(
+            batch,
+            actor=user,
+            channel=Channel.WEB,
+            only_problems=only_problems,
+            language=language,
+            remote_addr=request.META.get("REMOTE_ADDR"),
+        )
     except (ImportRequestError, ImportFileError) as exc:
         messages.error(request, shown(exc.message))
         return redirect("import-detail", pk=batch.pk)
-    export_record(
-        actor=signed_in_user(request),
-        channel=Channel.WEB,
-        kind="import_result",
-        description=f"Hasil impor #{batch.pk} {batch.file_name}"
-        + (" (baris bermasalah)" if only_problems else " (semua baris)"),
-        region_code=batch.region_id,
-        row_count=batch.warnings + batch.rejected if only_problems else batch.rows,
-        file_format="xlsx",
-        remote_addr=request.META.get("REMOTE_ADDR"),
-    )
     stem = batch.file_name.rsplit(".", 1)[0]
     suffix = "masalah" if only_problems else "hasil"
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"{stem}-{suffix}.xlsx")
