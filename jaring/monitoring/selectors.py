@@ -29,6 +29,11 @@ from jaring.core.scoping import region_in_scope, user_region_codes
 from jaring.core.tallies import LEVEL_LENGTHS, level_of
 from jaring.monitoring.models import FigureKind, Measure, ReportedFigure, Target
 from jaring.monitoring.periods import Period
+from jaring.programmes.selectors import (
+    membership_tally_children,
+    membership_tally_months,
+    membership_tally_totals,
+)
 from jaring.regions.models import PopulationSource, Region, WorkingPopulation
 from jaring.registry.models import OccupationCategory
 from jaring.registry.selectors import (
@@ -271,7 +276,8 @@ class Coverage:
 
 def _counts(codes: list[str], period: Period) -> dict[str, dict[str, int]]:
     registered = people_tally_totals(codes, upto=period.key)
-    return {code: {"registered": registered[code]} for code in codes}
+    in_sk = membership_tally_totals(codes, upto=period.key)
+    return {code: {"registered": registered[code], "in_sk": in_sk[code]} for code in codes}
 
 
 def coverage_of(place: Place, period: Period) -> Coverage:
@@ -300,6 +306,7 @@ def children_coverage(place: Place, period: Period) -> list[Coverage]:
     places = [Place(r.code, r.display_name, r.level, r.kind) for r in children]
     codes = [p.code for p in places]
     registered = people_tally_children(place.code, upto=period.key)
+    in_sk = membership_tally_children(place.code, upto=period.key)
     dens = denominators(codes, period)
     figures = _latest_figures(codes, period)
     return [
@@ -308,6 +315,7 @@ def children_coverage(place: Place, period: Period) -> list[Coverage]:
             period=period,
             denominator=dens[p.code],
             registered=registered.get(p.code, 0),
+            in_sk=in_sk.get(p.code, 0),
             bpjs_active_reported=figures.get((p.code, FigureKind.BPJS_ACTIVE)),
             ucj_reported=figures.get((p.code, FigureKind.UCJ_PCT)),
             protected_reported=figures.get((p.code, FigureKind.PROTECTED)),
@@ -319,6 +327,8 @@ def children_coverage(place: Place, period: Period) -> list[Coverage]:
 def has_data(place: Place, period: Period) -> bool:
     """Whether anything was counted or reported for the region by the end of ``period``."""
     if people_tally_totals([place.code], upto=period.key)[place.code]:
+        return True
+    if any(month <= period.key for month in membership_tally_months(place.code)):
         return True
     return ReportedFigure.objects.filter(
         region__code__startswith=place.code, as_of__lte=period.end
@@ -340,7 +350,7 @@ def coverage_checked(
 
 
 def first_period(place: Place) -> Period | None:
-    months = people_tally_months(place.code)
+    months = [*people_tally_months(place.code), *membership_tally_months(place.code)]
     figure = (
         ReportedFigure.objects.filter(region__code__startswith=place.code).order_by("as_of").first()
     )
@@ -364,13 +374,16 @@ class TrendPoint:
 def trend(place: Place, period: Period, months: int = 24) -> list[TrendPoint]:
     """Workers at each stage at the end of each of the ``months`` months up to ``period``."""
     flows = people_tally_months(place.code)
+    sk_flows = membership_tally_months(place.code)
     start = period.shift(-(months - 1))
     running = sum(n for month, n in flows.items() if month < start.key)
+    in_sk = sum(n for month, n in sk_flows.items() if month < start.key)
     points = []
     for i in range(months):
         current = start.shift(i)
         running += flows.get(current.key, 0)
-        points.append(TrendPoint(current, running))
+        in_sk += sk_flows.get(current.key, 0)
+        points.append(TrendPoint(current, running, in_sk))
     return points
 
 

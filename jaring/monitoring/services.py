@@ -16,6 +16,7 @@ from jaring.audit.services import acting_as
 from jaring.core.scoping import region_in_scope
 from jaring.core.tallies import data_version_bump
 from jaring.monitoring.models import FigureKind, Measure, ReportedFigure, Target
+from jaring.programmes.tallies import membership_tally_rebuild
 from jaring.regions.models import Region
 from jaring.registry.models import OccupationCategory
 from jaring.registry.tallies import people_tally_rebuild
@@ -143,7 +144,10 @@ class Recomputed:
 def tallies_recompute() -> list[Recomputed]:
     """Recompute every stage's tallies from its rows (after a restore, or to check)."""
     results = []
-    for name, rebuild in (("people", people_tally_rebuild),):
+    for name, rebuild in (
+        ("people", people_tally_rebuild),
+        ("memberships", membership_tally_rebuild),
+    ):
         started = time.perf_counter()
         rows = rebuild()
         results.append(Recomputed(name, rows, round(time.perf_counter() - started, 2)))

@@ -26,6 +26,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jaring.core.scoping import RegionScopedModel, RegionScopedQuerySet
+from jaring.core.tallies import Tally, tally_constraints, tally_indexes
 from jaring.rules.months import Month
 
 
@@ -741,3 +742,18 @@ __all__: list[str] = [
     "as_month",
     "month_start",
 ]
+
+
+class MembershipTally(Tally):
+    """Memberships covering each month, by the desa of the member; per kecamatan and above also
+    by funder and occupation category. Kept as flows: a membership adds one in its first month
+    and takes one away in the month after its last, so the sum of the months up to M is the
+    number of memberships covering M (see :mod:`jaring.programmes.tallies`)."""
+
+    dimensions: ClassVar[tuple[str, ...]] = ("funder", "occupation")
+
+    class Meta:
+        verbose_name = _("membership tally")
+        verbose_name_plural = _("membership tallies")
+        constraints = tally_constraints("membership_tally")
+        indexes = tally_indexes("membership_tally")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,7 @@ import polars as pl
 from django.db.models import QuerySet
 
 from jaring.core import bulk
+from jaring.core.tallies import tally_children, tally_months, tally_totals
 from jaring.programmes.errors import ProgrammeError
 from jaring.programmes.models import (
     MEMBER_STATUSES,
@@ -16,6 +18,7 @@ from jaring.programmes.models import (
     DecreeEntry,
     DecreeMember,
     Membership,
+    MembershipTally,
     Programme,
     ReferenceList,
 )
@@ -121,3 +124,22 @@ def decree_diff(first: Decree, second: Decree) -> DecreeDiff:
         added_ids=added["person_id"].to_list(),
         removed_ids=removed["person_id"].to_list(),
     )
+
+
+# --- the membership tally (how many are in a signed SK; see jaring.programmes.tallies) ---------
+
+
+def membership_tally_totals(codes: Iterable[str], *, upto: int) -> dict[str, int]:
+    """Memberships covering month ``upto`` (``yyyymm``) in each region of ``codes`` ("" is the
+    country), in one query."""
+    return tally_totals(MembershipTally, codes, upto=upto)
+
+
+def membership_tally_children(code: str, *, upto: int) -> dict[str, int]:
+    """Memberships covering month ``upto`` in each child region of ``code``."""
+    return tally_children(MembershipTally, code, upto=upto)
+
+
+def membership_tally_months(code: str) -> dict[int, int]:
+    """The change in memberships each month (``yyyymm``) in ``code``: started minus ended."""
+    return tally_months(MembershipTally, code)

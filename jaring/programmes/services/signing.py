@@ -10,7 +10,9 @@ One transaction, column-wise throughout:
 3. a :class:`~jaring.programmes.models.Membership` row per beneficiary covers this version's
    months, carrying the start of the person's unbroken coverage (``since_month``);
 4. a beneficiary covered by another programme in any of the same months is flagged on both
-   memberships — never dropped.
+   memberships — never dropped;
+5. the membership tally (how many are in a signed SK, per region and month) takes the change
+   in the same transaction (:mod:`jaring.programmes.tallies`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from jaring.programmes.models import (
     ReferenceList,
 )
 from jaring.programmes.services.drafting import _latest_signed, leave_reasons
+from jaring.programmes.tallies import membership_tally_kept
 from jaring.regions.models import Region, RegionKind, RegionLevel
 from jaring.rules.messages import Message
 from jaring.rules.months import Month
@@ -281,9 +284,14 @@ def decree_sign(
             )
         members = members_frame(locked)
         _freeze(locked, members)
-        if locked.previous_id is not None:
-            _end_previous(locked, programme)
-        _start_memberships(locked, programme, members)
+        # Every membership this signing cuts or starts reaches the month before its first.
+        reaching = Membership.objects.filter(
+            programme=programme, last_month__gte=(Month.of(locked.first_month) + -1).first_day
+        )
+        with membership_tally_kept(reaching):
+            if locked.previous_id is not None:
+                _end_previous(locked, programme)
+            _start_memberships(locked, programme, members)
         issuer = issuer_of(programme.region)
         locked.status = DecreeStatus.SIGNED
         locked.number = number.strip()[:120]

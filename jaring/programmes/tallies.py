@@ -1,0 +1,106 @@
+"""Keeping :class:`~jaring.programmes.models.MembershipTally` equal to the memberships.
+
+A membership covers the months ``first_month``..``last_month``. The tally stores it as two
+flows: one added in its first month and one taken away in the month after its last. Summed up
+to a month M (:func:`jaring.core.tallies.tally_totals` with ``upto``), the flows give the
+memberships covering M — "in a signed SK" at the end of M — and a version that cuts a
+membership short moves only its second flow. History stays right: a membership that ended in
+March still counts for February.
+
+The only writer of memberships, :func:`~jaring.programmes.services.signing.decree_sign`, wraps
+its writes in :func:`membership_tally_kept`; :func:`membership_tally_rebuild` recomputes the
+table (``jaring monev recompute``) and :func:`membership_tally_differences` compares it with the
+rows (the consistency tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import polars as pl
+from django.db.models import Count, QuerySet
+
+from jaring.core.tallies import (
+    rollup_parts,
+    tally_apply,
+    tally_frame,
+    tally_rebuild,
+)
+from jaring.programmes.models import Membership, MembershipTally
+
+_ROWS_SCHEMA = {
+    "region": pl.String,
+    "month": pl.Int32,
+    "funder": pl.String,
+    "occupation": pl.String,
+    "n": pl.Int64,
+}
+
+
+def _key(day: date) -> int:
+    return day.year * 100 + day.month
+
+
+def _after(day: date) -> int:
+    return (day.year + 1) * 100 + 1 if day.month == 12 else day.year * 100 + day.month + 1
+
+
+def membership_tally_rows(memberships: QuerySet[Membership]) -> pl.DataFrame:
+    """The flows of ``memberships``: +n in each first month, -n in the month after each last
+    month, at the tally's finest grain (desa, month, funder, occupation category). Grouped by
+    the database first: a programme's members share a handful of first and last months."""
+    grouped = (
+        memberships.order_by()
+        .values_list("region_id", "first_month", "last_month", "funder", "occupation_id")
+        .annotate(n=Count("id"))
+    )
+    rows: list[tuple[str, int, str, str, int]] = []
+    for region, first, last, funder, occupation, n in grouped.iterator(chunk_size=20_000):
+        rows.append((region, _key(first), funder, occupation or "", n))
+        rows.append((region, _after(last), funder, occupation or "", -n))
+    frame = pl.DataFrame(rows, schema=_ROWS_SCHEMA, orient="row")
+    return frame.group_by([c for c in _ROWS_SCHEMA if c != "n"]).agg(pl.col("n").sum())
+
+
+@contextmanager
+def membership_tally_kept(memberships: QuerySet[Membership]) -> Iterator[None]:
+    """Wrap a write of memberships (inside its transaction). ``memberships`` must select the
+    same rows before and after the write — every row the write creates or changes, counted
+    as they were and as they are."""
+    before = membership_tally_rows(memberships)
+    yield
+    tally_apply(MembershipTally, minus=before, plus=membership_tally_rows(memberships))
+
+
+def membership_tally_recomputed() -> list[pl.DataFrame]:
+    """Every membership counted afresh: one frame of totals per desa and one per dimension per
+    kecamatan (see :func:`jaring.core.tallies.rollup`)."""
+    frame = membership_tally_rows(Membership.objects.all())
+    kecamatan = frame.with_columns(pl.col("region").str.slice(0, 8))
+    return [
+        frame.group_by("region", "month").agg(pl.col("n").sum()),
+        *(
+            kecamatan.group_by("region", "month", dim).agg(pl.col("n").sum())
+            for dim in MembershipTally.dimensions
+        ),
+    ]
+
+
+def membership_tally_rebuild() -> int:
+    """Recompute the whole tally from every membership; returns the number of tally rows."""
+    return tally_rebuild(MembershipTally, membership_tally_recomputed())
+
+
+def membership_tally_differences() -> pl.DataFrame:
+    """Tally rows that differ from a recomputation (empty when the tally is right)."""
+    stored = tally_frame(MembershipTally)
+    computed = rollup_parts(MembershipTally, membership_tally_recomputed())
+    key = ["region", "parent", "level", "month", "dim", "value"]
+    joined = stored.join(
+        computed.rename({"n": "n_rows"}), on=key, how="full", coalesce=True, nulls_equal=True
+    )
+    return joined.with_columns(pl.col("n", "n_rows").fill_null(0)).filter(
+        pl.col("n") != pl.col("n_rows")
+    )
