@@ -27,6 +27,13 @@ from django.utils.translation import gettext as _
 from jaring.core.formats import date_label, number, percent
 from jaring.core.scoping import region_in_scope, user_region_codes
 from jaring.core.tallies import LEVEL_LENGTHS, level_of
+from jaring.finance.selectors.tallies import (
+    bpjs_tally_children,
+    bpjs_tally_totals,
+    paid_tally_children,
+    paid_tally_months,
+    paid_tally_totals,
+)
 from jaring.monitoring.models import FigureKind, Measure, ReportedFigure, Target
 from jaring.monitoring.periods import Period
 from jaring.programmes.selectors import (
@@ -277,7 +284,17 @@ class Coverage:
 def _counts(codes: list[str], period: Period) -> dict[str, dict[str, int]]:
     registered = people_tally_totals(codes, upto=period.key)
     in_sk = membership_tally_totals(codes, upto=period.key)
-    return {code: {"registered": registered[code], "in_sk": in_sk[code]} for code in codes}
+    bpjs = bpjs_tally_totals(codes, upto=period.key)
+    active = paid_tally_totals(codes, upto=period.key)
+    return {
+        code: {
+            "registered": registered[code],
+            "in_sk": in_sk[code],
+            "bpjs_registered": bpjs[code],
+            "active": active[code],
+        }
+        for code in codes
+    }
 
 
 def coverage_of(place: Place, period: Period) -> Coverage:
@@ -307,6 +324,8 @@ def children_coverage(place: Place, period: Period) -> list[Coverage]:
     codes = [p.code for p in places]
     registered = people_tally_children(place.code, upto=period.key)
     in_sk = membership_tally_children(place.code, upto=period.key)
+    bpjs = bpjs_tally_children(place.code, upto=period.key)
+    active = paid_tally_children(place.code, upto=period.key)
     dens = denominators(codes, period)
     figures = _latest_figures(codes, period)
     return [
@@ -316,6 +335,8 @@ def children_coverage(place: Place, period: Period) -> list[Coverage]:
             denominator=dens[p.code],
             registered=registered.get(p.code, 0),
             in_sk=in_sk.get(p.code, 0),
+            bpjs_registered=bpjs.get(p.code, 0),
+            active=active.get(p.code, 0),
             bpjs_active_reported=figures.get((p.code, FigureKind.BPJS_ACTIVE)),
             ucj_reported=figures.get((p.code, FigureKind.UCJ_PCT)),
             protected_reported=figures.get((p.code, FigureKind.PROTECTED)),
@@ -375,15 +396,18 @@ def trend(place: Place, period: Period, months: int = 24) -> list[TrendPoint]:
     """Workers at each stage at the end of each of the ``months`` months up to ``period``."""
     flows = people_tally_months(place.code)
     sk_flows = membership_tally_months(place.code)
+    paid_flows = paid_tally_months(place.code)
     start = period.shift(-(months - 1))
     running = sum(n for month, n in flows.items() if month < start.key)
     in_sk = sum(n for month, n in sk_flows.items() if month < start.key)
+    active = sum(n for month, n in paid_flows.items() if month < start.key)
     points = []
     for i in range(months):
         current = start.shift(i)
         running += flows.get(current.key, 0)
         in_sk += sk_flows.get(current.key, 0)
-        points.append(TrendPoint(current, running, in_sk))
+        active += paid_flows.get(current.key, 0)
+        points.append(TrendPoint(current, running, in_sk, active))
     return points
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from jaring.audit.services import acting_as
 from jaring.core.scoping import region_in_scope
 from jaring.core.tallies import data_version_bump
+from jaring.finance.tallies import finance_tallies_rebuild
 from jaring.monitoring.models import FigureKind, Measure, ReportedFigure, Target
 from jaring.programmes.tallies import membership_tally_rebuild
 from jaring.regions.models import Region
@@ -147,6 +148,7 @@ def tallies_recompute() -> list[Recomputed]:
     for name, rebuild in (
         ("people", people_tally_rebuild),
         ("memberships", membership_tally_rebuild),
+        ("finance", finance_tallies_rebuild),
     ):
         started = time.perf_counter()
         rows = rebuild()

@@ -17,7 +17,19 @@ import xlsxwriter
 from django.core.management import CommandError, call_command
 
 from jaring.audit.models import DataExport
-from jaring.finance.models import Bill, BillLine, Enrolment, Payment, ResponseFile, ResponseRow
+from jaring.finance.models import (
+    Bill,
+    BillLine,
+    BpjsTally,
+    Enrolment,
+    PaidTally,
+    Payment,
+    ResponseFile,
+    ResponseRow,
+)
+from jaring.finance.selectors.tallies import bpjs_tally_totals, paid_tally_totals
+from jaring.finance.tallies import finance_tally_differences
+from jaring.programmes.selectors import membership_tally_totals
 from tests.programmes.conftest import born
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +138,14 @@ def test_cli_from_sk_to_budget(register: Callable[..., pl.DataFrame], tmp_path: 
         "outstanding": 5 * 16_800,
     }
     assert status["not_yet_active"] == 6  # never paid: 5 billed unpaid + 1 rejected
+    # Monev reads the same from the tallies the writes kept: 12 in the SK, 9 registered at
+    # BPJS (the one registered in another region's rows is not an enrolment), 6 paid for
+    # September and nobody yet for October; each tally equals a recomputation from the rows.
+    assert membership_tally_totals(["35.71"], upto=202309) == {"35.71": 12}
+    assert bpjs_tally_totals(["35.71", ""], upto=202309) == {"35.71": 9, "": 9}
+    assert paid_tally_totals(["35.71"], upto=202309) == {"35.71": 6}
+    assert paid_tally_totals(["35.71"], upto=202310) == {"35.71": 0}
+    assert all(finance_tally_differences(m).is_empty() for m in (BpjsTally, PaidTally))
     budget = run("budget", "--programme", pid)
     assert (budget["ceiling"], budget["billed"], budget["paid"]) == (2_000_000, 184_800, 100_800)
     # September billed; October to December projected for the 12 in the decree

@@ -26,6 +26,7 @@ from jaring.finance.exchange.checking import check_response, outcome_before_matc
 from jaring.finance.exchange.reading import read_response
 from jaring.finance.models import Enrolment, ResponseFile, ResponseRow, RowOutcome
 from jaring.finance.services.common import check_scope
+from jaring.finance.tallies import enrolment_tallies_kept
 from jaring.programmes.models import Membership, Programme
 from jaring.registry.models import Person
 
@@ -203,7 +204,10 @@ def response_import(
             imported_by=user,
         )
         _write_rows(made, rows)
-        _write_enrolments(programme, made, applied.filter(pl.col("outcome") == "applied"), now)
+        # The whole programme's enrolments, grouped: ids of a million answers would not fit a
+        # query's parameters, and a programme's enrolments are a few thousand groups.
+        with enrolment_tallies_kept(Enrolment.objects.filter(programme=programme)):
+            _write_enrolments(programme, made, applied.filter(pl.col("outcome") == "applied"), now)
     return ResponseResult(made, already=False)
 
 

@@ -12,7 +12,13 @@ from jaring.finance.models.bills import (
     Payment,
     PaymentKind,
 )
-from jaring.finance.models.enrolments import BpjsStatus, Enrolment, ReasonCode
+from jaring.finance.models.enrolments import (
+    BpjsStatus,
+    BpjsTally,
+    Enrolment,
+    PaidTally,
+    ReasonCode,
+)
 from jaring.finance.models.exchange import (
     DEFAULT_COLUMNS,
     RegistrationColumn,
@@ -31,11 +37,13 @@ __all__ = [
     "BillLine",
     "BillPackage",
     "BpjsStatus",
+    "BpjsTally",
     "CorrectionReason",
     "Enrolment",
     "Holiday",
     "HolidayKind",
     "LineKind",
+    "PaidTally",
     "Payment",
     "PaymentKind",
     "ReasonCode",

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jaring.core.scoping import RegionScopedModel
+from jaring.core.tallies import Tally, tally_constraints, tally_indexes
 
 
 class BpjsStatus(models.TextChoices):
@@ -103,3 +104,25 @@ class Enrolment(RegionScopedModel):
 
     def __str__(self) -> str:
         return f"{self.programme_id}:{self.person_id} {self.kpj or '-'} {self.bpjs_status or '-'}"
+
+
+class BpjsTally(Tally):
+    """Enrolments registered (active) at BPJS, by desa and the month they took effect (TMT; the
+    programme's first month when the branch gave none) — see :mod:`jaring.finance.tallies`."""
+
+    class Meta:
+        verbose_name = _("BPJS registration tally")
+        verbose_name_plural = _("BPJS registration tallies")
+        constraints = tally_constraints("bpjs_tally")
+        indexes = tally_indexes("bpjs_tally")
+
+
+class PaidTally(Tally):
+    """Enrolments paid for each month, by desa, kept as flows (one added in a paid month, one
+    taken away in the month after it): the sum up to M is the members paid for M — "active"."""
+
+    class Meta:
+        verbose_name = _("paid months tally")
+        verbose_name_plural = _("paid months tallies")
+        constraints = tally_constraints("paid_tally")
+        indexes = tally_indexes("paid_tally")

@@ -43,6 +43,7 @@ from jaring.finance.services.common import (
     transport_codes,
     with_amounts,
 )
+from jaring.finance.tallies import enrolment_tallies_kept
 from jaring.programmes.models import Membership, Programme
 from jaring.rules.months import Month
 from jaring.rules.programmes import SPONSOR_PACKAGE_MONTHS
@@ -390,9 +391,11 @@ def bill_correct(*, user: User | None, bill: Bill) -> Correction:
         paid_back = cancel.filter(pl.col("position") <= locked.paid_through)
         if paid_back.height:
             locked.allocated -= int(paid_back["amount"].sum())
-            Enrolment.objects.filter(
+            unpaid = Enrolment.objects.filter(
                 programme=programme, person_id__in=paid_back["person_id"].to_list()
-            ).update(paid_mask=_clear(bit(month, programme.first_month)), updated_at=now)
+            )
+            with enrolment_tallies_kept(unpaid):
+                unpaid.update(paid_mask=_clear(bit(month, programme.first_month)), updated_at=now)
         delta = int(additions["amount"].sum() or 0) - int(cancel["amount"].sum() or 0)
         locked.total += delta
         locked.lines += len(cancellations) + additions.height

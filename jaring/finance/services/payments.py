@@ -37,6 +37,7 @@ from jaring.finance.models import (
 from jaring.finance.months import bit
 from jaring.finance.services.bills import CHARGING, bill_lines_frame, standing_lines
 from jaring.finance.services.common import check_scope, first_signed_on
+from jaring.finance.tallies import enrolment_tallies_kept
 from jaring.rules.months import Month
 
 if TYPE_CHECKING:
@@ -90,9 +91,9 @@ def allocate(bill: Bill, *, payment: Payment | None) -> Allocated:
         )
         .values("person_id")
     )
-    Enrolment.objects.filter(programme_id=bill.programme_id, person_id__in=newly).update(
-        paid_mask=F("paid_mask").bitor(month_bit), updated_at=timezone.now()
-    )
+    paying = Enrolment.objects.filter(programme_id=bill.programme_id, person_id__in=newly)
+    with enrolment_tallies_kept(paying):
+        paying.update(paid_mask=F("paid_mask").bitor(month_bit), updated_at=timezone.now())
     return Allocated(paid.height, amount, first, last)
 
 

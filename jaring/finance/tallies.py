@@ -1,0 +1,115 @@
+"""Keeping the finance tallies equal to the enrolments: who is registered at BPJS
+(:class:`~jaring.finance.models.BpjsTally`) and who is paid for each month
+(:class:`~jaring.finance.models.PaidTally`), per region and month, for Monev.
+
+Paid months are stored as flows, as the membership tally is: an enrolment paid for March adds
+one in March and takes one away in April, so the sum of the months up to M is the members paid
+for M. The paid months come from ``paid_mask`` (:mod:`jaring.finance.months`); enrolments are
+read grouped by region, first month and mask — a programme's members are paid for together,
+so a million enrolments are a few thousand groups.
+
+Every write of an enrolment's status, region or paid months runs inside
+:func:`enrolment_tallies_kept` (payments, bill corrections, response files). The rebuild and the
+differences serve ``jaring monev recompute`` and the consistency tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import polars as pl
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Coalesce, TruncMonth
+
+from jaring.core.tallies import Tally, rollup_parts, tally_apply, tally_frame, tally_rebuild
+from jaring.finance.models import BpjsStatus, BpjsTally, Enrolment, PaidTally
+from jaring.finance.months import months_of
+
+_SCHEMA = {"region": pl.String, "month": pl.Int32, "n": pl.Int64}
+
+
+def _key(year: int, month: int) -> int:
+    return year * 100 + month
+
+
+def _grouped(frame: list[tuple[str, int, int]]) -> pl.DataFrame:
+    rows = pl.DataFrame(frame, schema=_SCHEMA, orient="row")
+    return rows.group_by("region", "month").agg(pl.col("n").sum()).filter(pl.col("n") != 0)
+
+
+def paid_rows(enrolments: QuerySet[Enrolment]) -> pl.DataFrame:
+    """The flows of the months paid for ``enrolments``: +n in each paid month, -n after it."""
+    grouped = (
+        enrolments.filter(paid_mask__gt=0)
+        .order_by()
+        .values_list("region_id", "base_month", "paid_mask")
+        .annotate(n=Count("id"))
+    )
+    rows: list[tuple[str, int, int]] = []
+    expanded: dict[tuple[date, int], list[tuple[int, int]]] = {}
+    for region, base, mask, n in grouped.iterator(chunk_size=20_000):
+        flows = expanded.get((base, mask))
+        if flows is None:
+            flows = []
+            for month in months_of(int(mask), base):
+                after = month + 1
+                flows += [(_key(month.year, month.month), 1), (_key(after.year, after.month), -1)]
+            expanded[(base, mask)] = flows
+        rows += [(region, month, n * sign) for month, sign in flows]
+    return _grouped(rows)
+
+
+def registered_rows(enrolments: QuerySet[Enrolment]) -> pl.DataFrame:
+    """Enrolments registered at BPJS, by desa and the month they took effect."""
+    grouped = (
+        enrolments.filter(bpjs_status=BpjsStatus.REGISTERED)
+        .order_by()
+        .annotate(effective=TruncMonth(Coalesce("tmt", F("base_month"))))
+        .values_list("region_id", "effective")
+        .annotate(n=Count("id"))
+    )
+    return _grouped(
+        [
+            (region, _key(month.year, month.month), n)
+            for region, month, n in grouped.iterator(chunk_size=20_000)
+        ]
+    )
+
+
+@contextmanager
+def enrolment_tallies_kept(enrolments: QuerySet[Enrolment]) -> Iterator[None]:
+    """Wrap a write of enrolments (inside its transaction). ``enrolments`` must select the same
+    rows before and after the write: every row it creates or changes."""
+    paid, registered = paid_rows(enrolments), registered_rows(enrolments)
+    yield
+    tally_apply(PaidTally, minus=paid, plus=paid_rows(enrolments))
+    tally_apply(BpjsTally, minus=registered, plus=registered_rows(enrolments))
+
+
+_ROWS: dict[type[Tally], Callable[[QuerySet[Enrolment]], pl.DataFrame]] = {
+    PaidTally: paid_rows,
+    BpjsTally: registered_rows,
+}
+
+
+def finance_tallies_rebuild() -> int:
+    """Recompute both tallies from every enrolment; returns the number of tally rows."""
+    written = 0
+    for model, rows in _ROWS.items():
+        written += tally_rebuild(model, [rows(Enrolment.objects.all())])
+    return written
+
+
+def finance_tally_differences(model: type[Tally]) -> pl.DataFrame:
+    """Rows of ``model`` that differ from a recomputation (empty when the tally is right)."""
+    stored = tally_frame(model)
+    computed = rollup_parts(model, [_ROWS[model](Enrolment.objects.all())])
+    key = ["region", "parent", "level", "month", "dim", "value"]
+    joined = stored.join(
+        computed.rename({"n": "n_rows"}), on=key, how="full", coalesce=True, nulls_equal=True
+    )
+    return joined.with_columns(pl.col("n", "n_rows").fill_null(0)).filter(
+        pl.col("n") != pl.col("n_rows")
+    )
