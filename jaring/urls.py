@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from jaring.accounts import views as account_views
 from jaring.audit import views as audit_views
 from jaring.finance.api import (
     BillLineViewSet,
@@ -52,6 +53,18 @@ urlpatterns = [
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("akun/sandi/", account_views.PasswordChange.as_view(), name="password-change"),
+    path(
+        "masuk/atur-sandi/<uidb64>/<token>/",
+        account_views.PasswordSet.as_view(),
+        name="password-set",
+    ),
+    path("pengguna/", account_views.user_list, name="user-list"),
+    path("pengguna/baru/", account_views.user_new, name="user-new"),
+    path("pengguna/impor/", account_views.user_import, name="user-import"),
+    path("pengguna/<int:pk>/", account_views.user_edit, name="user-edit"),
+    path("pengguna/<int:pk>/aktif/", account_views.user_active, name="user-active"),
+    path("pengguna/<int:pk>/sandi/", account_views.user_password, name="user-password"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("wilayah/", registry_views.region_browser, name="region-browser"),
     path("wilayah/<str:code>/", registry_views.region_browser, name="region-detail"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -22,6 +23,11 @@ class User(AbstractUser):
         verbose_name=_("regions"),
         blank=True,
     )
+    # Staff contact, to pass on a sign-in link (WhatsApp is how a desa is reached).
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # A password someone else chose (an admin's new account or reset) is changed at first
+    # sign-in: every page leads to the password form until it is (accounts.middleware).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -48,6 +54,20 @@ class User(AbstractUser):
             .values_list("region_id", flat=True)
         )
 
+    def get_additional_data(self) -> dict[str, Any]:
+        """What the audit log keeps beside a change of this user: a region of theirs, so the
+        trail of user changes is restricted like the users (the services name it before the
+        regions exist; otherwise the first region)."""
+        region = getattr(self, "audit_region", None)
+        if region is None and self.pk is not None:
+            region = (
+                UserRegion.objects.filter(user_id=self.pk)
+                .order_by("region_id")
+                .values_list("region_id", flat=True)
+                .first()
+            )
+        return {"region": region}
+
     def show_nik(self, nik: str) -> str:
         return nik if self.capabilities.see_full_nik else mask_nik(nik)
 
@@ -70,3 +90,6 @@ class UserRegion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.region_id}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"region": self.region_id}

@@ -5,7 +5,7 @@ A role says *what* a user may do; the user's regions say *where* (see ``scoping.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -140,3 +140,38 @@ def mask_phone(phone: str) -> str:
     if len(phone) <= 8:
         return "*" * len(phone)
     return phone[:6] + "*" * (len(phone) - 9) + phone[-3:]
+
+
+#: How high a role reaches: a role never grants one that reaches higher (a regency admin may not
+#: make a provincial admin, however few rights a provincial admin has).
+RANK: dict[Role, int] = {
+    Role.NATIONAL_ADMIN: 4,
+    Role.PROVINCIAL_ADMIN: 3,
+    Role.REGENCY_ADMIN: 2,
+    Role.VILLAGE_OPERATOR: 1,
+    Role.BPJS_VIEWER: 1,
+    Role.AUDITOR: 1,
+}
+
+
+def role_grantable(granted: Role, *, by: Role) -> bool:
+    """Whether a user of role ``by`` may give someone role ``granted``: it reaches no higher
+    (:data:`RANK`) and may do nothing ``by`` may not (every capability of ``granted`` is one of
+    ``by``'s). A regency admin makes village operators and BPJS viewers, not auditors (who read
+    the audit log the admin may not) nor provincial admins; a provincial admin, who sees no
+    full NIK, makes no role that does (ADR 0013)."""
+    if not CAPABILITIES[by].manage_users:
+        return False
+    if RANK[granted] > RANK[by]:
+        return False
+    return all(
+        mine or not theirs
+        for theirs, mine in zip(
+            astuple(CAPABILITIES[granted]), astuple(CAPABILITIES[by]), strict=True
+        )
+    )
+
+
+def roles_grantable(by: Role) -> list[Role]:
+    """The roles ``by`` may give, highest first."""
+    return [role for role in Role if role_grantable(role, by=by)]
