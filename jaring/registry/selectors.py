@@ -160,3 +160,9 @@ def people_summary_visible(
             by_occupation[code or ""] = by_occupation.get(code or "", 0) + n
         review += people.filter(occupation_match__in=NEEDS_REVIEW).count()
     return {k: v for k, v in by_occupation.items() if v}, review
+
+
+def person_visible_to(user: User | AnonymousUser, person: Person) -> bool:
+    """Whether ``user`` may see ``person`` (a check on one known row, e.g. the owner of a NIK
+    someone typed again)."""
+    return Person.objects.restrict(user).filter(pk=person.pk).exists()

@@ -7,27 +7,34 @@ import batch, whose rows keep what each list said (see ``ImportRow``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from django.db import transaction
+from django.utils import timezone
 
 from jaring.audit.services import acting_as
 from jaring.core import bulk, crypto
+from jaring.core.scoping import region_in_scope
+from jaring.regions.models import Region, RegionLevel
+from jaring.registry.editing import CheckedPerson, person_check
 from jaring.registry.fields import PERSON_FIELDS, WRITTEN, PersonField
 from jaring.registry.models import (
     OccupationCategory,
     OccupationSynonym,
     Person,
     PersonStatus,
+    StatusReason,
 )
+from jaring.registry.models.people import STATUS_REASONS
 from jaring.registry.names import normalize_names_expr
 from jaring.registry.occupations import TAXONOMY, synonym_key
 from jaring.registry.tallies import people_tally_created, people_tally_kept
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
-    from jaring.regions.models import Region
 
 
 def with_blind_indexes(frame: pl.DataFrame) -> pl.DataFrame:
@@ -179,19 +186,141 @@ class PersonStatusError(ValueError):
     """A status change that cannot be made; nothing was changed."""
 
 
+class PersonEditError(ValueError):
+    """A person typed on a page that cannot be saved (``checked.problems`` say why, or
+    ``code``: ``NIK_REGISTERED``, ``OUT_OF_SCOPE``, ``CHANGED``); nothing was written."""
+
+    def __init__(
+        self, code: str, *, checked: CheckedPerson | None = None, person: Person | None = None
+    ) -> None:
+        self.code, self.checked, self.person = code, checked, person
+        super().__init__(code)
+
+
+def _village(user: User | None, code: str) -> Region:
+    village = Region.objects.filter(code=code, level=RegionLevel.VILLAGE).first()
+    if village is None or (user is not None and not region_in_scope(user, village.code)):
+        raise PersonEditError("OUT_OF_SCOPE")
+    return village
+
+
+def _person_fields(person: Person, values: Mapping[str, Any], *, nik: bool) -> None:
+    """Set ``person``'s columns from checked ``values`` (every written field of
+    :data:`~jaring.registry.fields.PERSON_FIELDS`, the NIK only when ``nik``)."""
+    for spec in PERSON_FIELDS:
+        if not spec.written or (spec.column == "nik" and not nik):
+            continue
+        value = values.get(spec.column)
+        if spec.column == "nik":
+            person.set_nik(str(value))
+        elif spec.column == "phone":
+            person.set_phone(value or "")
+        else:
+            if value is None and spec.fill is not None:
+                value = spec.fill
+            if isinstance(value, str) and spec.max_length is not None:
+                value = value[: spec.max_length]
+            setattr(person, spec.stored_as or spec.column, value)
+    person.name_normalized = (values.get("name_normalized") or "")[:150]
+
+
+def person_add(
+    *, user: User | None, typed: Mapping[str, str], village_code: str
+) -> tuple[Person, CheckedPerson]:
+    """Register one newly found worker, checked as an import row is (:mod:`.editing`); a NIK
+    already registered is refused (the page links to that person when the user may see them).
+    Audited as a creation; the people tally counts them at once."""
+    village = _village(user, village_code)
+    checked = person_check(typed, village=village)
+    if checked.refused:
+        raise PersonEditError("INVALID", checked=checked)
+    with transaction.atomic(), acting_as(user):
+        index = crypto.blind_index(checked.values["nik"], purpose="nik")
+        existing = Person.objects.filter(nik_index=index).first()
+        if existing is not None:
+            raise PersonEditError("NIK_REGISTERED", checked=checked, person=existing)
+        person = Person(status=PersonStatus.REGISTERED)
+        _person_fields(person, checked.values, nik=True)
+        person.save()
+        people_tally_created(person.pk, 1)
+    return person, checked
+
+
+def person_update(
+    *,
+    user: User | None,
+    person: Person,
+    typed: Mapping[str, str],
+    village_code: str,
+    expected_updated: str,
+) -> tuple[Person, CheckedPerson]:
+    """Correct one person's fields (never the NIK: another NIK is another person), checked as an
+    import row is. ``expected_updated`` is the ``updated_at`` the user saw: a person changed
+    meanwhile is refused, not overwritten. Audited with before and after."""
+    village = _village(user, village_code)
+    checked = person_check({**typed, "nik": person.nik}, village=village)
+    if checked.refused:
+        raise PersonEditError("INVALID", checked=checked)
+    with transaction.atomic(), acting_as(user):
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if locked.updated_at.isoformat() != expected_updated:
+            raise PersonEditError("CHANGED", person=locked)
+        if locked.status == PersonStatus.MERGED:
+            raise PersonEditError("CHANGED", person=locked)
+        with people_tally_kept([locked.pk]):
+            _person_fields(locked, checked.values, nik=False)
+            if locked.occupation_match == "unclassified" and locked.occupation_id:
+                locked.occupation_match = "synonym"
+            locked.save()
+    return locked, checked
+
+
 def person_status_change(
-    *, person: Person, status: PersonStatus, user: User | None, expected: PersonStatus
+    *,
+    person: Person,
+    status: PersonStatus,
+    user: User | None,
+    expected: PersonStatus,
+    reason: StatusReason | str = "",
+    on: date | None = None,
+    note: str = "",
 ) -> Person:
     """Mark a person registered again, no longer listed or deceased (audited). ``expected`` is
     the status the caller saw: a record changed meanwhile is refused, not overwritten. Merging
-    has its own action (``dedup.people_merge``)."""
+    has its own action (``dedup.people_merge``).
+
+    ``reason`` says why (moved away, formal work, declined; a death needs none) and ``on``
+    since when (the date of death); neither may contradict the status, and ``on`` is not in the
+    future nor before the birth date. Registered again clears them. Inactive and deceased people
+    leave the working lists and the tally, and keep their history."""
     if status == PersonStatus.MERGED:
         raise PersonStatusError("merge through people_merge")
+    status = PersonStatus(status)
+    if status == PersonStatus.DECEASED and not reason:
+        reason = StatusReason.DECEASED
+    if reason and StatusReason(reason) not in STATUS_REASONS[status]:
+        raise PersonStatusError(f"reason {reason} does not fit status {status}")
+    if on is not None and on > timezone.localdate():
+        raise PersonStatusError("date in the future")
     with transaction.atomic(), acting_as(user):
         locked = Person.objects.select_for_update().get(pk=person.pk)
         if locked.status != expected:
             raise PersonStatusError(f"status is {locked.status}, not {expected}")
+        if on is not None and locked.birth_date is not None and on < locked.birth_date:
+            raise PersonStatusError("date before the birth date")
         with people_tally_kept([locked.pk]):
             locked.status = status
-            locked.save(update_fields=["status", "updated_at"])
+            registered = status == PersonStatus.REGISTERED
+            locked.status_reason = "" if registered else str(reason)
+            locked.status_date = None if registered else on
+            locked.status_note = "" if registered else note.strip()[:200]
+            locked.save(
+                update_fields=[
+                    "status",
+                    "status_reason",
+                    "status_date",
+                    "status_note",
+                    "updated_at",
+                ]
+            )
     return locked

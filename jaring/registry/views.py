@@ -7,24 +7,28 @@ from datetime import datetime
 from typing import Any
 
 from auditlog.models import LogEntry
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from jaring.accounts.models import User
 from jaring.accounts.permissions import signed_in_user
 from jaring.audit.door import door_check
 from jaring.audit.models import Channel
+from jaring.core.messages import shown
 from jaring.core.panels import panels_render
 from jaring.core.scoping import region_in_scope, user_region_codes
 from jaring.core.tallies import versioned
 from jaring.regions.models import Region
 from jaring.regions.selectors import region_children
+from jaring.registry.editing import CheckedPerson
 from jaring.registry.exports import ExportFormat, people_export
 from jaring.registry.filters import PersonFilterSet
-from jaring.registry.models import OccupationCategory, Person
+from jaring.registry.models import OccupationCategory, Person, PersonStatus
+from jaring.registry.person_forms import PersonForm, PersonStatusForm
 from jaring.registry.selectors import (
     imports_visible,
     people_counts_visible,
@@ -34,6 +38,14 @@ from jaring.registry.selectors import (
     people_visible,
     person_get,
     person_source_rows,
+    person_visible_to,
+)
+from jaring.registry.services import (
+    PersonEditError,
+    PersonStatusError,
+    person_add,
+    person_status_change,
+    person_update,
 )
 
 PAGE_SIZE = 50
@@ -141,6 +153,11 @@ def region_browser(request: HttpRequest, code: str | None = None) -> HttpRespons
 def people_list(request: HttpRequest) -> HttpResponse:
     filterset = PersonFilterSet(request.GET, queryset=people_visible(request.user))
     people = filterset.qs if filterset.is_valid() else people_visible(request.user).none()
+    # The working list: people no longer listed or deceased only when asked for by status.
+    if not request.GET.get("status"):
+        people = people.filter(status=PersonStatus.REGISTERED)
+    status_field = filterset.form.fields["status"]
+    status_field.choices = [("", _("Registered (working list)")), *PersonStatus.choices]
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -202,3 +219,137 @@ def people_export_view(request: HttpRequest) -> HttpResponse:
         remote_addr=request.META.get("REMOTE_ADDR"),
     )
     return response
+
+
+# --- one person: add, correct, mark inactive or deceased ---------------------------------------
+
+
+def _edit_refusal(form: Any, exc: PersonEditError, user: User) -> None:
+    """The reasons a person could not be saved, on the form: each problem on its field."""
+    if exc.checked is not None and exc.code == "INVALID":
+        for problem in exc.checked.problems:
+            if problem.blocking:
+                target = problem.field if problem.field in form.fields else None
+                if problem.field == "occupation_text":
+                    target = "occupation"
+                form.add_error(target, shown(problem.message))
+    elif exc.code == "NIK_REGISTERED":
+        existing = exc.person
+        if existing is not None and person_visible_to(user, existing):
+            form.add_error(
+                "nik",
+                _("This NIK is registered already: %(name)s.") % {"name": existing.name},
+            )
+            form.existing = existing
+        else:
+            form.add_error("nik", _("This NIK is registered already, in another region."))
+    elif exc.code == "OUT_OF_SCOPE":
+        form.add_error("village", _("Pick a desa or kelurahan inside your regions."))
+    else:
+        form.add_error(None, _("Someone changed this person meanwhile; open the page again."))
+
+
+def _warnings_shown(request: HttpRequest, checked: CheckedPerson) -> None:
+    for problem in checked.warnings:
+        messages.warning(request, shown(problem.message))
+
+
+@capability_required("edit_people")
+def person_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = PersonForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person, checked = person_add(
+                user=user, typed=form.typed(), village_code=form.cleaned_data["village"]
+            )
+        except PersonEditError as exc:
+            _edit_refusal(form, exc, user)
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": person.name})
+            _warnings_shown(request, checked)
+            return redirect("person-detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form})
+
+
+@capability_required("edit_people")
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    try:
+        person = person_get(user, pk)
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+    initial = {
+        "name": person.name,
+        "birth_place": person.birth_place,
+        "birth_date": person.birth_date,
+        "sex": person.sex,
+        "village": person.region_id,
+        "address": person.address,
+        "rt_rw": person.rt_rw,
+        "phone": person.phone,
+        "occupation": person.occupation_text,
+        "expected": person.updated_at.isoformat(),
+    }
+    form = PersonForm(request.POST or None, initial=initial, user=user, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person, checked = person_update(
+                user=user,
+                person=person,
+                typed=form.typed(),
+                village_code=form.cleaned_data["village"],
+                expected_updated=form.cleaned_data["expected"],
+            )
+        except PersonEditError as exc:
+            _edit_refusal(form, exc, user)
+        else:
+            messages.success(request, _("Changes to %(name)s saved.") % {"name": person.name})
+            _warnings_shown(request, checked)
+            return redirect("person-detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": person})
+
+
+@capability_required("edit_people")
+def person_status(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    try:
+        person = person_get(user, pk)
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+    if person.status == PersonStatus.MERGED:
+        raise Http404
+    form = PersonStatusForm(request.POST or None, initial={"expected": person.status})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = person_status_change(
+                person=person,
+                status=PersonStatus(data["status"]),
+                user=user,
+                expected=PersonStatus(data["expected"]),
+                reason=data.get("reason") or "",
+                on=data.get("on"),
+                note=data.get("note") or "",
+            )
+        except (PersonStatusError, ValueError) as exc:
+            form.add_error(None, _status_refusal(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s: %(status)s.")
+                % {"name": person.name, "status": person.get_status_display()},
+            )
+            return redirect("person-detail", pk=person.pk)
+    return render(request, "registry/person_status.html", {"form": form, "person": person})
+
+
+def _status_refusal(exc: Exception) -> str:
+    text = str(exc)
+    if text.startswith("status is"):
+        return _("Someone changed this person's status meanwhile; open the page again.")
+    if "future" in text:
+        return _("The date is in the future.")
+    if "birth" in text:
+        return _("The date is before the person's birth date.")
+    return _("This reason does not fit the status.")

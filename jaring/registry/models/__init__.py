@@ -25,6 +25,7 @@ from jaring.registry.models.people import (
     Person,
     PersonStatus,
     Sex,
+    StatusReason,
 )
 from jaring.registry.models.tallies import PeopleTally
 
@@ -50,4 +51,5 @@ __all__ = [
     "RowState",
     "Sex",
     "SourceMapping",
+    "StatusReason",
 ]

@@ -106,6 +106,29 @@ class PersonStatus(models.TextChoices):
     MERGED = "merged", _("Merged into another record")
 
 
+class StatusReason(models.TextChoices):
+    """Why a person left the working lists (with :attr:`Person.status_date`)."""
+
+    MOVED = "moved", _("Moved away")
+    FORMAL_WORK = "formal_work", _("Found formal work")
+    DECLINED = "declined", _("Declined to take part")
+    DECEASED = "deceased", _("Died")
+    OTHER = "other", _("Other reason")
+
+
+#: The reasons that fit each status a person can be given by hand.
+STATUS_REASONS: dict[str, tuple[StatusReason, ...]] = {
+    PersonStatus.INACTIVE: (
+        StatusReason.MOVED,
+        StatusReason.FORMAL_WORK,
+        StatusReason.DECLINED,
+        StatusReason.OTHER,
+    ),
+    PersonStatus.DECEASED: (StatusReason.DECEASED,),
+    PersonStatus.REGISTERED: (),
+}
+
+
 class Person(RegionScopedModel):
     # Indexes are declared in Meta, not with unique=/db_index=: on PostgreSQL Django would add
     # a second "_like" index to each, which equality-only columns never use and every COPY
@@ -148,6 +171,13 @@ class Person(RegionScopedModel):
     status = models.CharField(
         _("status"), max_length=12, choices=PersonStatus.choices, default=PersonStatus.REGISTERED
     )
+    # Why and since when a person is inactive or deceased (empty while registered).
+    # Database defaults: bulk writes (core.bulk) name only the columns they fill.
+    status_reason = models.CharField(
+        _("reason"), max_length=12, choices=StatusReason.choices, blank=True, db_default=""
+    )
+    status_date = models.DateField(_("since"), null=True, blank=True)
+    status_note = models.CharField(_("note"), max_length=200, blank=True, db_default="")
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
