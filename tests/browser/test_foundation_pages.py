@@ -39,7 +39,7 @@ def test_regency_admin_finds_a_person_and_never_sees_another_city(
     expect(page.get_by_test_id("person-identity")).to_contain_text(target["village_name"])
 
     page.goto(f"{live_server.url}/orang/{cilegon['id'][0]}/")
-    expect(page.locator("body")).to_contain_text("Not Found")
+    expect(page.locator("body")).to_contain_text("Halaman tidak ditemukan")
 
 
 def test_provincial_admin_sees_masked_niks(
