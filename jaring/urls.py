@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from jaring.accounts import views as account_views
 from jaring.audit import views as audit_views
+from jaring.core import errors
 from jaring.finance.api import (
     BillLineViewSet,
     BillViewSet,
@@ -45,8 +46,12 @@ router.register("bill-lines", BillLineViewSet, basename="api-bill-line")
 router.register("payments", PaymentViewSet, basename="api-payment")
 router.register("programme-finance", ProgrammeFinanceViewSet, basename="api-programme-finance")
 
+# Django renders 403 and 404 from templates of those names with the request; 500 needs this.
+handler500 = errors.server_error
+
 urlpatterns = [
     path("", registry_views.home, name="home"),
+    path("favicon.ico", errors.favicon, name="favicon"),
     path(
         "masuk/",
         auth_views.LoginView.as_view(template_name="accounts/login.html"),

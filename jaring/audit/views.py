@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from jaring.accounts.permissions import capability_required
 from jaring.audit.filters import DataExportFilterSet, LogEntryFilterSet
+from jaring.audit.presenting import entries_shown
 from jaring.audit.selectors import exports_visible, log_entries_visible
 
 PAGE_SIZE = 50
@@ -17,7 +18,11 @@ PAGE_SIZE = 50
 def change_log(request: HttpRequest) -> HttpResponse:
     filterset = LogEntryFilterSet(request.GET, queryset=log_entries_visible(request.user))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "audit/change_log.html", {"filter": filterset, "page": page})
+    return render(
+        request,
+        "audit/change_log.html",
+        {"filter": filterset, "page": page, "entries": entries_shown(page.object_list)},
+    )
 
 
 @capability_required("view_audit")

@@ -19,11 +19,14 @@ from jaring.accounts.roles import mask_nik
 from jaring.audit.door import DoorClosed, door_check, masked, take_out
 from jaring.audit.models import Channel
 from jaring.core import crypto
+from jaring.core.messages import active_language
 from jaring.core.scoping import within_q
 from jaring.core.spreadsheets import csv_safe
+from jaring.regions.models import Region
 from jaring.registry.fields import EXPORTED, FIELDS_BY_COLUMN, column_schema
 from jaring.registry.imports.services import import_workbook
-from jaring.registry.models import ImportBatch, Person, PersonStatus
+from jaring.registry.models import ImportBatch, OccupationCategory, Person, PersonStatus, Sex
+from jaring.rules.messages import gettext_noop, translate
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
@@ -37,16 +40,19 @@ class Writable(Protocol):
     def write(self, data: bytes, /) -> object: ...
 
 
-def people_frame(people: QuerySet[Person], *, show_full_nik: bool = True) -> pl.DataFrame:
-    """The export columns of ``people`` (:data:`~jaring.registry.fields.EXPORTED`): one query,
-    NIKs decrypted column-wise."""
-    fields = [FIELDS_BY_COLUMN[c] for c in EXPORTED]
+def people_frame(
+    people: QuerySet[Person], *, show_full_nik: bool = True, with_phone: bool = False
+) -> pl.DataFrame:
+    """The export columns of ``people`` (:data:`~jaring.registry.fields.EXPORTED`, and the phone
+    when ``with_phone``): one query, NIKs and phones decrypted column-wise."""
+    exported = (*EXPORTED, "phone") if with_phone else EXPORTED
+    fields = [FIELDS_BY_COLUMN[c] for c in exported]
     lookups = [
         f"{f.column}_cipher" if f.secret else f.lookup or f.stored_as or f.column for f in fields
     ]
     rows = list(people.order_by("region_id", "name_normalized", "id").values_list(*lookups))
     columns: list[tuple[object, ...]] = (
-        list(zip(*rows, strict=True)) if rows else [() for _ in EXPORTED]
+        list(zip(*rows, strict=True)) if rows else [() for _ in exported]
     )
     data: dict[str, list[object]] = {}
     for field, values in zip(fields, columns, strict=True):
@@ -56,7 +62,70 @@ def people_frame(people: QuerySet[Person], *, show_full_nik: bool = True) -> pl.
             data[field.column] = list(values)
     if not show_full_nik:
         data["nik"] = [mask_nik(str(n)) if n else n for n in data["nik"]]
-    return pl.DataFrame(data, schema=column_schema(EXPORTED))
+    return pl.DataFrame(data, schema=column_schema(exported))
+
+
+#: Headers of a readable export (msgids: Indonesian on an Indonesian page, English on an English
+#: one), in order; the phone only for roles that may see it.
+READABLE_HEADERS: dict[str, str] = {
+    "nik": gettext_noop("NIK"),
+    "name": gettext_noop("Name"),
+    "birth_place": gettext_noop("Place of birth"),
+    "birth_date": gettext_noop("Date of birth"),
+    "sex": gettext_noop("Sex"),
+    "address": gettext_noop("Address"),
+    "rt_rw": gettext_noop("RT/RW"),
+    "village_name": gettext_noop("Desa/kelurahan"),
+    "kecamatan_name": gettext_noop("Kecamatan"),
+    "phone": gettext_noop("Phone"),
+    "occupation_text": gettext_noop("Occupation (as written)"),
+    "occupation_label": gettext_noop("Occupation category"),
+    "status_label": gettext_noop("Status"),
+    "village_code": gettext_noop("Desa code"),
+    "occupation_code": gettext_noop("Category code"),
+}
+
+
+def readable_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (:func:`people_frame` of ``people``) as a person reads it: headers in the
+    reader's language, sexes, categories and statuses as words, dates as ``17-08-1980``, the
+    kecamatan's name beside the desa, the phone where the role may see it; codes last, as
+    columns of their own."""
+    language = active_language()
+    villages = frame["village_code"].drop_nulls().unique().to_list()
+    kecamatan = dict(
+        Region.objects.filter(code__in={v[:8] for v in villages}).values_list("code", "name")
+    )
+    categories = {
+        code: translate(name, language)
+        for code, name in OccupationCategory.objects.values_list("code", "name")
+    }
+    sexes = {str(k): str(v) for k, v in Sex.choices}
+    statuses = {str(k): str(v) for k, v in PersonStatus.choices}
+    readable = frame.with_columns(
+        # A masked birth date is the year alone, already text.
+        pl.col("birth_date").dt.strftime("%d-%m-%Y")
+        if frame.schema["birth_date"] == pl.Date
+        else pl.col("birth_date").cast(pl.String),
+        pl.col("sex").replace_strict(sexes, default=pl.col("sex"), return_dtype=pl.String),
+        pl.col("village_code")
+        .str.slice(0, 8)
+        .replace_strict(kecamatan, default=None, return_dtype=pl.String)
+        .alias("kecamatan_name"),
+        pl.col("occupation_code")
+        .replace_strict(categories, default=None, return_dtype=pl.String)
+        .alias("occupation_label"),
+        pl.col("status")
+        .replace_strict(statuses, default=pl.col("status"), return_dtype=pl.String)
+        .alias("status_label"),
+    )
+    return readable.select(
+        [
+            pl.col(column).alias(translate(header, language))
+            for column, header in READABLE_HEADERS.items()
+            if column in readable.columns
+        ]
+    )
 
 
 def people_export(
@@ -69,14 +138,20 @@ def people_export(
     output: Writable,
     description: str = "",
     remote_addr: str | None = None,
+    readable: bool = False,
 ) -> int:
     """Write the people of ``region_code`` within ``people`` (already restricted to what the
-    actor may see) to ``output``; returns the number of rows. Audited."""
+    actor may see) to ``output``; returns the number of rows. Audited.
+
+    ``readable`` (the web page's download) gives headers and values in the reader's language
+    (:func:`readable_frame`); the command line and the API keep the field names and codes of
+    :data:`~jaring.registry.fields.EXPORTED`, which scripts read."""
     with transaction.atomic():
         selected = people.exclude(status=PersonStatus.MERGED).filter(
             within_q("region", [region_code])
         )
-        frame = people_frame(selected)
+        show_phone = readable and (actor is None or actor.capabilities.see_phone)
+        frame = people_frame(selected, with_phone=show_phone)
         take_out(
             actor=actor,
             channel=channel,
@@ -88,6 +163,8 @@ def people_export(
             remote_addr=remote_addr,
         )
         frame = masked(frame, actor, nik=["nik"], phone=["phone"], birth_date=["birth_date"])
+        if readable:
+            frame = readable_frame(frame)
     # Through a buffer: polars expects a file whose write() returns a count, which an
     # HttpResponse does not.
     buffer = io.BytesIO()

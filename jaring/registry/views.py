@@ -18,6 +18,7 @@ from jaring.accounts.models import User
 from jaring.accounts.permissions import signed_in_user
 from jaring.audit.door import door_check
 from jaring.audit.models import Channel
+from jaring.audit.presenting import entries_shown
 from jaring.core.messages import shown
 from jaring.core.panels import panels_render
 from jaring.core.scoping import region_in_scope, user_region_codes
@@ -173,7 +174,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         person = person_get(request.user, pk)
     except Person.DoesNotExist as exc:
         raise Http404 from exc
-    history = LogEntry.objects.get_for_object(person).select_related("actor").order_by("-timestamp")
+    history = entries_shown(
+        LogEntry.objects.get_for_object(person)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp")
+    )
     return render(
         request,
         "registry/person_detail.html",
@@ -217,6 +222,7 @@ def people_export_view(request: HttpRequest) -> HttpResponse:
         file_format=file_format,
         output=response,
         remote_addr=request.META.get("REMOTE_ADDR"),
+        readable=True,
     )
     return response
 

@@ -77,6 +77,8 @@ def duplicate_queue(request: HttpRequest) -> HttpResponse:
         floor = float(request.GET.get("min", "0") or 0)
     except ValueError:
         floor = 0.0
+    if floor > 1:  # the page asks in percent ("90"); a share ("0.9") is read as it is
+        floor = floor / 100
     if floor:
         candidates = candidates.filter(probability__gte=floor)
     page = Paginator(candidates.order_by("-probability", "id"), 50).get_page(
@@ -94,6 +96,7 @@ def duplicate_queue(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": CandidateStatus.choices,
             "floor": floor,
+            "floor_percent": round(floor * 100) if floor else "",
             "likely": likely.count(),
             "threshold": DEFAULT_THRESHOLD,
         },
