@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from jaring.accounts.models import User
-from jaring.accounts.permissions import signed_in_user
+from jaring.accounts.permissions import capability_required, signed_in_user
 from jaring.audit.door import door_check
 from jaring.audit.models import Channel
 from jaring.audit.presenting import entries_shown
