@@ -86,8 +86,8 @@ def test_kediri_admin_cannot_export_cilegon(
     response = client.get(reverse("people-export"), {"region": "35.71", "format": "csv"})
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert {r["nik"] for r in rows} == set(kediri["nik"].to_list())
-    assert not {r["nik"] for r in rows} & set(cilegon["nik"].to_list())
+    assert {r["NIK"] for r in rows} == set(kediri["nik"].to_list())
+    assert not {r["NIK"] for r in rows} & set(cilegon["nik"].to_list())
     record = DataExport.objects.get()
     assert (record.actor, record.region_code, record.row_count) == (kediri_admin, "35.71", 30)
 
