@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -42,19 +43,32 @@ def _tree(rev: str | None, into: Path) -> Path:
 
 
 def _run(tree: Path, script: str, args: list[str]) -> dict[str, Any]:
+    """One run of the script from ``tree``: its JSON, plus ``cpu_seconds`` (user + system of
+    the script and every child it waited for: what the run cost whatever else the machine was
+    doing) and ``wall_seconds``."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    result = subprocess.run(
-        [sys.executable, str(tree / "bench" / f"{script}.py"), *args],
-        cwd=tree,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"{script} at {tree} failed:\n{result.stderr[-3000:]}")
-    out = result.stdout.strip()
-    return dict(json.loads(out[out.rfind("\n{") + 1 :] if "\n{" in out else out))
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, str(tree / "bench" / f"{script}.py"), *args],
+            cwd=tree,
+            env=env,
+            stdout=out,
+            stderr=err,
+            text=True,
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if child.returncode != 0:
+            raise SystemExit(f"{script} at {tree} failed:\n{err.read()[-3000:]}")
+        text = out.read().strip()
+    result = dict(json.loads(text[text.rfind("\n{") + 1 :] if "\n{" in text else text))
+    result["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 2)
+    result["wall_seconds"] = round(wall, 2)
+    return result
 
 
 def _numbers(value: Any, prefix: str = "") -> dict[str, float]:
