@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Literal, Protocol
 
 import polars as pl
@@ -374,14 +373,15 @@ def _signature_lines(block: TitleBlock) -> list[str]:
 # --- PDF ---------------------------------------------------------------------------------------
 
 #: Rows per part of a PDF: each part is laid out alone (progress between parts), then the
-#: parts are joined into one document with continuous page numbers.
+#: parts are joined into one document and every page stamped with its number.
 PDF_PART_ROWS = 1000
 Progress = Callable[[int, int], None]
 
+#: The page box of the lampiran and of its number stamps: both must lay out alike.
+PAGE_CSS = "size: A4 landscape; margin: 14mm 12mm 16mm 12mm;"
 
-def _part_html(
-    frame: pl.DataFrame, block: TitleBlock, part: int, parts: int, first_page: int
-) -> str:
+
+def _part_html(frame: pl.DataFrame, block: TitleBlock, part: int, parts: int) -> str:
     rows = (
         frame.slice(part * PDF_PART_ROWS, PDF_PART_ROWS)
         .select(column for column in CSV_COLUMNS if column != "kecamatan")
@@ -392,12 +392,12 @@ def _part_html(
         "programmes/lampiran.html",
         {
             "block": block,
+            "page_css": PAGE_CSS,
             "title_lines": _title_lines(block),
             "signature_lines": _signature_lines(block),
             "rows": rows,
             "first": part == 0,
             "last": last,
-            "first_page": first_page,
             "by_category": totals_by_category(frame).rows() if last else (),
             "by_village": totals_by_village(frame).rows() if last else (),
             "stamp": block.stamp.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -417,124 +417,68 @@ def write_pdf(
     """Render the lampiran as an A4 landscape PDF; returns its number of pages. ``progress``
     is called with (rows done, rows in all) after each part.
 
-    WeasyPrint lays a 10,000-row table out at about a thousand rows in 7–15 s of one core.
-    Parts are therefore rendered by ``processes`` forked workers in turn: a part's page
-    numbers start where the previous part ended, so each part waits only for the *layout* of
-    the one before; its painting overlaps with the next part's layout. The parts' PDFs are
-    joined with pypdf, with fixed metadata (the signing's date), so the bytes are the same on
-    every rendering.
+    WeasyPrint lays a 10,000-row table out at about a thousand rows in 7–15 s of one core, so
+    the parts are rendered by ``processes`` forked workers side by side, none waiting for
+    another: page numbers are not laid out with the parts but stamped on the joined pages
+    afterwards ("Halaman 3 dari 412", from one small document of numbered empty pages). The
+    join uses pypdf with fixed metadata (the signing's date), so the bytes are the same on
+    every rendering and with any number of workers.
     """
     parts = max(1, -(-frame.height // PDF_PART_ROWS))
+    htmls = [_part_html(frame, block, part, parts) for part in range(parts)]
     done = 0
-
-    def advance(part: int) -> None:
-        nonlocal done
+    pdfs: list[bytes] = []
+    for part, pdf in enumerate(_render(htmls, processes)):
+        pdfs.append(pdf)
         done += min(PDF_PART_ROWS, frame.height - part * PDF_PART_ROWS)
         if progress is not None:
             progress(max(done, 0), frame.height)
-
-    if parts == 1 or processes < 2:
-        pdfs, pages = _render_in_turn(frame, block, parts, advance)
-    else:
-        pdfs, pages = _render_side_by_side(frame, block, parts, processes, advance)
-    _join(pdfs, block, identifier, output)
-    return pages
+    return _join(pdfs, block, identifier, output)
 
 
-def _render_in_turn(
-    frame: pl.DataFrame, block: TitleBlock, parts: int, advance: Callable[[int], None]
-) -> tuple[list[bytes], int]:
+def _render_part(html: str) -> bytes:
     import weasyprint
 
-    pdfs: list[bytes] = []
-    first_page = 1
-    for part in range(parts):
-        document = weasyprint.HTML(
-            string=_part_html(frame, block, part, parts, first_page)
-        ).render()
-        first_page += len(document.pages)
-        pdfs.append(document.write_pdf())
-        advance(part)
-    return pdfs, first_page - 1
+    return bytes(weasyprint.HTML(string=html).write_pdf())
 
 
-def _pdf_worker(jobs: Connection) -> None:
-    """A forked process: lay out each part it is sent, say how many pages it has (the next
-    part waits for that), then paint it and send its PDF."""
-    import weasyprint
-
-    while (job := jobs.recv()) is not None:
-        part, html = job
-        document = weasyprint.HTML(string=html).render()
-        jobs.send(("pages", part, len(document.pages)))
-        jobs.send(("pdf", part, document.write_pdf()))
-
-
-def _render_side_by_side(
-    frame: pl.DataFrame,
-    block: TitleBlock,
-    parts: int,
-    processes: int,
-    advance: Callable[[int], None],
-) -> tuple[list[bytes], int]:
+def _render(htmls: list[str], processes: int) -> Iterator[bytes]:
+    """Each part's PDF, in order, as it is ready."""
+    if len(htmls) == 1 or processes < 2:
+        yield from map(_render_part, htmls)
+        return
     import multiprocessing
 
     import weasyprint
 
     weasyprint.HTML(string="<p></p>").render()  # fonts and styles loaded once, before forking
-    context = multiprocessing.get_context("fork")
-    links = [context.Pipe() for _ in range(processes)]
-    workers = [
-        context.Process(target=_pdf_worker, args=(child,), daemon=True) for _, child in links
-    ]
-    for worker in workers:
-        worker.start()
-    pdfs: dict[int, bytes] = {}
-    pages: dict[int, int] = {}
-
-    def receive(link: Connection, wanted: tuple[str, int] | None) -> None:
-        while True:
-            kind, part, value = link.recv()
-            if kind == "pages":
-                pages[part] = value
-            else:
-                pdfs[part] = value
-                advance(part)
-            if wanted == (kind, part):
-                return
-
-    try:
-        first_page = 1
-        for part in range(parts):
-            link = links[part % processes][0]
-            earlier = part - processes
-            if earlier >= 0 and earlier not in pdfs:
-                # The worker is still sending that part's PDF: read it first, or both sides
-                # could block writing into full pipes (the PDF one way, the HTML the other).
-                receive(link, ("pdf", earlier))
-            link.send((part, _part_html(frame, block, part, parts, first_page)))
-            if part not in pages:
-                receive(link, ("pages", part))
-            first_page += pages[part]
-        for part in range(parts):
-            if part not in pdfs:
-                receive(links[part % processes][0], ("pdf", part))
-    finally:
-        for link, _ in links:
-            link.send(None)
-        for worker in workers:
-            worker.join(timeout=30)
-            if worker.is_alive():
-                worker.kill()
-    return [pdfs[part] for part in range(parts)], first_page - 1
+    with multiprocessing.get_context("fork").Pool(min(processes, len(htmls))) as pool:
+        yield from pool.imap(_render_part, htmls)
 
 
-def _join(pdfs: list[bytes], block: TitleBlock, identifier: str, output: Writable) -> None:
+def _page_numbers(pages: int) -> bytes:
+    """``pages`` empty pages of the lampiran's size, each with only its number."""
+    import weasyprint
+
+    html = (
+        '<!doctype html><html lang="id"><head><meta charset="utf-8"><style>'
+        f'@page {{ {PAGE_CSS} @bottom-right {{ content: "Halaman " counter(page) '
+        f'" dari {pages}"; font: 7pt "DejaVu Sans"; color: #555; }} }}'
+        "div { break-after: page; height: 1px; } div:last-child { break-after: auto; }"
+        "</style></head><body>" + "<div></div>" * pages + "</body></html>"
+    )
+    return bytes(weasyprint.HTML(string=html).write_pdf())
+
+
+def _join(pdfs: list[bytes], block: TitleBlock, identifier: str, output: Writable) -> int:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     for pdf in pdfs:
         writer.append(PdfReader(io.BytesIO(pdf)))
+    numbers = PdfReader(io.BytesIO(_page_numbers(len(writer.pages))))
+    for page, number in zip(writer.pages, numbers.pages, strict=True):
+        page.merge_page(number)
     stamp = block.stamp.astimezone(timezone.get_current_timezone()).strftime("D:%Y%m%d%H%M%S")
     writer.add_metadata(
         {
@@ -549,6 +493,7 @@ def _join(pdfs: list[bytes], block: TitleBlock, identifier: str, output: Writabl
     buffer = io.BytesIO()
     writer.write(buffer)
     output.write(buffer.getvalue())
+    return len(writer.pages)
 
 
 # --- exports (audited) -------------------------------------------------------------------
