@@ -42,8 +42,10 @@ def render_lampiran(file_id: int) -> dict[str, Any]:
         )
     except Exception as exc:  # the page shows the failure; the worker log has the details
         logger.exception("lampiran %s failed", file_id)
+        # Only the kind of failure, as a hint for the administrator: an exception's text is
+        # English, internal and may quote data.
         LampiranFile.objects.filter(pk=file_id).update(
-            status=LampiranStatus.FAILED, error=str(exc)[:300], finished_at=timezone.now()
+            status=LampiranStatus.FAILED, error=type(exc).__name__[:300], finished_at=timezone.now()
         )
         raise
     data = buffer.getvalue()

@@ -159,3 +159,29 @@ def test_api_lists_and_filters_memberships(
     outsider = login(make_user("cilegon", Role.REGENCY_ADMIN, ("36.72",)))
     assert outsider.get("/api/memberships/").json()["count"] == 0
     assert outsider.get("/api/programmes/").json()["count"] == 0
+
+
+def test_a_failed_pdf_says_so_in_words_without_the_exception_text(
+    register: Callable[..., pl.DataFrame],
+    make_user: Callable[..., User],
+    login: Callable[[User], Client],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from jaring.programmes import tasks
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise OSError("/srv/jaring/var/tmp/x: No space left on device (Budi Santoso)")
+
+    monkeypatch.setattr(tasks, "write_pdf", broken)
+    register(2, occupation_code="becak", birth_date=born(40))
+    draft = decree_draft(user=None, programme=_programme())
+    client = login(make_user("kediri", Role.REGENCY_ADMIN, ("35.71",)))
+    client.post(
+        reverse("decree-sign", args=[draft.pk]), {"number": "188/1/2023", "signed_on": "2023-08-28"}
+    )
+    client.post(reverse("decree-pdf", args=[draft.pk]))  # the worker logs the exception
+    record = LampiranFile.objects.get(decree=draft)
+    assert (record.status, record.error) == ("failed", "OSError")
+    page = client.get(reverse("decree-detail", args=[draft.pk])).content.decode()
+    assert "PDF tidak dapat dibuat" in page
+    assert "No space left" not in page and "Budi Santoso" not in page
