@@ -51,9 +51,10 @@ test-postgres: install-dev
 test: install-dev system-packages lint typecheck test-sqlite test-postgres
 
 messages: install-dev
-	cd jaring && ../$(BIN)/jaring makemessages -l id --no-location --no-obsolete --no-wrap -i "static/*" -i "programmes/*" -i "finance/*"
+	cd jaring && ../$(BIN)/jaring makemessages -l id --no-location --no-obsolete --no-wrap -i "static/*" -i "programmes/*" -i "finance/*" -i "claims/*"
 	cd jaring/programmes && ../../$(BIN)/jaring makemessages -l id --no-location --no-obsolete --no-wrap
 	cd jaring/finance && ../../$(BIN)/jaring makemessages -l id --no-location --no-obsolete --no-wrap
+	cd jaring/claims && ../../$(BIN)/jaring makemessages -l id --no-location --no-obsolete --no-wrap
 	cd jaring && ../$(BIN)/jaring compilemessages
 
 clean:

@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "jaring.registry",
     "jaring.programmes",
     "jaring.finance",
+    "jaring.claims",
     "jaring.monitoring",
     "jaring.demo",
 ]
@@ -253,6 +254,9 @@ JARING_MAX_UPLOAD_BYTES = int(os.environ.get("JARING_MAX_UPLOAD_BYTES", 200 * 10
 JARING_RETENTION_DAYS = int(os.environ.get("JARING_RETENTION_DAYS", "90"))
 # Management commands ``jaring serve`` runs a minute after it starts and then every day.
 JARING_DAILY_COMMANDS = ["purge"]
+# Working days BPJS has to settle a claim once its file is submitted (PP 44/2015, Permenaker
+# 5/2021): the claims' service-level clock and overdue list.
+JARING_CLAIM_SLA_DAYS = int(os.environ.get("JARING_CLAIM_SLA_DAYS", "3"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -99,6 +99,7 @@ urlpatterns = [
     ),
     path("", include("jaring.programmes.urls")),
     path("", include("jaring.finance.urls")),
+    path("", include("jaring.claims.urls")),
     path("monev/", include("jaring.monitoring.urls")),
     path("audit/", audit_views.change_log, name="audit-log"),
     path("audit/ekspor/", audit_views.export_log, name="audit-exports"),

@@ -37,6 +37,8 @@ class Capabilities:
     manage_programmes: bool
     # Targets, figures reported by BPJS or the press, Paritrana scores (monitoring).
     enter_monitoring_figures: bool = False
+    # Report deaths and work accidents, name the heirs, move claims through their steps.
+    manage_claims: bool = False
 
 
 CAPABILITIES: dict[Role, Capabilities] = {
@@ -53,6 +55,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         manage_users=True,
         manage_programmes=True,
         enter_monitoring_figures=True,
+        manage_claims=True,
     ),
     # Monitors its kab/kota; works with aggregates, not with individual identities.
     Role.PROVINCIAL_ADMIN: Capabilities(
@@ -83,6 +86,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         manage_users=True,
         manage_programmes=True,
         enter_monitoring_figures=True,
+        manage_claims=True,
     ),
     # Collects the lists of its own desa/kelurahan; must check NIK against the KTP.
     Role.VILLAGE_OPERATOR: Capabilities(
@@ -97,6 +101,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         manage_finance=False,
         manage_users=False,
         manage_programmes=True,
+        manage_claims=True,
     ),
     # Reconciles the Pemda's list with BPJS membership, which is keyed by NIK.
     Role.BPJS_VIEWER: Capabilities(

@@ -84,8 +84,9 @@ def test_person_detail_query_count(
     ContentType.objects.get_for_model(Person)  # cached per process after the first request
     # session, user, user's regions, person (+region, kecamatan, occupation), duplicates merged
     # into the person (their list rows are its history too), source rows, change history,
-    # the programmes that covered the person (a panel of the programmes app)
-    with django_assert_num_queries(8):
+    # the programmes that covered the person (a panel of the programmes app), the person's
+    # claims (a panel of the claims app)
+    with django_assert_num_queries(9):
         assert client.get(reverse("person-detail", args=[person_id])).status_code == 200
 
 
