@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from jaring.accounts import views as account_views
 from jaring.audit import views as audit_views
+from jaring.claims.api import ClaimViewSet
 from jaring.core import errors
 from jaring.finance.api import (
     BillLineViewSet,
@@ -45,6 +46,7 @@ router.register("bills", BillViewSet, basename="api-bill")
 router.register("bill-lines", BillLineViewSet, basename="api-bill-line")
 router.register("payments", PaymentViewSet, basename="api-payment")
 router.register("programme-finance", ProgrammeFinanceViewSet, basename="api-programme-finance")
+router.register("claims", ClaimViewSet, basename="api-claim")
 
 # Django renders 403 and 404 from templates of those names with the request; 500 needs this.
 handler500 = errors.server_error

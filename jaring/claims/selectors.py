@@ -26,6 +26,7 @@ from jaring.core import bulk
 from jaring.core.scoping import within_q
 from jaring.finance.models import Bill, Holiday
 from jaring.programmes.models import Programme
+from jaring.rules.problems import make_problem
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -47,6 +48,32 @@ def claim_get(user: User | AnonymousUser | None, pk: int) -> Claim:
     """One claim the user may see; ``Claim.DoesNotExist`` otherwise (never 'forbidden')."""
     claim: Claim = claims_visible(user).select_related("region__parent").get(pk=pk)
     return claim
+
+
+def claim_json(claim: Claim) -> dict[str, Any]:
+    """The JSON of ``jaring claims open`` (and the API): the claim, whether entitled, the cash
+    total, its lines with the legal basis of each, and the reasons when nothing is due (the
+    sentences in Indonesian, and their codes)."""
+    reasons = [
+        make_problem(f.code, **f.params)
+        for f in claim.findings.filter(role="reason").order_by("position")
+    ]
+    return {
+        "claim": claim.pk,
+        "entitled": claim.entitled,
+        "total": claim.total,
+        "lines": [
+            {"kind": line.kind, "amount": line.amount, "basis": line.citation}
+            for line in claim.lines.order_by("position")
+        ],
+        "reasons": [p.message.render("id") for p in reasons],
+        "reason_codes": [p.code for p in reasons],
+        "event": claim.event,
+        "event_date": claim.event_date.isoformat(),
+        "status": claim.status,
+        "scholarship_max": claim.scholarship_max,
+        "tenure_months": claim.tenure_months,
+    }
 
 
 # --- the SLA clock --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jaring.claims.errors import ClaimError
 from jaring.claims.models import Claim
-from jaring.claims.selectors import claims_summary, due_on
+from jaring.claims.selectors import claim_json, claims_summary, due_on
 from jaring.claims.services import (
     EVENT_NAMES,
     claim_advance,
@@ -23,37 +23,11 @@ from jaring.claims.services import (
 from jaring.programmes.management.commands._arguments import acting_user, day, rupiah, whole
 from jaring.programmes.models import Programme
 from jaring.regions.models import Region
-from jaring.rules.problems import make_problem
 
 
 def _common(parser: ArgumentParser) -> None:
     parser.add_argument("--user", help="Bertindak sebagai pengguna ini (wilayah dan perannya)")
     parser.add_argument("--json", action="store_true", help="Hasil sebagai JSON")
-
-
-def claim_result(claim: Claim) -> dict[str, Any]:
-    """The JSON of ``claims open``: the claim, whether entitled, the cash total, its lines with
-    the legal basis of each, and the reasons when nothing is due."""
-    reasons = [
-        make_problem(f.code, **f.params)
-        for f in claim.findings.filter(role="reason").order_by("position")
-    ]
-    return {
-        "claim": claim.pk,
-        "entitled": claim.entitled,
-        "total": claim.total,
-        "lines": [
-            {"kind": line.kind, "amount": line.amount, "basis": line.citation}
-            for line in claim.lines.order_by("position")
-        ],
-        "reasons": [p.message.render("id") for p in reasons],
-        "reason_codes": [p.code for p in reasons],
-        "event": claim.event,
-        "event_date": claim.event_date.isoformat(),
-        "status": claim.status,
-        "scholarship_max": claim.scholarship_max,
-        "tenure_months": claim.tenure_months,
-    }
 
 
 class Command(BaseCommand):
@@ -120,7 +94,7 @@ class Command(BaseCommand):
             cause=options["cause"],
             reporter=options["reporter"],
         )
-        return claim_result(claim)
+        return claim_json(claim)
 
     def _advance(self, options: dict[str, Any], user: Any) -> dict[str, Any]:
         pk = whole(options["claim"], "Nomor klaim") or 0
