@@ -97,6 +97,20 @@ def _calendars(regions: Iterable[str], first: date, last: date) -> dict[str, np.
     return calendars
 
 
+def working_day_deadlines(
+    starts: np.ndarray, today: np.datetime64, days: int, holidays: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For an array of submission days: the ``days``-th working day after each (weekends and
+    ``holidays`` skipped; the day itself not counted) and the working days past it on
+    ``today`` (0 when not late) — :func:`jaring.rules.claims.add_working_days` and
+    :func:`~jaring.rules.claims.working_days_after`, vectorised."""
+    ends = (
+        starts if days == 0 else np.busday_offset(starts, days, roll="backward", holidays=holidays)
+    )
+    counted = np.busday_count(ends + 1, today + 1, holidays=holidays)
+    return ends, np.where(today > ends, counted, 0)
+
+
 def deadlines(frame: pl.DataFrame, *, on: date, days: int | None = None) -> pl.DataFrame:
     """Add ``due_on`` (the ``days``-th working day after ``submitted_on``) and ``late_days``
     (working days past it on ``on``; 0 when not late) to a frame with ``region_id`` and
@@ -120,15 +134,7 @@ def deadlines(frame: pl.DataFrame, *, on: date, days: int | None = None) -> pl.D
         groups.setdefault(id(calendar), (calendar, []))[1].append(index)
     for calendar, indices in groups.values():
         where = np.array(indices)
-        begin = starts[where]
-        ends = (
-            begin
-            if days == 0
-            else np.busday_offset(begin, days, roll="backward", holidays=calendar)
-        )
-        due[where] = ends
-        counted = np.busday_count(ends + 1, today + 1, holidays=calendar)
-        late[where] = np.where(today > ends, counted, 0)
+        due[where], late[where] = working_day_deadlines(starts[where], today, days, calendar)
     return frame.with_columns(
         due_on=pl.Series("due_on", due).cast(pl.Date), late_days=pl.Series("late_days", late)
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jaring.accounts.models import User
+from jaring.demo.claims import claims_build
 from jaring.demo.finance import finance_build
 from jaring.demo.monitoring import monitoring_build
 from jaring.demo.programmes import programmes_build
@@ -44,6 +45,7 @@ def demo_build(*, seed: int, say: Callable[[str], None]) -> int:
         registry_build(demo)
         programmes_build(demo)
         finance_build(demo)
+        claims_build(demo)
         monitoring_build(demo)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
