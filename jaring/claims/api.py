@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jaring.accounts.permissions import signed_in_user
+from jaring.audit.door import PersonalPagination
 from jaring.claims.errors import ClaimError
 from jaring.claims.models import Claim
 from jaring.claims.selectors import claim_json, claims_summary, claims_visible, due_on, overdue
@@ -86,6 +87,9 @@ def _day(request: Request) -> date:
 class ClaimViewSet(viewsets.ReadOnlyModelViewSet[Claim]):
     serializer_class = ClaimSerializer
     filterset_fields = ["status", "event", "programme"]
+    # Deaths and accidents of people: beyond the first page, an export (the door).
+    pagination_class = PersonalPagination
+    door_kind = "claims-api"
 
     def get_queryset(self) -> QuerySet[Claim]:
         return claims_visible(self.request.user).order_by("-event_date", "-id")

@@ -122,8 +122,9 @@ def _handed_over(
         claim_advance(user=user, claim=claim, to=to, on=on, confirm_documents=True)
     claim.refresh_from_db()
     claim_advance(user=user, claim=claim, to=ClaimStatus.PAID, on=paid, amount=claim.total)
-    claim_advance(user=user, claim=claim, to=ClaimStatus.HANDED_OVER, on=paid + timedelta(days=4))
-    return claim
+    return claim_advance(
+        user=user, claim=claim, to=ClaimStatus.HANDED_OVER, on=paid + timedelta(days=4)
+    )
 
 
 def _mojokerto(demo: Demo) -> None:

@@ -7,8 +7,9 @@ memberships covering M — "in a signed SK" at the end of M — and a version th
 membership short moves only its second flow. History stays right: a membership that ended in
 March still counts for February.
 
-The only writer of memberships, :func:`~jaring.programmes.services.signing.decree_sign`, wraps
-its writes in :func:`membership_tally_kept`; :func:`membership_tally_rebuild` recomputes the
+The writers of memberships — :func:`~jaring.programmes.services.signing.decree_sign`, and
+:func:`~jaring.programmes.services.leaving.memberships_end_on_death` when a member dies — wrap
+their writes in :func:`membership_tally_kept`; :func:`membership_tally_rebuild` recomputes the
 table (``jaring monev recompute``) and :func:`membership_tally_differences` compares it with the
 rows (the consistency tests).
 """

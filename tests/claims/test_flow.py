@@ -18,6 +18,7 @@ from jaring.core import crypto
 from jaring.programmes.models import ChangeReason, DecreeEntry, EntryStatus, Membership
 from jaring.programmes.selectors import decree_diff
 from jaring.programmes.services import decree_draft, decree_sign
+from jaring.programmes.tallies import membership_tally_differences
 from jaring.registry.models import Person, PersonStatus
 from jaring.rules.months import Month
 from tests.claims.conftest import Member
@@ -136,6 +137,7 @@ def test_death_marks_deceased_ends_memberships_and_leaves_the_next_draft(
     assert person.status == PersonStatus.DECEASED
     ended = Membership.objects.get(person_id=person.pk)
     assert ended.last_month == date(2025, 3, 1) and ended.end_reason == ChangeReason.DIED
+    assert membership_tally_differences().is_empty()
     # The next version of the SK lists them as removed, "meninggal".
     programme.months = 12
     programme.save()

@@ -4,7 +4,8 @@ next computation finds).
 
 Called by the claims app when a death is reported (the layer above: it reads the registry's
 new status, this app keeps its own rows consistent with it). Signed versions are never
-changed: only the memberships they started are cut, each with why (``died``).
+changed: only the memberships they started are cut, each with why (``died``), and the
+membership tally (:mod:`jaring.programmes.tallies`) takes the change in the same transaction.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from jaring.programmes.models import (
 )
 from jaring.programmes.services.drafting import _totals
 from jaring.programmes.services.review import _refit
+from jaring.programmes.tallies import membership_tally_kept
 from jaring.rules.months import Month
 from jaring.rules.programmes import Ineligible
 
@@ -50,7 +52,11 @@ def memberships_end_on_death(*, user: User | None, person_id: int, month: Month)
     last = month.first_day
     ended = dropped = 0
     changes: list[RecordChange] = []
-    with transaction.atomic(), acting_as(user):
+    with (
+        transaction.atomic(),
+        acting_as(user),
+        membership_tally_kept(Membership.objects.filter(person_id=person_id)),
+    ):
         reaching = list(
             Membership.objects.select_for_update()
             .filter(person_id=person_id, last_month__gt=last)
