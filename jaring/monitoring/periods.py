@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jaring.core.formats import month_label
 
@@ -28,11 +29,12 @@ class Period:
         match = _PERIOD.match(text or "")
         if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1900:
             raise PeriodError(
-                f"Periode {text!r} tidak dapat dibaca; tulis tahun-bulan, mis. 2023-12."
+                _("The period '%(text)s' cannot be read; write year-month, e.g. 2023-12.")
+                % {"text": text}
             )
         period = cls(int(match[1]), int(match[2]))
         if period > cls.current(today):
-            raise PeriodError(f"Periode {period.iso} belum terjadi.")
+            raise PeriodError(_("The period %(period)s has not come yet.") % {"period": period.iso})
         return period
 
     @classmethod

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jaring.core.tallies import data_version_bump
 from jaring.monitoring.models import (
@@ -81,19 +82,24 @@ DEFAULT_INDICATORS: dict[str, tuple[IndicatorSpec, ...]] = {
 def _province(code: str) -> Region:
     region = Region.objects.filter(code=code).first()
     if region is None or region.level != 1:
-        raise AwardError(f"{code!r} bukan kode provinsi; contoh: 33 (Jawa Tengah).")
+        raise AwardError(
+            _("'%(code)s' is not a province code; for example 33 (Jawa Tengah).") % {"code": code}
+        )
     return region
 
 
 def _check_year(year: int) -> None:
     if not 2017 <= year <= Period.current().year:
-        raise AwardError(f"Tahun {year} di luar rentang Paritrana Award (2017–sekarang).")
+        raise AwardError(
+            _("The year %(year)s is outside the Paritrana Award's years (2017 to now).")
+            % {"year": year}
+        )
 
 
 def _check_weights(specs: list[IndicatorSpec], total: Decimal) -> None:
     weights = sum((s.weight for s in specs), Decimal(0))
     if any(s.weight < 0 for s in specs):
-        raise AwardError("Bobot indikator tidak boleh negatif.")
+        raise AwardError(_("An indicator's weight cannot be negative."))
     if weights != total:
         raise AwardError(
             f"Bobot indikator berjumlah {weights.normalize():f}, seharusnya {total.normalize():f}; "
@@ -101,7 +107,7 @@ def _check_weights(specs: list[IndicatorSpec], total: Decimal) -> None:
         )
     codes = [s.code for s in specs]
     if len(set(codes)) != len(codes):
-        raise AwardError("Kode indikator ganda.")
+        raise AwardError(_("An indicator code appears twice."))
 
 
 def scheme_configure(
@@ -119,7 +125,7 @@ def scheme_configure(
     _check_weights(indicators, weights_total)
     with transaction.atomic():
         data_version_bump(MONITORING)
-        scheme, _ = AwardScheme.objects.update_or_create(
+        scheme, _created = AwardScheme.objects.update_or_create(
             region=province, year=year, category=category, defaults={"weights_total": weights_total}
         )
         scheme.indicators.exclude(code__in=[s.code for s in indicators]).delete()
@@ -159,16 +165,27 @@ def score_set(
     """A hand-given value for one region: a panel score (0–100) or an entered figure."""
     indicator = scheme.indicators.filter(code=indicator_code).first()
     if indicator is None:
-        raise AwardError(f"Indikator {indicator_code!r} tidak ada di skema ini.")
+        raise AwardError(
+            _("The indicator '%(code)s' is not in this scheme.") % {"code": indicator_code}
+        )
     if indicator.source not in (IndicatorSource.SCORED, IndicatorSource.ENTERED):
-        raise AwardError(f"Indikator {indicator.label} dihitung dari data, tidak dinilai tangan.")
+        raise AwardError(
+            _("The indicator %(indicator)s is computed from the data, not scored by hand.")
+            % {"indicator": indicator.label}
+        )
     if not region_code.startswith(f"{scheme.region_id}."):
-        raise AwardError(f"Wilayah {region_code} bukan bagian dari provinsi {scheme.region_id}.")
+        raise AwardError(
+            _("The region %(region)s is not part of the province %(province)s.")
+            % {"region": region_code, "province": scheme.region_id}
+        )
     if value < 0 or (indicator.source == IndicatorSource.SCORED and value > 100):
-        raise AwardError(f"Nilai {indicator.label} harus 0–100 (diberikan {value}).")
+        raise AwardError(
+            _("The score for %(indicator)s must be 0–100 (given %(value)s).")
+            % {"indicator": indicator.label, "value": value}
+        )
     with transaction.atomic():
         data_version_bump(MONITORING)
-        score, _ = AwardScore.objects.update_or_create(
+        score, _created = AwardScore.objects.update_or_create(
             indicator=indicator, region_id=region_code, defaults={"value": value, "note": note}
         )
     return score

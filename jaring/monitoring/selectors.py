@@ -108,7 +108,9 @@ def place_get(code: str) -> Place:
     try:
         region = Region.objects.get(code=code)
     except Region.DoesNotExist as exc:
-        raise CoverageError(f"Kode wilayah {code!r} tidak dikenal; contoh: 35.16.") from exc
+        raise CoverageError(
+            _("Unknown region code '%(code)s'; for example 35.16.") % {"code": code}
+        ) from exc
     return Place(region.code, region.display_name, region.level, region.kind)
 
 
@@ -365,8 +367,13 @@ def coverage_checked(
     place_check_scope(user, place)
     if not has_data(place, period):
         first = first_period(place)
-        hint = f" Data pertama: {first.iso}." if first else " Belum ada data sama sekali."
-        raise CoverageError(f"Tidak ada data untuk {place.name} sampai periode {period.iso}.{hint}")
+        params = {"place": place.name, "period": period.iso}
+        if first:
+            raise CoverageError(
+                _("No data for %(place)s up to %(period)s. The first data are of %(first)s.")
+                % {**params, "first": first.iso}
+            )
+        raise CoverageError(_("No data for %(place)s up to %(period)s, nor any yet.") % params)
     return coverage_of(place, period)
 
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jaring.audit.services import acting_as
 from jaring.core.scoping import region_in_scope
@@ -30,6 +32,9 @@ if TYPE_CHECKING:
 MONITORING = "monitoring"
 
 
+NOT_A_NUMBER = gettext_noop("%(what)s '%(text)s' is not a number.")
+
+
 class MonitoringInputError(ValueError):
     """Input monitoring refuses; the message says what and why, and nothing was changed."""
 
@@ -44,9 +49,9 @@ def decimal_value(text: str | int | float | Decimal, *, percent: bool, what: str
     try:
         value = Decimal(raw)
     except InvalidOperation as exc:
-        raise MonitoringInputError(f"{what} {text!r} bukan angka.") from exc
+        raise MonitoringInputError(_(NOT_A_NUMBER) % {"what": what, "text": text}) from exc
     if not value.is_finite():
-        raise MonitoringInputError(f"{what} {text!r} bukan angka.")
+        raise MonitoringInputError(_(NOT_A_NUMBER) % {"what": what, "text": text})
     return value
 
 
@@ -54,18 +59,25 @@ def _region(code: str, user: User | None) -> Region:
     try:
         region = Region.objects.get(code=code)
     except Region.DoesNotExist as exc:
-        raise MonitoringInputError(f"Kode wilayah {code!r} tidak dikenal; contoh: 35.16.") from exc
+        raise MonitoringInputError(
+            _("Unknown region code '%(code)s'; for example 35.16.") % {"code": code}
+        ) from exc
     if user is not None and not region_in_scope(user, code):
-        raise MonitoringInputError(f"Wilayah {region.display_name} di luar wilayah kerja Anda.")
+        raise MonitoringInputError(
+            _("The region %(region)s is outside your regions.") % {"region": region.display_name}
+        )
     return region
 
 
 def _check_value(value: Decimal, *, percent: bool, what: str) -> None:
     if value < 0:
-        raise MonitoringInputError(f"{what} tidak boleh di bawah 0 (diberikan {value}).")
+        raise MonitoringInputError(
+            _("%(what)s cannot be below 0 (given %(value)s).") % {"what": what, "value": value}
+        )
     if percent and value > 100:
         raise MonitoringInputError(
-            f"{what} dalam persen tidak boleh di atas 100 % (diberikan {value})."
+            _("%(what)s in percent cannot be above 100 %% (given %(value)s).")
+            % {"what": what, "value": value}
         )
 
 
@@ -81,8 +93,10 @@ def target_set(
     """Set (or change) a region's target for a year."""
     region = _region(region_code, user)
     if not 2000 <= year <= 2100:
-        raise MonitoringInputError(f"Tahun {year} tidak masuk akal; contoh: 2024.")
-    _check_value(value, percent=Measure(measure).is_percent, what="Target")
+        raise MonitoringInputError(
+            _("The year %(year)s is not plausible; for example 2024.") % {"year": year}
+        )
+    _check_value(value, percent=Measure(measure).is_percent, what=_("Target"))
     with transaction.atomic(), acting_as(user):
         data_version_bump(MONITORING)
         target, _created = Target.objects.update_or_create(
@@ -107,19 +121,23 @@ def figure_report(
 ) -> ReportedFigure:
     """Enter a figure as someone reported it (kept beside what the rows give, never instead)."""
     region = _region(region_code, user)
-    _check_value(value, percent=FigureKind(kind).is_percent, what="Angka")
+    _check_value(value, percent=FigureKind(kind).is_percent, what=_("Figure"))
     if not source.strip():
-        raise MonitoringInputError("Sebutkan sumber angka (mis. 'Antara Bali, 31 Mar 2025').")
+        raise MonitoringInputError(_("Name the figure's source (e.g. 'Antara Bali, 31 Mar 2025')."))
     if as_of > timezone.localdate():
-        raise MonitoringInputError(f"Tanggal {as_of:%Y-%m-%d} belum terjadi.")
+        raise MonitoringInputError(
+            _("The date %(date)s has not come yet.") % {"date": f"{as_of:%Y-%m-%d}"}
+        )
     codes = list(dict.fromkeys(categories or []))
     if codes and kind != FigureKind.PROTECTED:
         raise MonitoringInputError(
-            "Kategori pekerjaan hanya untuk jumlah pekerja rentan dilindungi."
+            _("Occupation categories go only with the count of protected vulnerable workers.")
         )
     known = set(OccupationCategory.objects.filter(code__in=codes).values_list("code", flat=True))
     if unknown := [c for c in codes if c not in known]:
-        raise MonitoringInputError(f"Kategori pekerjaan tidak dikenal: {', '.join(unknown)}.")
+        raise MonitoringInputError(
+            _("Unknown occupation categories: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
     with transaction.atomic(), acting_as(user):
         data_version_bump(MONITORING)
         figure = ReportedFigure.objects.create(

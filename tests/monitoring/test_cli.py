@@ -208,3 +208,18 @@ def test_region_outside_the_users_scope_is_refused(
     make_user("kediri", Role.REGENCY_ADMIN, ("35.71",))
     with pytest.raises(CommandError, match="di luar wilayah kerja"):
         monev("coverage", "--region", "36.72", "--user", "kediri")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("id", "Kode wilayah '99.99' tidak dikenal; contoh: 35.16."),
+        ("en", "Unknown region code '99.99'; for example 35.16."),
+    ],
+)
+def test_messages_in_the_readers_language(db: None, language: str, message: str) -> None:
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(CommandError) as refused:
+        monev("coverage", "--region", "99.99")
+    assert str(refused.value) == message

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from jaring.core.formats import number, percent
 from jaring.monitoring.models import AwardCategory, FigureKind, Measure
@@ -108,7 +109,7 @@ class Command(BaseCommand):
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
-                raise CommandError(f"Pengguna {options['user']!r} tidak ada.")
+                raise CommandError(_("No user '%(user)s'.") % {"user": options["user"]})
         coverage = coverage_checked(_region(options["region"]), period, user=user)
         result = as_json(coverage)
         result["children"] = [as_json(c) for c in children_coverage(coverage.place, period)]
@@ -126,7 +127,7 @@ class Command(BaseCommand):
 
     def _target(self, options: dict[str, Any]) -> dict[str, Any]:
         measure = Measure(options["measure"])
-        value = decimal_value(options["value"], percent=measure.is_percent, what="Target")
+        value = decimal_value(options["value"], percent=measure.is_percent, what=_("Target"))
         target = target_set(
             region_code=options["region"],
             year=options["year"],
@@ -157,7 +158,7 @@ class Command(BaseCommand):
             region_code=options["region"],
             as_of=as_of,
             kind=kind,
-            value=decimal_value(options["value"], percent=kind.is_percent, what="Angka"),
+            value=decimal_value(options["value"], percent=kind.is_percent, what=_("Figure")),
             source=options["source"],
             categories=[c.strip() for c in options["categories"].split(",") if c.strip()],
             user=None,
@@ -206,11 +207,13 @@ class Command(BaseCommand):
 
         fmt = options["format"]
         if fmt not in ReportFormat.__args__:  # type: ignore[attr-defined]
-            raise CommandError(f"Format {fmt!r} tidak dikenal; pakai pdf atau xlsx.")
+            raise CommandError(_("Unknown format '%(format)s'; use pdf or xlsx.") % {"format": fmt})
         period = Period.parse(options["period"])
         output: Path = options["output"]
         if not output.parent.exists():
-            raise CommandError(f"Folder {output.parent} tidak ada.")
+            raise CommandError(
+                _("The folder %(folder)s does not exist.") % {"folder": output.parent}
+            )
         coverage = coverage_checked(_region(options["region"]), period)
         content = monev_report(coverage, file_format=fmt)
         output.write_bytes(content)
