@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cached_property
 from typing import Any
 
@@ -9,7 +10,14 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jaring.accounts.roles import CAPABILITIES, Capabilities, Role, mask_nik, mask_phone
+from jaring.accounts.roles import (
+    CAPABILITIES,
+    Capabilities,
+    Role,
+    birth_shown,
+    mask_nik,
+    mask_phone,
+)
 
 
 class User(AbstractUser):
@@ -73,6 +81,10 @@ class User(AbstractUser):
 
     def show_phone(self, phone: str) -> str:
         return phone if self.capabilities.see_phone else mask_phone(phone)
+
+    def show_birth_date(self, birth_date: date | None) -> date | int | None:
+        """The full date, or only the year for a role that does not see full NIKs."""
+        return birth_shown(birth_date, full=self.capabilities.see_full_nik)
 
 
 class UserRegion(models.Model):

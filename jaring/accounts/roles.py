@@ -6,6 +6,7 @@ A role says *what* a user may do; the user's regions say *where* (see ``scoping.
 from __future__ import annotations
 
 from dataclasses import astuple, dataclass
+from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -134,10 +135,25 @@ CAPABILITIES: dict[Role, Capabilities] = {
 
 
 def mask_nik(nik: str) -> str:
-    """'3571031708800002' -> '3571********0002': region and serial stay readable."""
-    if len(nik) <= 8:
+    """'3571031708800002' -> '35**************': only the province stays readable.
+
+    A NIK is its kecamatan of issue (6 digits), the birth date (day + 40 for women) and a
+    serial. Whatever digits a mask leaves, the fields shown beside it must not supply the
+    rest: the desa gives the kecamatan, the birth date and sex the middle six digits, so a mask
+    that kept the serial (the old '3571********0002') was undone by the page around it
+    (issue 14). The province is known from the user's own regions anyway.
+    """
+    if len(nik) <= 2:
         return "*" * len(nik)
-    return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]
+    return nik[:2] + "*" * (len(nik) - 2)
+
+
+def birth_shown(birth_date: date | None, *, full: bool) -> date | int | None:
+    """A birth date as a role may see it: whole, or its year for a role that does not see full
+    identities (day and month are six of the NIK's digits)."""
+    if birth_date is None or full:
+        return birth_date
+    return birth_date.year
 
 
 def mask_phone(phone: str) -> str:

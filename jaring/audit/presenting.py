@@ -151,8 +151,16 @@ def _record_name(obj: Any) -> str:
     return str(obj)
 
 
-def entries_shown(entries: Iterable[LogEntry]) -> list[EntryShown]:
-    """``entries`` (with ``actor`` and ``content_type`` selected) ready to be read."""
+#: Fields whose whole value gives digits of a NIK: the birth date gives six of them.
+BIRTH_FIELDS = frozenset({"birth_date"})
+
+
+def entries_shown(entries: Iterable[LogEntry], *, viewer: Any = None) -> list[EntryShown]:
+    """``entries`` (with ``actor`` and ``content_type`` selected) ready to be read. For a
+    ``viewer`` whose role does not see full identities, a birth date is shown as its year, as
+    on the person's page (issue 14: the date and the desa would rebuild a masked NIK)."""
+    caps = getattr(viewer, "capabilities", None)
+    years_only = viewer is not None and not (caps is not None and caps.see_full_nik)
     entries = list(entries)
     related = _related_names(entries)
     shown: list[EntryShown] = []
@@ -167,6 +175,9 @@ def entries_shown(entries: Iterable[LogEntry]) -> list[EntryShown]:
             names = {}
             if field is not None and field.is_relation and field.related_model is not None:
                 names = related.get(field.related_model, {})
+            if years_only and name in BIRTH_FIELDS:
+                lines.append(ChangeLine(_label(field, name), _year(before), _year(after)))
+                continue
             lines.append(
                 ChangeLine(
                     _label(field, name), _value(field, before, names), _value(field, after, names)
@@ -201,3 +212,10 @@ def _type_name(model: type[models.Model] | None) -> str:
         return ""
     text = str(model._meta.verbose_name)
     return text[:1].upper() + text[1:]
+
+
+def _year(raw: Any) -> str:
+    text = "" if raw is None else str(raw)
+    if text in _EMPTY:
+        return "–"
+    return text[:4] if text[:4].isdigit() else "–"

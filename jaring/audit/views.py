@@ -21,7 +21,11 @@ def change_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/change_log.html",
-        {"filter": filterset, "page": page, "entries": entries_shown(page.object_list)},
+        {
+            "filter": filterset,
+            "page": page,
+            "entries": entries_shown(page.object_list, viewer=request.user),
+        },
     )
 
 

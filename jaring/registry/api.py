@@ -1,5 +1,6 @@
 """People API. Every list and detail goes through ``people_visible`` (the region restriction);
-NIK and phone are masked for roles that don't need them, exactly as on the pages."""
+NIK and phone are masked, and the birth date is given as its year, for roles that don't see
+full identities, exactly as on the pages."""
 
 from __future__ import annotations
 
@@ -19,13 +20,17 @@ from jaring.registry.selectors import people_visible
 class PersonOutputSerializer(serializers.ModelSerializer[Person]):
     nik = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
+    # The full date only for roles that see full NIKs (day and month are six of its digits);
+    # the year for everyone.
+    birth_date = serializers.SerializerMethodField()
+    birth_year = serializers.SerializerMethodField()
     village_code = serializers.CharField(source="region_id", read_only=True)
     village_name = serializers.CharField(source="region.name", read_only=True)
     occupation_code = serializers.CharField(source="occupation_id", allow_null=True, read_only=True)
 
     class Meta:
         model = Person
-        fields = ["id", *IN_API, "created_at", "updated_at"]
+        fields = ["id", *IN_API, "birth_year", "created_at", "updated_at"]
 
     def _user(self) -> Any:
         return self.context["request"].user
@@ -33,6 +38,16 @@ class PersonOutputSerializer(serializers.ModelSerializer[Person]):
     @extend_schema_field(serializers.CharField())
     def get_nik(self, person: Person) -> str:
         return str(self._user().show_nik(person.nik))
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_birth_date(self, person: Person) -> str | None:
+        if person.birth_date is None or not self._user().capabilities.see_full_nik:
+            return None
+        return person.birth_date.isoformat()
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_birth_year(self, person: Person) -> int | None:
+        return person.birth_date.year if person.birth_date else None
 
     @extend_schema_field(serializers.CharField())
     def get_phone(self, person: Person) -> str:

@@ -24,6 +24,11 @@ from jaring.registry.names import normalize_name
 _NIK_QUERY = re.compile(r"^\d{16}$")
 
 
+def is_nik_query(value: str) -> bool:
+    """Whether a search is a full NIK (16 digits, separators ignored)."""
+    return bool(_NIK_QUERY.match(re.sub(r"\D", "", value or "")))
+
+
 class PersonFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or NIK"), method="filter_q")
     region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
@@ -58,7 +63,12 @@ class PersonFilterSet(django_filters.FilterSet):
         if _NIK_QUERY.match(digits):
             # NIK is stored encrypted; its keyed hash finds it without decrypting anything.
             return queryset.filter(nik_index=crypto.blind_index(digits, purpose="nik"))
-        return queryset.filter(name_normalized__contains=normalize_name(value))
+        name = normalize_name(value)
+        if not name:
+            # Part of a NIK (or only digits and signs): no answer — a NIK is found whole or
+            # not at all, so a search cannot be used to learn its digits one by one.
+            return queryset.none()
+        return queryset.filter(name_normalized__contains=name)
 
     def filter_region(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
         return queryset.filter(within_q("region", [value.strip()])) if value.strip() else queryset

@@ -27,7 +27,7 @@ from jaring.regions.models import Region
 from jaring.regions.selectors import region_children
 from jaring.registry.editing import CheckedPerson
 from jaring.registry.exports import ExportFormat, people_export
-from jaring.registry.filters import PersonFilterSet
+from jaring.registry.filters import PersonFilterSet, is_nik_query
 from jaring.registry.models import OccupationCategory, Person, PersonStatus
 from jaring.registry.person_forms import PersonForm, PersonStatusForm
 from jaring.registry.selectors import (
@@ -162,10 +162,19 @@ def people_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    if (
+        is_nik_query(request.GET.get("q", ""))
+        and not signed_in_user(request).capabilities.see_full_nik
+    ):
+        # A role that sees masked NIKs may find a person in its regions by the full number,
+        # but the page never writes the number back (not in the box, not in the links).
+        query.pop("q", None)
+        filterset = PersonFilterSet(query, queryset=people_visible(request.user).none())
     template = "registry/_people_table.html" if request.htmx else "registry/people_list.html"  # type: ignore[attr-defined]
-    return render(
-        request, template, {"filter": filterset, "page": page, "query": query.urlencode()}
-    )
+    context = {"filter": filterset, "page": page, "query": query.urlencode()}
+    if "q" in request.GET and "q" not in query:
+        context["next_path"] = f"{request.path}?{query.urlencode()}"  # not the NIK either
+    return render(request, template, context)
 
 
 @login_required
@@ -177,7 +186,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = entries_shown(
         LogEntry.objects.get_for_object(person)
         .select_related("actor", "content_type")
-        .order_by("-timestamp")
+        .order_by("-timestamp"),
+        viewer=request.user,
     )
     return render(
         request,

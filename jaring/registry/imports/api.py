@@ -16,7 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -168,6 +168,11 @@ class ImportViewSet(
     @action(detail=True)
     def problems(self, request: Request, pk: str) -> Response:
         batch = self.get_object()
+        if not signed_in_user(request).capabilities.see_full_nik:
+            # A problem quotes the row's values (a NIK's date, the stated birth date).
+            raise PermissionDenied(
+                "Import problems quote the list's values; they are for roles that see full NIKs."
+            )
         problems = ImportProblem.objects.filter(batch=batch).order_by("sheet", "row_number", "id")
         code = request.query_params.get("code")
         if code:

@@ -123,9 +123,14 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         code = request.GET.get("code", "")
         listed = problems.filter(code=code) if code else problems
         context["code"] = code
-        context["problems"] = Paginator(listed.order_by("sheet", "row_number", "id"), 100).get_page(
-            request.GET.get("page")
-        )
+        if user.capabilities.see_full_nik:
+            context["problems"] = Paginator(
+                listed.order_by("sheet", "row_number", "id"), 100
+            ).get_page(request.GET.get("page"))
+        else:
+            # A problem quotes the row's values (a NIK's date, the stated birth date): for a
+            # role that sees masked identities, the counts by kind only.
+            context["problems_hidden"] = True
     return render(request, "registry/imports/detail.html", context)
 
 

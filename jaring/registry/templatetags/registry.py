@@ -20,3 +20,15 @@ def nik_for(person: Person, user: Any) -> str:
 @register.filter
 def phone_for(person: Person, user: Any) -> str:
     return str(user.show_phone(person.phone)) if person.phone_cipher else ""
+
+
+@register.filter
+def birth_for(person: Person, user: Any) -> str:
+    """The birth date of ``person`` ("17-08-1980"), or its year alone for a role that does not
+    see full identities (day and month are digits of the NIK)."""
+    shown = user.show_birth_date(person.birth_date)
+    if shown is None:
+        return ""
+    if isinstance(shown, int):
+        return str(shown)
+    return shown.strftime("%d-%m-%Y")
