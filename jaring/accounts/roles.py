@@ -24,7 +24,7 @@ class Role(models.TextChoices):
 @dataclass(frozen=True)
 class Capabilities:
     all_regions: bool  # sees the whole country regardless of assigned regions
-    see_full_nik: bool  # otherwise NIK is shown as 3571********0003
+    see_full_nik: bool  # otherwise NIK is shown as 35************** (province only)
     see_phone: bool  # otherwise the phone number is shown as +62812****789
     edit_people: bool
     import_lists: bool
