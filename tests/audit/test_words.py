@@ -74,7 +74,8 @@ def test_the_audit_log_reads_as_words(
     auditor = login(make_user("auditor", Role.AUDITOR, ("35.71",)))
     page = auditor.get(reverse("audit-log")).content.decode()
     assert "Dewi Lestari" in page and "WIB" in page
-    assert "Tanggal lahir" in page and "17 Agu 1980" in page
+    # The auditor sees masked identities: a birth date as its year (issue 14, item 2).
+    assert "Tanggal lahir" in page and "1980" in page and "17 Agu 1980" not in page
     assert "Perempuan" in page and "Pindah domisili" in page and "2 Nov 2026" in page
     assert "Diubah" in page and "Dibuat" in page
     assert "Operator desa/kelurahan" in page or "Operator" in page
