@@ -22,11 +22,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jaring.core.formats import date_label, number, percent
 from jaring.core.scoping import region_in_scope, user_region_codes
 from jaring.core.tallies import LEVEL_LENGTHS, level_of
+from jaring.finance.selectors.status import lapsed_counts
 from jaring.finance.selectors.tallies import (
     bpjs_tally_children,
     bpjs_tally_totals,
@@ -288,12 +290,15 @@ def _counts(codes: list[str], period: Period) -> dict[str, dict[str, int]]:
     in_sk = membership_tally_totals(codes, upto=period.key)
     bpjs = bpjs_tally_totals(codes, upto=period.key)
     active = paid_tally_totals(codes, upto=period.key)
+    on = min(period.end, timezone.localdate())
+    lapsed = {code: lapsed_counts(code, length=len(code), on=on).get(code, 0) for code in codes}
     return {
         code: {
             "registered": registered[code],
             "in_sk": in_sk[code],
             "bpjs_registered": bpjs[code],
             "active": active[code],
+            "lapsed": lapsed[code],
         }
         for code in codes
     }
@@ -328,6 +333,11 @@ def children_coverage(place: Place, period: Period) -> list[Coverage]:
     in_sk = membership_tally_children(place.code, upto=period.key)
     bpjs = bpjs_tally_children(place.code, upto=period.key)
     active = paid_tally_children(place.code, upto=period.key)
+    lapsed = lapsed_counts(
+        place.code,
+        length=LEVEL_LENGTHS[place.child_level],
+        on=min(period.end, timezone.localdate()),
+    )
     dens = denominators(codes, period)
     figures = _latest_figures(codes, period)
     return [
@@ -339,6 +349,7 @@ def children_coverage(place: Place, period: Period) -> list[Coverage]:
             in_sk=in_sk.get(p.code, 0),
             bpjs_registered=bpjs.get(p.code, 0),
             active=active.get(p.code, 0),
+            lapsed=lapsed.get(p.code, 0),
             bpjs_active_reported=figures.get((p.code, FigureKind.BPJS_ACTIVE)),
             ucj_reported=figures.get((p.code, FigureKind.UCJ_PCT)),
             protected_reported=figures.get((p.code, FigureKind.PROTECTED)),

@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from django.db.models import F, Sum
-from django.db.models.functions import Greatest
+from django.db.models import Count, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Substr
 
 from jaring.core import bulk
 from jaring.finance.models import Bill, Enrolment
@@ -160,3 +160,44 @@ def programme_status(programme: Programme, on: date, *, regions: bool = False) -
         due_date=due,
         by_region=by_region,
     )
+
+
+def lapsed_counts(code: str, *, length: int, on: date) -> dict[str, int]:
+    """Members whose cover has lapsed on ``on`` (in a signed SK for its month, the rules
+    engine's state *berakhir* or *nonaktif* from their paid months), in the region ``code``
+    ("" is the country), counted per region code cut to ``length`` characters: ``len(code)``
+    for the region itself, the children's code length for its children.
+
+    Read when asked, not kept in a tally: a membership lapses by the passing of months without
+    any write. One grouped query (members by region, programme start and paid months — a
+    handful of distinct paid-month sets per programme), the rules engine once per distinct
+    set."""
+    first_day = on.replace(day=1)
+    mask = Subquery(
+        Enrolment.objects.filter(
+            programme_id=OuterRef("programme_id"), person_id=OuterRef("person_id")
+        ).values("paid_mask")[:1]
+    )
+    members = Membership.objects.order_by().filter(
+        first_month__lte=first_day, last_month__gte=first_day
+    )
+    if code:
+        members = members.annotate(within=Substr("region_id", 1, len(code))).filter(within=code)
+    grouped = (
+        members.annotate(
+            prefix=Substr("region_id", 1, length) if length else Value(""),
+            mask=Coalesce(mask, Value(0)),
+        )
+        .values_list("prefix", "programme__first_month", "mask")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[str, int] = {}
+    keys: dict[tuple[date, int], str] = {}
+    for prefix, base, paid_mask, n in grouped:
+        key = keys.get((base, paid_mask))
+        if key is None:
+            status = protection_status(months_of(int(paid_mask), base), on)
+            key = keys[(base, paid_mask)] = state_key(status.state.value, status.unpaid_months)
+        if key == "lapsed":
+            counts[prefix] = counts.get(prefix, 0) + n
+    return counts
