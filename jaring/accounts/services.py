@@ -7,6 +7,7 @@ themselves). The command line acts as nobody in particular (``admin=None``): the
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
 from collections.abc import Iterable, Sequence
@@ -296,6 +297,21 @@ ROLE_WORDS: dict[str, Role] = {
 def _role_text(text: str) -> str:
     key = " ".join(text.lower().replace("/", " ").split())
     return ROLE_WORDS[key].value if key in ROLE_WORDS else key.replace(" ", "_")
+
+
+def users_template() -> bytes:
+    """The workbook of a list of users to fill in: the columns :func:`users_file_read` reads."""
+    buffer = io.BytesIO()
+    pl.DataFrame(
+        {
+            "username": ["op.bandarlor"],
+            "nama": ["Siti Aminah"],
+            "kode desa": ["35.71.01.1001"],
+            "peran": ["operator desa"],
+            "HP atau email": ["081234567890"],
+        }
+    ).write_excel(buffer, worksheet="pengguna", autofit=True)
+    return buffer.getvalue()
 
 
 def users_file_read(path: Path) -> list[dict[str, str]]:

@@ -34,6 +34,7 @@ from jaring.accounts.services import (
     user_update,
     users_file_read,
     users_import,
+    users_template,
 )
 from jaring.core.messages import shown
 
@@ -241,3 +242,14 @@ class PasswordSet(auth_views.PasswordResetConfirmView):
         password_changed(user=form.user)
         messages.success(self.request, _("Your password is set; sign in with it."))
         return response
+
+
+@capability_required("manage_users")
+def user_import_template(request: HttpRequest) -> HttpResponse:
+    """The list of users to fill in (one example row to overwrite)."""
+    response = HttpResponse(
+        users_template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="templat-pengguna-jaring.xlsx"'
+    return response

@@ -409,3 +409,23 @@ def test_bulk_creation_needs_no_password_hashing(make_user: Callable[..., User])
     assert len(created) == 200
     assert not any(User.objects.get(username="op7").has_usable_password() for _ in [0])
     assert UserRegion.objects.filter(region_id=DESA).count() == 200
+
+
+def test_the_users_template_reads_back(
+    make_user: Callable[..., User], login: Callable[[User], Client], tmp_path: Path
+) -> None:
+    client = login(make_user("kediri", Role.REGENCY_ADMIN, ("35.71",)))
+    answer = client.get(reverse("user-import-template"))
+    path = tmp_path / "templat.xlsx"
+    path.write_bytes(answer.content)
+    from jaring.accounts.services import users_file_read
+
+    assert users_file_read(path) == [
+        {
+            "username": "op.bandarlor",
+            "name": "Siti Aminah",
+            "region": "35.71.01.1001",
+            "role": "operator desa",
+            "contact": "081234567890",
+        }
+    ]

@@ -93,3 +93,43 @@ def test_error_pages_in_the_layout_and_a_favicon(
     assert _page_width(page) <= PHONE["width"]
     icon = page.request.get(f"{live_server.url}/favicon.ico")
     assert icon.status == 200 and icon.headers["content-type"] == "image/x-icon"
+
+
+def test_every_role_s_menu_pages_fit_a_phone_and_a_desktop(
+    live_server: Any,
+    page: Page,
+    make_user: Callable[..., User],
+    add_people: Callable[..., pl.DataFrame],
+) -> None:
+    add_people(30, "35.71", seed=8, within="35.71.01.1001")
+    scopes = {
+        Role.NATIONAL_ADMIN: (),
+        Role.PROVINCIAL_ADMIN: ("35",),
+        Role.REGENCY_ADMIN: ("35.71",),
+        Role.VILLAGE_OPERATOR: ("35.71.01.1001",),
+        Role.BPJS_VIEWER: ("35.71",),
+        Role.AUDITOR: ("35.71",),
+    }
+    wide: list[tuple[str, str, int, int]] = []
+    for role, regions in scopes.items():
+        user = make_user(f"u-{role.value}", role, regions)
+        page.context.clear_cookies()
+        page.set_viewport_size(DESKTOP)
+        page.goto(f"{live_server.url}/masuk/")
+        page.get_by_label("Nama pengguna").fill(user.username)
+        page.get_by_label("Kata sandi").fill("s3cret-pass-for-tests")
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_url(f"{live_server.url}/")
+        links = page.eval_on_selector_all(
+            "#nav a.nav-link", "links => links.map(a => a.getAttribute('href'))"
+        )
+        for size in (PHONE, DESKTOP):
+            page.set_viewport_size(size)
+            for address in dict.fromkeys(["/", *links]):
+                if address.startswith("/api/"):
+                    continue
+                page.goto(f"{live_server.url}{address}")
+                width = _page_width(page)
+                if width > size["width"]:
+                    wide.append((role.value, address, size["width"], width))
+    assert wide == []

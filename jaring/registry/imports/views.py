@@ -21,6 +21,11 @@ from jaring.core.messages import shown
 from jaring.regions.models import Region
 from jaring.registry.exports import import_workbook_allowed, import_workbook_release
 from jaring.registry.forms import ImportUploadForm, MappingForm
+from jaring.registry.imports.discarding import (
+    DISCARDABLE,
+    ImportDiscardError,
+    import_discard,
+)
 from jaring.registry.imports.problems import ImportFileError
 from jaring.registry.imports.services import (
     ImportRequestError,
@@ -28,6 +33,7 @@ from jaring.registry.imports.services import (
     import_mapping_save,
     import_preview,
 )
+from jaring.registry.imports.template import import_template
 from jaring.registry.models import ImportBatch, ImportProblem, ImportStatus, OnExisting
 from jaring.registry.selectors import imports_visible
 from jaring.registry.tasks import import_enqueue
@@ -92,15 +98,23 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     except ImportRequestError as exc:  # the file was removed after the retention period
         messages.error(request, shown(exc.message))
         return redirect("import-detail", pk=batch.pk)
+    if "nik" not in preview.mapping and batch.status == ImportStatus.UPLOADED:
+        # No column looks like a NIK: the batch ends as failed with the reason, not "uploaded"
+        # forever; the user may still choose the column by hand, or delete the upload.
+        batch.status = ImportStatus.FAILED
+        batch.error_code = "FILE_NO_NIK_COLUMN"
+        batch.error_params = {"file": batch.file_name, "columns": ", ".join(preview.headers)}
+        batch.save(update_fields=["status", "error_code", "error_params"])
     form = MappingForm(request.POST or None, headers=preview.headers, initial_map=preview.mapping)
     if request.method == "POST" and form.is_valid():
         import_mapping_save(batch, form.mapping())
         import_enqueue(batch.pk, commit=not batch.dry_run)
         return redirect("import-detail", pk=batch.pk)
+    context_extra = {"discardable": batch.status in DISCARDABLE}
     return render(
         request,
         "registry/imports/mapping.html",
-        {"batch": batch, "preview": preview, "form": form},
+        {"batch": batch, "preview": preview, "form": form, **context_extra},
     )
 
 
@@ -114,6 +128,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # What the door lets this user take (see registry.exports.import_workbook_release).
         "may_take_problems": import_workbook_allowed(batch, user, only_problems=True),
         "may_take_all": import_workbook_allowed(batch, user, only_problems=False),
+        "discardable": batch.status in DISCARDABLE,
+        # Something to save: the save button shows only then (never "saved" for 0 rows).
+        "saveable": batch.accepted + batch.warnings > 0,
     }
     if batch.status in {ImportStatus.CHECKED, ImportStatus.COMMITTED}:
         problems = ImportProblem.objects.filter(batch=batch)
@@ -158,6 +175,8 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     if batch.status != ImportStatus.CHECKED:
         messages.error(request, _("Only a checked import can be saved."))
+    elif batch.accepted + batch.warnings == 0:
+        messages.error(request, _("Nothing to save: no row of this list was accepted."))
     else:
         import_enqueue(batch.pk, commit=True)
     return redirect("import-detail", pk=batch.pk)
@@ -187,3 +206,28 @@ def import_workbook_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     stem = batch.file_name.rsplit(".", 1)[0]
     suffix = "masalah" if only_problems else "hasil"
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"{stem}-{suffix}.xlsx")
+
+
+@require_POST
+@capability_required("import_lists")
+def import_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an import never saved (its file and staging rows go)."""
+    batch = _batch(request, pk)
+    try:
+        import_discard(batch=batch, user=signed_in_user(request))
+    except ImportDiscardError:
+        messages.error(request, _("A saved or running import cannot be deleted."))
+        return redirect("import-detail", pk=batch.pk)
+    messages.success(request, _("Import %(name)s deleted.") % {"name": batch.file_name})
+    return redirect("import-list")
+
+
+@capability_required("import_lists")
+def import_template_download(request: HttpRequest) -> HttpResponse:
+    """The workbook to fill in (no personal data: headers and instructions only)."""
+    response = HttpResponse(
+        import_template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="templat-daftar-jaring.xlsx"'
+    return response
