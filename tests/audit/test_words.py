@@ -8,6 +8,7 @@ import io
 import re
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import polars as pl
 import pytest
@@ -18,6 +19,7 @@ from django.urls import reverse
 from jaring.accounts.models import User
 from jaring.accounts.roles import Role
 from jaring.accounts.services import UserSpec, user_create
+from jaring.regions.models import Region
 from jaring.registry.models import Person, PersonStatus
 from jaring.registry.services import person_status_change
 
@@ -127,3 +129,54 @@ def test_error_pages_and_the_favicon(
     assert missing.status_code == 404 and "Halaman tidak ditemukan" in missing.content.decode()
     icon = Client().get("/favicon.ico")
     assert icon.status_code == 200 and icon["Content-Type"] == "image/x-icon"
+
+
+@pytest.mark.parametrize("edits", [3, 12])
+def test_audit_page_queries_do_not_grow_with_the_entries(
+    edits: int,
+    add_people: Callable[..., pl.DataFrame],
+    make_user: Callable[..., User],
+    login: Callable[[User], Client],
+    django_assert_num_queries: Any,
+) -> None:
+    admin = _admin(make_user)
+    ids = add_people(edits, "35.71", seed=9)["id"].to_list()
+    with set_actor(admin):
+        for pk in ids:
+            person = Person.objects.get(pk=pk)
+            person.sex = "P" if person.sex == "L" else "L"
+            person.region_id = "35.71.01.1002"
+            person.save()
+    auditor = login(make_user("auditor", Role.AUDITOR, ("35.71",)))
+    auditor.get(reverse("audit-log"))  # content types cached, as after the first request
+    # session, user, user's regions, count, page of entries (+actor, type), the desa named in
+    # the changes, the record types of the filter
+    with django_assert_num_queries(7):
+        page = auditor.get(reverse("audit-log"))
+    desa = Region.objects.get(code="35.71.01.1002").display_name
+    assert page.content.decode().count(desa) >= edits  # the desa by name, not its code
+
+
+HINT = re.compile(r'<span class="[^"]*(?:text-body-tertiary|text-secondary)[^"]*">[^<]*</span>')
+
+
+def test_an_import_result_names_problems_in_words_codes_only_as_hints(
+    make_user: Callable[..., User], login: Callable[[User], Client]
+) -> None:
+    from jaring.registry.imports import services
+
+    admin = _admin(make_user)
+    text = "NIK,Nama,Tanggal Lahir,Jenis Kelamin\n123,Siti,17-08-1980,P\n3571031708800002,,x,Q\n"
+    batch = services.import_create(
+        source=io.BytesIO(text.encode()),
+        file_name="daftar.csv",
+        region_code="35.71",
+        source_name="RT",
+        user=admin,
+        dry_run=True,
+    )
+    services.import_run(batch.pk, commit=False)
+    page = login(admin).get(reverse("import-detail", args=[batch.pk])).content.decode()
+    assert "Dewi Lestari" in page and "WIB" in page
+    assert CODE.findall(visible_text(page))  # codes are there, as hints ...
+    assert_in_words(HINT.sub(" ", page))  # ... and nowhere else

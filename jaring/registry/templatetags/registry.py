@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
 
+from jaring.core.messages import active_language
+from jaring.registry.imports.problems import problem_spec
 from jaring.registry.models import Person
+from jaring.rules.messages import translate
+
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 register = template.Library()
 
@@ -32,3 +38,15 @@ def birth_for(person: Person, user: Any) -> str:
     if isinstance(shown, int):
         return str(shown)
     return shown.strftime("%d-%m-%Y")
+
+
+@register.filter
+def problem_kind(code: str) -> str:
+    """A kind of import problem in words: its message with the row's values left out
+    ("NIK … tidak 16 angka"), so a list of kinds reads as sentences, the code only a hint."""
+    try:
+        spec = problem_spec(code)
+    except KeyError:
+        return code
+    text = translate(spec.template, active_language())
+    return _PLACEHOLDER.sub("…", text)
