@@ -269,8 +269,6 @@ def person_update(
             raise PersonEditError("CHANGED", person=locked)
         with people_tally_kept([locked.pk]):
             _person_fields(locked, checked.values, nik=False)
-            if locked.occupation_match == "unclassified" and locked.occupation_id:
-                locked.occupation_match = "synonym"
             locked.save()
     return locked, checked
 
