@@ -27,7 +27,7 @@ from jaring.audit.services import export_record
 from jaring.claims.errors import ClaimError
 from jaring.claims.forms import AdvanceForm, DocumentForm, HeirFormSet, OpenForm
 from jaring.claims.messages import DOCUMENT_LABELS, LINE_KIND_LABELS
-from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, message_of
+from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, EventKind, message_of
 from jaring.claims.selectors import (
     claim_get,
     claims_by_programme,
@@ -338,11 +338,14 @@ def photo_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 def overdue_list(request: HttpRequest) -> HttpResponse:
     on = _today(request)
     frame = overdue(request.user, on=on)
+    rows = frame.head(500).to_dicts()
+    for row in rows:
+        row["status_label"] = ClaimStatus(row["status"]).label
     return render(
         request,
         "claims/overdue.html",
         {
-            "rows": frame.head(500).to_dicts(),
+            "rows": rows,
             "count": frame.height,
             "on": on,
             "sla_days": sla_working_days(),
@@ -355,7 +358,13 @@ def claims_report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "claims/report.html",
-        {"by_programme": claims_by_programme(request.user), "ratios": ratios(request.user)},
+        {
+            "by_programme": [
+                {**row, "event_label": EventKind(row["event"]).label}
+                for row in claims_by_programme(request.user)
+            ],
+            "ratios": ratios(request.user),
+        },
     )
 
 
