@@ -143,7 +143,9 @@ def main() -> None:
     # Holidays: national ones and a regional set of the kab/kota of a tenth of the claims.
     rng = np.random.default_rng(args.seed)
     days = sorted({date(2024, 1, 1) + timedelta(days=int(d)) for d in rng.integers(0, 760, 40)})
-    Holiday.objects.bulk_create(Holiday(day=d, name="Libur") for d in days[:30])
+    Holiday.objects.bulk_create(
+        (Holiday(day=d, name="Libur") for d in days[:30]), ignore_conflicts=True
+    )
     Holiday.objects.bulk_create(
         Holiday(day=d, name="Libur daerah", kind="regional", region_id="35.71") for d in days[30:]
     )

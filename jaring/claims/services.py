@@ -460,7 +460,14 @@ class HeirSpec:
     account_holder: str = ""
 
 
-def _check_heirs(specs: Sequence[HeirSpec]) -> None:
+def _heir_key(name: str, relation: str) -> tuple[str, str]:
+    return (" ".join(name.lower().split()), relation)
+
+
+def _check_heirs(
+    specs: Sequence[HeirSpec], accounts: frozenset[tuple[str, str]] = frozenset()
+) -> None:
+    """``accounts``: heirs (name, relation) whose stored account stands when none is given."""
     for position, spec in enumerate(specs, start=1):
         if not spec.name.strip():
             raise ClaimError("HEIR_NAME_REQUIRED", position=position)
@@ -478,7 +485,9 @@ def _check_heirs(specs: Sequence[HeirSpec]) -> None:
                 raise ClaimError(
                     "HEIR_SCHOOL", position=position, reason=found[0].message.render("id")
                 )
-        if spec.payee:
+        if spec.payee and (
+            spec.account.strip() or _heir_key(spec.name, spec.relation) not in accounts
+        ):
             account = _DIGITS.sub("", spec.account)
             if not (6 <= len(account) <= 20 and account.isdigit()):
                 raise ClaimError("HEIR_ACCOUNT_INVALID", account=spec.account or "—")
@@ -490,9 +499,15 @@ def _check_heirs(specs: Sequence[HeirSpec]) -> None:
 def claim_heirs_set(*, user: User | None, claim: Claim, heirs: Sequence[HeirSpec]) -> list[Heir]:
     """Name the heirs (replacing earlier ones) in the regulation's order, the payee and their
     bank account (encrypted like the NIK); the scholarship and the documents follow the
-    children and the payee. Only while the claim has not been submitted."""
+    children and the payee. Only while the claim has not been submitted. An heir given again
+    (same name and relation) without a NIK or account number keeps the stored one (pages never
+    show the ciphers back in a form)."""
     _check_role(user, "name the heirs")
-    _check_heirs(heirs)
+    stored = {
+        _heir_key(h.name, h.relation): (h.nik_cipher, h.account_cipher)
+        for h in Heir.objects.filter(claim=claim)
+    }
+    _check_heirs(heirs, frozenset(k for k, (_, account) in stored.items() if account))
     with transaction.atomic(), acting_as(user):
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         if locked.status not in (ClaimStatus.REPORTED, ClaimStatus.DOCUMENTS_COMPLETE):
@@ -504,6 +519,7 @@ def claim_heirs_set(*, user: User | None, claim: Claim, heirs: Sequence[HeirSpec
             spec = heirs[index]
             nik = _DIGITS.sub("", spec.nik)
             account = _DIGITS.sub("", spec.account)
+            kept_nik, kept_account = stored.get(_heir_key(spec.name, spec.relation), (None, None))
             rows.append(
                 Heir.objects.create(
                     claim=locked,
@@ -511,13 +527,15 @@ def claim_heirs_set(*, user: User | None, claim: Claim, heirs: Sequence[HeirSpec
                     rank=HEIR_RANK[spec.relation],  # type: ignore[index]
                     name=spec.name.strip()[:150],
                     relation=spec.relation,
-                    nik_cipher=crypto.encrypt(nik) if nik else None,
+                    nik_cipher=crypto.encrypt(nik) if nik else kept_nik,
                     birth_date=spec.birth_date,
                     school_level=spec.school_level,
                     school_year=spec.school_year if spec.school_level else None,
                     is_payee=spec.payee,
                     bank_name=spec.bank_name.strip()[:80] if spec.payee else "",
-                    account_cipher=crypto.encrypt(account) if spec.payee and account else None,
+                    account_cipher=(crypto.encrypt(account) if account else kept_account)
+                    if spec.payee
+                    else None,
                     account_holder=(spec.account_holder.strip() or spec.name.strip())[:150]
                     if spec.payee
                     else "",
