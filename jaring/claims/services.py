@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jaring.accounts.roles import mask_nik
 from jaring.audit.services import acting_as, cli_actor_label
 from jaring.claims.errors import ClaimError
 from jaring.claims.messages import DOCUMENT_LABELS
@@ -135,9 +136,9 @@ def person_by_nik(user: User | None, nik: str) -> Person:
         .first()
     )
     if person is None:
-        raise ClaimError("PERSON_NOT_FOUND", nik=digits[:4] + "********" + digits[-4:])
+        raise ClaimError("PERSON_NOT_FOUND", nik=mask_nik(digits))
     if person.status == PersonStatus.MERGED:
-        raise ClaimError("PERSON_MERGED", nik=digits[:4] + "********" + digits[-4:])
+        raise ClaimError("PERSON_MERGED", nik=mask_nik(digits))
     return person
 
 
@@ -380,8 +381,7 @@ def claim_open(
     _check_role(user, "report a claim")
     kind = EventKind(event)
     if user is not None and not region_in_scope(user, person.region_id):
-        nik = crypto.decrypt(person.nik_cipher)
-        raise ClaimError("PERSON_NOT_FOUND", nik=nik[:4] + "********" + nik[-4:])
+        raise ClaimError("PERSON_NOT_FOUND", nik=mask_nik(crypto.decrypt(person.nik_cipher)))
     today = today or timezone.localdate()
     _check_date(person, event_date, today)
     reported_on = reported_on or today

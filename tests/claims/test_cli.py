@@ -77,7 +77,7 @@ def test_bad_input_one_message_nothing_changed(
     outside = fails(
         "open", "--nik", m.nik, "--event", "death", "--date", "2024-05-10", "--user", "cilegon"
     )
-    assert m.nik[:4] in outside and m.nik not in outside
+    assert m.nik[:2] in outside and m.nik[4:] not in outside
     assert "16" in fails("open", "--nik", "123", "--event", "death", "--date", "2024-05-10")
     assert "2099" in fails("open", "--nik", m.nik, "--event", "death", "--date", "2099-01-01")
     assert "1989" in fails("open", "--nik", m.nik, "--event", "death", "--date", "1989-01-01")
