@@ -180,3 +180,11 @@ def test_an_import_result_names_problems_in_words_codes_only_as_hints(
     assert "Dewi Lestari" in page and "WIB" in page
     assert CODE.findall(visible_text(page))  # codes are there, as hints ...
     assert_in_words(HINT.sub(" ", page))  # ... and nowhere else
+
+
+def test_a_server_error_page_in_indonesian(rf: Any) -> None:
+    from jaring.core.errors import server_error
+
+    answer = server_error(rf.get("/orang/"))
+    assert answer.status_code == 500
+    assert "Terjadi kesalahan di server" in answer.content.decode()
