@@ -4,7 +4,7 @@
 
 Against the running demo: the Kota Kediri admin's home, people, one person, the form to add a
 person, users, a new user, imports, an import result and the duplicates; the auditor's audit
-log; a page that does not exist. Each as ``<name>-phone.png`` and ``<name>-desktop.png`` in
+log. Each as ``<name>-phone.png`` and ``<name>-desktop.png`` in
 docs/screenshots/everyday/.
 """
 
@@ -28,7 +28,6 @@ ADMIN_PAGES = {
     "user-new": "/pengguna/baru/",
     "imports": "/impor/",
     "duplicates": "/duplikat/",
-    "not-found": "/tidak-ada/",
 }
 
 
