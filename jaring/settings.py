@@ -11,6 +11,9 @@ Everything a deployment changes comes from the environment:
   ``JARING_INDEX_KEY`` (keyed hash for looking people up by NIK or phone). Keys are random,
   URL-safe base64 (``jaring keys new`` prints three); production refuses a key shorter than
   50 characters, one with few distinct characters, and two keys that are the same.
+- ``JARING_NATIONAL_KEY``: the national index key, given by the national operator to every
+  region that exports for national matching and coverage (``jaring national export``; empty:
+  no export). Never generated: two regions must hold the same one (docs/scale.md).
 - ``JARING_VAR_DIR``: where the SQLite file, uploads and generated files live (default ``var/``).
 - ``JARING_DEBUG``: ``1`` to show tracebacks (default on in the demo only).
 - ``JARING_ALLOWED_HOSTS``: comma-separated host names.
@@ -100,6 +103,10 @@ if JARING_ENV == "production":
         }
     )
 
+# Held by the national operator, not by the region: never generated, never checked against the
+# region's own keys here (``jaring national export`` refuses when it is missing or too short).
+JARING_NATIONAL_KEY = os.environ.get("JARING_NATIONAL_KEY", "")
+
 DEBUG = os.environ.get("JARING_DEBUG", "1" if JARING_ENV == "demo" else "0") == "1"
 ALLOWED_HOSTS = [
     h.strip()
@@ -135,6 +142,7 @@ INSTALLED_APPS = [
     "jaring.finance",
     "jaring.claims",
     "jaring.monitoring",
+    "jaring.national",
     "jaring.demo",
 ]
 

@@ -98,3 +98,39 @@ def blind_index(value: str, *, purpose: str) -> str:
 def blind_index_many(values: Sequence[str | None], *, purpose: str) -> list[str | None]:
     index = _blind_indexer(purpose)
     return [None if v is None else index(v) for v in values]
+
+
+# --- the national index key --------------------------------------------------------------------
+# Exports for national matching carry blind indexes under a key held by the national operator
+# (``JARING_NATIONAL_KEY``), not the region's own ``JARING_INDEX_KEY``: equal NIKs in two regions
+# give equal national indexes, and a region's own indexes never leave it.
+
+
+@lru_cache(maxsize=4)
+def _national_key(secret: str) -> bytes:
+    return _derive(secret, b"jaring national blind index v1")
+
+
+def national_index_many(
+    values: Sequence[str | None], *, purpose: str, secret: str
+) -> list[str | None]:
+    """Keyed BLAKE2b (a MAC, as the regional index) of each value under the national key
+    ``secret``; ``None`` stays ``None``. 32 hex characters each."""
+    keyed = hashlib.blake2b(
+        key=_national_key(secret), person=purpose.encode()[:16], digest_size=16
+    ).copy
+    out: list[str | None] = []
+    for value in values:
+        if value is None:
+            out.append(None)
+            continue
+        hasher = keyed()
+        hasher.update(value.encode())
+        out.append(hasher.hexdigest())
+    return out
+
+
+def key_fingerprint(secret: str) -> str:
+    """16 hex characters that name a key without revealing it (exports under one national key
+    carry the same fingerprint)."""
+    return _derive(secret, b"jaring key fingerprint v1").hex()[:16]

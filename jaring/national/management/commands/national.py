@@ -1,0 +1,63 @@
+"""``jaring national …``: what leaves a region, and what the national operator runs on it.
+
+- ``jaring national export --output DIR [--region CODE] [--json]``: this deployment's export
+  (Parquet, blind indexes under JARING_NATIONAL_KEY, never a plain NIK or phone; audited);
+- ``jaring national coverage --input DIR [--input DIR …] --output DIR [--engine duckdb|spark]``:
+  coverage per kab/kota, province and nation by month.
+
+Bad input: one clear message, non-zero exit, nothing written.
+"""
+
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from jaring.national.errors import NationalError
+from jaring.regions.models import Region
+
+
+class Command(BaseCommand):
+    help = "Skala nasional: ekspor wilayah, cakupan dan pencocokan lintas wilayah."
+    # A data command: Django's system checks (which import every page) add seconds, not safety.
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        export = sub.add_parser(
+            "export", help="Ekspor untuk tingkat nasional (Parquet, indeks buta nasional)"
+        )
+        export.add_argument("--output", type=Path, required=True, help="Folder baru tujuan")
+        export.add_argument(
+            "--region", default="", help="Kode wilayah deployment (bawaan: seluruh registri)"
+        )
+        export.add_argument("--json", action="store_true", help="Ringkasan sebagai JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            getattr(self, f"_{options['action'].replace('-', '_')}")(options)
+        except NationalError as exc:
+            raise CommandError(str(exc)) from exc
+
+    def _print(self, options: dict[str, Any], summary: dict[str, Any], text: str) -> None:
+        self.stdout.write(json.dumps(summary) if options.get("json") else text)
+
+    def _export(self, options: dict[str, Any]) -> None:
+        from jaring.national.exports import national_export
+
+        region = options["region"]
+        if region and not Region.objects.filter(code=region).exists():
+            raise CommandError(f"Kode wilayah {region!r} tidak dikenal; contoh: 35.16.")
+        summary = national_export(output=options["output"], region_code=region)
+        rows = summary.rows
+        self._print(
+            options,
+            summary.as_dict(),
+            f"Ekspor nasional {summary.region or 'seluruh registri'} di {summary.output}: "
+            f"{rows['people']:,} orang, {rows['memberships']:,} keanggotaan, "
+            f"{rows['paid']:,} bulan terbayar; kunci {summary.key_fingerprint}.",
+        )
