@@ -136,7 +136,7 @@ def month_index(column: str) -> pl.Expr:
     return (pl.col(column).dt.year() * 12 + pl.col(column).dt.month() - 1).cast(pl.Int32)
 
 
-def _nik_part(nik: str | None, span: Any) -> str | None:
+def nik_part(nik: str | None, span: Any) -> str | None:
     if nik is None:
         return None
     if isinstance(span[0], tuple):
@@ -151,7 +151,7 @@ def _indexed(people: pl.DataFrame, key: str) -> pl.DataFrame:
     columns = {"nik_index": crypto.national_index_many(niks, purpose="nik", secret=key)}
     for part, span in NIK_PARTS.items():
         columns[f"{part}_index"] = crypto.national_index_many(
-            [_nik_part(n, span) for n in niks], purpose=part, secret=key
+            [nik_part(n, span) for n in niks], purpose=part, secret=key
         )
     columns["phone_index"] = crypto.national_index_many(
         [p or None for p in phones], purpose="phone", secret=key
@@ -290,19 +290,24 @@ def _common_region(regencies: list[str]) -> str:
     return provinces.pop() if len(provinces) == 1 else ""
 
 
-def _check_output(output: Path) -> None:
+def check_output(output: Path) -> None:
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise NationalError(
-            f"{output} sudah ada dan tidak kosong; pilih folder baru untuk ekspor nasional."
+            f"{output} sudah ada dan tidak kosong; pilih folder baru untuk hasilnya."
         )
 
 
 def write_parts(
-    output: Path, frames: Mapping[str, pl.DataFrame], manifest: dict[str, Any]
+    output: Path,
+    frames: Mapping[str, pl.DataFrame],
+    manifest: dict[str, Any],
+    *,
+    csv: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Write the parts and the manifest into a scratch folder beside ``output``, then rename it
-    into place: a reader never sees half an export."""
-    _check_output(output)
+    """Write the parts (and a CSV copy of those named in ``csv``) and the manifest into a
+    scratch folder beside ``output``, then rename it into place: a reader never sees half an
+    export."""
+    check_output(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     try:
@@ -316,6 +321,8 @@ def write_parts(
                 "sha256": file_sha256(path),
                 "columns": list(frame.columns),
             }
+            if name in csv:
+                frame.write_csv(scratch / f"{name}.csv")
         manifest = {**manifest, "parts": parts}
         (scratch / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
         if output.exists():
@@ -333,7 +340,7 @@ def national_export(*, output: Path, region_code: str = "", actor: Any = None) -
     Refuses (:class:`NationalError`, nothing written) without a national key or when
     ``output`` holds something already."""
     key = national_key()
-    _check_output(output)
+    check_output(output)
     where = _in_region(region_code)
     with transaction.atomic():
         frames = {

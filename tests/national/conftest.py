@@ -3,17 +3,23 @@ national key."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from django.test import override_settings
 
+from jaring.core import crypto
 from jaring.finance.models import Enrolment
 from jaring.finance.months import range_mask
 from jaring.finance.services.common import enrolments_create, enrolments_frame
 from jaring.finance.tallies import enrolment_tallies_kept
+from jaring.national.exports import NIK_PARTS, PARTS, SCHEMA_VERSION, nik_part, write_parts
+from jaring.synthetic.people import generate_people
 from tests.finance.conftest import Signed, signed_programme
 
 __all__ = ["signed_programme"]
@@ -59,3 +65,99 @@ def two_regions(signed_programme: Callable[..., Signed]) -> dict[str, Signed]:
     pay(kediri, date(2023, 9, 1), date(2023, 10, 1), every=2)
     pay(cilegon, date(2023, 10, 1), date(2023, 10, 1))
     return {"35.71": kediri, "36.72": cilegon}
+
+
+# --- Spark: one local session for the whole test run ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[object]:
+    """One Spark session (local[2], 2 GB, no UI, 4 shuffle partitions) for every Spark test:
+    starting the JVM costs ~10 s, a query on tiny data a second or two."""
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs a Java runtime (scripts/system-packages installs OpenJDK 17)")
+    from jaring.national.engines import spark_session
+
+    session = spark_session()
+    yield session
+    session.stop()
+
+
+def synthetic_exports(
+    folder: Path, regencies: dict[str, int], *, seed: int = 7, key: str = KEY
+) -> list[Path]:
+    """Export folders made straight from the synthetic generator (no database): per kab/kota
+    ``n`` people registered between Jan 2023 and Jun 2024, about 70 % in a membership of 3–12
+    months from 2023 on, each covered month paid with probability 0.8."""
+    rng = np.random.default_rng(seed)
+    folders = []
+    next_id = 1
+    for regency, n in regencies.items():
+        people = generate_people(n, regency=regency, seed=seed + next_id)
+        ids = list(range(next_id, next_id + n))
+        next_id += n
+        niks = people["nik"].to_list()
+        registered = rng.integers(2023 * 12, 2024 * 12 + 6, n)
+        frame = pl.DataFrame(
+            {
+                "person_id": ids,
+                "nik_index": crypto.national_index_many(niks, purpose="nik", secret=key),
+                **{
+                    f"{part}_index": crypto.national_index_many(
+                        [nik_part(nik, span) for nik in niks], purpose=part, secret=key
+                    )
+                    for part, span in NIK_PARTS.items()
+                },
+                "phone_index": crypto.national_index_many(
+                    people["phone"].to_list(), purpose="phone", secret=key
+                ),
+                "name_norm": people["name"].str.to_lowercase(),
+                "birth_date": people["birth_date"],
+                "sex": people["sex"],
+                "region": people["village_code"],
+                "registered_month": [(i // 12) * 100 + i % 12 + 1 for i in registered],
+                "registered_index": registered,
+                "funder": rng.choice(["apbd", "dbhcht", "csr"], n),
+            }
+        ).cast(PARTS["people"])  # type: ignore[arg-type]
+        members = frame.sample(fraction=0.7, seed=seed).select("person_id", "region", "funder")
+        first = rng.integers(2023 * 12, 2024 * 12 + 3, members.height)
+        last = first + rng.integers(2, 12, members.height)
+        memberships = members.with_columns(
+            first_month=pl.Series([(i // 12) * 100 + i % 12 + 1 for i in first]),
+            first_index=pl.Series(first),
+            last_month=pl.Series([(i // 12) * 100 + i % 12 + 1 for i in last]),
+            last_index=pl.Series(last),
+        ).cast(PARTS["memberships"])  # type: ignore[arg-type]
+        months = memberships.select(
+            "person_id",
+            "region",
+            pl.int_ranges("first_index", pl.col("last_index") + 1).alias("month_index"),
+        ).explode("month_index")
+        paid = (
+            months.filter(pl.Series(rng.random(months.height) < 0.8))
+            .select(
+                "person_id",
+                "region",
+                ((pl.col("month_index") // 12) * 100 + pl.col("month_index") % 12 + 1).alias(
+                    "month"
+                ),
+                "month_index",
+            )
+            .cast(PARTS["paid"])
+        )  # type: ignore[arg-type]
+        target = folder / regency
+        write_parts(
+            target,
+            {"people": frame, "memberships": memberships, "paid": paid},
+            {
+                "schema_version": SCHEMA_VERSION,
+                "kind": "jaring-national-export",
+                "region": regency,
+                "regencies": [regency],
+                "key_fingerprint": crypto.key_fingerprint(key),
+                "created_at": "2026-12-03T00:00:00+00:00",
+            },
+        )
+        folders.append(target)
+    return folders

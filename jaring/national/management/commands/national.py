@@ -37,6 +37,20 @@ class Command(BaseCommand):
         )
         export.add_argument("--json", action="store_true", help="Ringkasan sebagai JSON")
 
+        coverage = sub.add_parser(
+            "coverage", help="Cakupan per kab/kota, provinsi dan nasional per bulan"
+        )
+        coverage.add_argument(
+            "--input",
+            type=Path,
+            action="append",
+            required=True,
+            help="Folder ekspor suatu wilayah (ulangi untuk wilayah lain)",
+        )
+        coverage.add_argument("--output", type=Path, required=True, help="Folder baru tujuan")
+        coverage.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+        coverage.add_argument("--json", action="store_true", help="Ringkasan sebagai JSON")
+
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             getattr(self, f"_{options['action'].replace('-', '_')}")(options)
@@ -60,4 +74,21 @@ class Command(BaseCommand):
             f"Ekspor nasional {summary.region or 'seluruh registri'} di {summary.output}: "
             f"{rows['people']:,} orang, {rows['memberships']:,} keanggotaan, "
             f"{rows['paid']:,} bulan terbayar; kunci {summary.key_fingerprint}.",
+        )
+
+    def _coverage(self, options: dict[str, Any]) -> None:
+        from jaring.national.coverage import national_coverage, summary
+        from jaring.national.parts import read_exports
+
+        exports = read_exports(options["input"])
+        frame = national_coverage(exports, output=options["output"], engine=options["engine"])
+        result = {"output": str(options["output"]), "engine": options["engine"], **summary(frame)}
+        latest = result["latest"] or {}
+        self._print(
+            options,
+            result,
+            f"Cakupan nasional ({options['engine']}) di {options['output']}: "
+            f"{result['rows']['kabkota']:,} baris kab/kota, {result['months']} bulan; "
+            f"bulan terakhir {latest.get('month', '-')}: {latest.get('registered', 0):,} "
+            f"terdaftar, {latest.get('in_sk', 0):,} dalam SK, {latest.get('active', 0):,} aktif.",
         )
