@@ -112,8 +112,14 @@ def spark_session(config: Mapping[str, str] | None = None) -> Any:
             "Mesin Spark perlu paket pyspark (pip install 'jaring[spark]') dan Java 17 "
             "(openjdk-17-jre-headless); atau pakai --engine duckdb."
         ) from exc
+    settings = dict(config if config is not None else SPARK_LOCAL_CONFIG)
+    if "spark.jars" not in settings:
+        # Splink's Scala functions (jaro_winkler, damerau_levenshtein…) for national matching.
+        from splink.backends.spark import similarity_jar_location
+
+        settings["spark.jars"] = similarity_jar_location()
     builder = SparkSession.builder.appName("jaring-national")
-    for name, value in (config if config is not None else SPARK_LOCAL_CONFIG).items():
+    for name, value in settings.items():
         builder = builder.config(name, value)
     try:
         session = builder.getOrCreate()

@@ -84,16 +84,27 @@ def spark() -> Iterator[object]:
 
 
 def synthetic_exports(
-    folder: Path, regencies: dict[str, int], *, seed: int = 7, key: str = KEY
+    folder: Path, regencies: dict[str, int], *, seed: int = 7, key: str = KEY, shared: int = 0
 ) -> list[Path]:
     """Export folders made straight from the synthetic generator (no database): per kab/kota
     ``n`` people registered between Jan 2023 and Jun 2024, about 70 % in a membership of 3–12
-    months from 2023 on, each covered month paid with probability 0.8."""
+    months from 2023 on, each covered month paid with probability 0.8. ``shared``: the first
+    kab/kota's first ``shared`` people are registered again in each other one (same NIK, name,
+    birth date and phone; a desa there) — cross-region duplicates."""
     rng = np.random.default_rng(seed)
     folders = []
     next_id = 1
+    origin: pl.DataFrame | None = None
     for regency, n in regencies.items():
         people = generate_people(n, regency=regency, seed=seed + next_id)
+        if origin is None:
+            origin = people
+        elif shared:
+            again = origin.head(shared).with_columns(
+                village_code=pl.Series(people["village_code"].head(shared).to_list())
+            )
+            people = pl.concat([people, again.select(people.columns)])
+            n = people.height
         ids = list(range(next_id, next_id + n))
         next_id += n
         niks = people["nik"].to_list()

@@ -3,7 +3,10 @@
 - ``jaring national export --output DIR [--region CODE] [--json]``: this deployment's export
   (Parquet, blind indexes under JARING_NATIONAL_KEY, never a plain NIK or phone; audited);
 - ``jaring national coverage --input DIR [--input DIR …] --output DIR [--engine duckdb|spark]``:
-  coverage per kab/kota, province and nation by month.
+  coverage per kab/kota, province and nation by month;
+- ``jaring national match --input DIR [--input DIR …] --output DIR --engine spark|duckdb``:
+  cross-region candidate pairs with the trained model of ``jaring match``;
+- ``jaring national import-pairs DIR``: this region's share back as cross-region flags.
 
 Bad input: one clear message, non-zero exit, nothing written.
 """
@@ -51,6 +54,37 @@ class Command(BaseCommand):
         coverage.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
         coverage.add_argument("--json", action="store_true", help="Ringkasan sebagai JSON")
 
+        match = sub.add_parser("match", help="Pasangan calon orang yang sama lintas wilayah")
+        match.add_argument(
+            "--input",
+            type=Path,
+            action="append",
+            required=True,
+            help="Folder ekspor suatu wilayah (ulangi untuk wilayah lain)",
+        )
+        match.add_argument("--output", type=Path, required=True, help="Folder baru tujuan")
+        match.add_argument("--engine", choices=["spark", "duckdb"], default="duckdb")
+        match.add_argument(
+            "--model",
+            type=Path,
+            default=None,
+            help="Model terlatih dari 'jaring match' (bawaan: model deployment ini)",
+        )
+        match.add_argument("--threshold", type=float, default=None, help="Peluang terendah, 0–1")
+        match.add_argument("--json", action="store_true", help="Ringkasan sebagai JSON")
+
+        back = sub.add_parser(
+            "import-pairs", help="Tandai orang yang juga terdaftar di wilayah lain"
+        )
+        back.add_argument("folder", type=Path, help="Folder hasil 'jaring national match'")
+        back.add_argument(
+            "--region",
+            action="append",
+            default=None,
+            help="Wilayah deployment ini di pasangan (bawaan: semua yang orangnya ada di sini)",
+        )
+        back.add_argument("--json", action="store_true", help="Ringkasan sebagai JSON")
+
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             getattr(self, f"_{options['action'].replace('-', '_')}")(options)
@@ -91,4 +125,43 @@ class Command(BaseCommand):
             f"{result['rows']['kabkota']:,} baris kab/kota, {result['months']} bulan; "
             f"bulan terakhir {latest.get('month', '-')}: {latest.get('registered', 0):,} "
             f"terdaftar, {latest.get('in_sk', 0):,} dalam SK, {latest.get('active', 0):,} aktif.",
+        )
+
+    def _match(self, options: dict[str, Any]) -> None:
+        from jaring.national.matching import national_match
+        from jaring.national.parts import read_exports
+        from jaring.registry.matching import DEFAULT_THRESHOLD
+        from jaring.registry.matching.services import model_path
+
+        exports = read_exports(options["input"])
+        threshold = options["threshold"]
+        pairs = national_match(
+            exports,
+            output=options["output"],
+            model_path=options["model"] or model_path(),
+            engine=options["engine"],
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+        )
+        result = {
+            "output": str(options["output"]),
+            "engine": options["engine"],
+            "pairs": pairs.height,
+            "regions": [e.region for e in exports.exports],
+        }
+        self._print(
+            options,
+            result,
+            f"Pencocokan nasional ({options['engine']}) di {options['output']}: "
+            f"{pairs.height:,} pasangan lintas wilayah.",
+        )
+
+    def _import_pairs(self, options: dict[str, Any]) -> None:
+        from jaring.national.services import pairs_import
+
+        summary = pairs_import(folder=options["folder"], region_codes=options["region"])
+        self._print(
+            options,
+            summary.as_dict(),
+            f"{summary.people:,} orang ditandai 'terdaftar di wilayah lain — hubungi Disnaker "
+            f"wilayah itu' ({summary.flags:,} tanda); {summary.unknown:,} tidak dikenal di sini.",
         )

@@ -1,0 +1,221 @@
+"""Cross-region candidate pairs: the regions' trained matching model on their exports.
+
+The comparisons, blocking rules and trained m/u are those of ``jaring match``
+(:mod:`jaring.registry.matching.settings`, a model saved by
+:class:`~jaring.registry.matching.model.MatchModel`), with three changes that national data
+needs, made the same way for both engines (:func:`national_settings`):
+
+- the NIK, its parts and the phone are national blind indexes: equality levels and blocking
+  keys work unchanged on them; the levels that count differing digits (one region digit wrong,
+  Hamming ≤ 2) cannot fire on hashes, and are kept with a distance both engines have
+  (Levenshtein), so they stay unreachable on both;
+- every blocking rule also asks ``l.source <> r.source``: pairs within a region are that
+  region's own ``jaring match``;
+- for Spark the DuckDB SQL is rewritten: identifiers in backticks, Splink's Scala UDF
+  ``jaro_winkler`` for ``jaro_winkler_similarity``, ``list_has_all(a, b)`` as
+  ``size(array_except(b, a)) = 0``.
+
+People come prepared by :func:`jaring.registry.matching.prepare.prepare_people` (names as
+``jaring match`` derives them), with the hashed columns put in place of the plain ones.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from jaring.national.engines import engine_for
+from jaring.national.errors import NationalError
+from jaring.national.exports import check_output, write_parts
+from jaring.national.parts import Exports
+from jaring.registry.matching.errors import MatchingError
+from jaring.registry.matching.model import MatchModel
+from jaring.registry.matching.prepare import MAX_PEOPLE_PER_PHONE, MODEL_COLUMNS, prepare_people
+from jaring.registry.matching.settings import DEFAULT_THRESHOLD
+
+PAIR_SCHEMA: dict[str, pl.DataType] = {
+    "region_l": pl.String(),
+    "person_id_l": pl.Int64(),
+    "region_r": pl.String(),
+    "person_id_r": pl.Int64(),
+    "match_probability": pl.Float64(),
+    "match_weight": pl.Float64(),
+}
+
+_HASHED = {
+    "nik": "nik_index",
+    "nik_head": "nik_head_index",
+    "nik_tail": "nik_tail_index",
+    "nik_region": "nik_region_index",
+    "nik_date": "nik_date_index",
+    "nik_serial": "nik_serial_index",
+    "nik_rest": "nik_rest_index",
+    "phone": "phone_index",
+}
+
+
+def national_people(exports: Exports) -> pl.DataFrame:
+    """Every export's people, prepared for the model: a national ``person_id`` (export number
+    × 2⁴⁰ + local id), ``source`` (the export's region) and the hashed columns."""
+    frames = []
+    for number, export in enumerate(exports.exports):
+        people = pl.read_parquet(export.part("people"))
+        frames.append(
+            people.with_columns(
+                national_id=(pl.lit(number, pl.Int64) * (1 << 40) + pl.col("person_id")),
+                source=pl.lit(export.region or f"ekspor-{number + 1}"),
+            )
+        )
+    people = pl.concat(frames)
+    prepared = prepare_people(
+        people.select(
+            pl.col("national_id").alias("person_id"),
+            pl.lit(None, pl.String).alias("nik"),
+            pl.col("name_norm").alias("name"),
+            "birth_date",
+            "sex",
+            pl.col("region").alias("village_code"),
+            pl.lit(None, pl.String).alias("phone"),
+        ),
+        what="national",
+    )
+    hashed = people.select(
+        pl.col("national_id").alias("person_id"),
+        "source",
+        pl.col("person_id").alias("local_id"),
+        *[pl.col(source).alias(target) for target, source in _HASHED.items()],
+    ).with_columns(
+        phone_block=pl.when(pl.len().over("phone") <= MAX_PEOPLE_PER_PHONE)
+        .then(pl.col("phone"))
+        .otherwise(None)
+    )
+    kept = [c for c in MODEL_COLUMNS if c not in (*_HASHED, "phone_block")]
+    return (
+        prepared.select(kept)
+        .join(hashed, on="person_id")
+        .select(*MODEL_COLUMNS, "source", "local_id")
+    )
+
+
+def _spark_sql(condition: str) -> str:
+    sql = re.sub(
+        r'list_has_all\("(\w+)", "(\w+)"\)', r"size(array_except(`\2`, `\1`)) = 0", condition
+    )
+    sql = sql.replace("jaro_winkler_similarity(", "jaro_winkler(")
+    return re.sub(r'"(\w+)"', r"`\1`", sql)
+
+
+def national_settings(model: MatchModel, engine: str) -> dict[str, Any]:
+    """The trained model's settings for national pairs on ``engine`` (module docstring)."""
+    settings = copy.deepcopy(model.settings)
+    settings["link_type"] = "dedupe_only"
+    settings["sql_dialect"] = engine
+    settings["additional_columns_to_retain"] = ["source", "local_id"]
+    settings["blocking_rules_to_generate_predictions"] = [
+        {
+            "blocking_rule": f"({rule['blocking_rule'] if isinstance(rule, dict) else rule})"
+            " AND l.source <> r.source",
+            "sql_dialect": engine,
+        }
+        for rule in settings["blocking_rules_to_generate_predictions"]
+    ]
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            sql = level["sql_condition"].replace("hamming(", "levenshtein(")
+            level["sql_condition"] = _spark_sql(sql) if engine == "spark" else sql
+    return settings
+
+
+def _pairs(raw: pl.DataFrame) -> pl.DataFrame:
+    """Each pair once, the lower (region, local id) on the left."""
+    left_first = pl.col("source_l") < pl.col("source_r")
+    return (
+        raw.select(
+            pl.when(left_first).then("source_l").otherwise("source_r").alias("region_l"),
+            pl.when(left_first).then("local_id_l").otherwise("local_id_r").alias("person_id_l"),
+            pl.when(left_first).then("source_r").otherwise("source_l").alias("region_r"),
+            pl.when(left_first).then("local_id_r").otherwise("local_id_l").alias("person_id_r"),
+            "match_probability",
+            "match_weight",
+        )
+        .cast(PAIR_SCHEMA)  # type: ignore[arg-type]
+        .unique(["region_l", "person_id_l", "region_r", "person_id_r"])
+        .sort(["match_probability", "region_l", "person_id_l"], descending=[True, False, False])
+    )
+
+
+def pairs_on(
+    engine: str, people: pl.DataFrame, model: MatchModel, *, threshold: float, spark: Any = None
+) -> pl.DataFrame:
+    """Cross-region pairs scored ≥ ``threshold`` by ``engine`` ("duckdb" or "spark")."""
+    from splink import Linker
+
+    settings = national_settings(model, engine)
+    if engine == "duckdb":
+        from splink import DuckDBAPI
+
+        with engine_for("duckdb") as duck:
+            db_api = DuckDBAPI(connection=duck.con)  # type: ignore[attr-defined]
+            sdf = db_api.register(people.to_arrow(), table_name="national")
+            linker = Linker(sdf, settings, log_level=None)
+            predictions = linker.inference.predict(
+                threshold_match_probability=threshold, warning_mode="never"
+            )
+            raw = predictions.as_duckdbpyrelation().pl()
+        return _pairs(raw)
+    from splink import SparkAPI
+
+    with engine_for("spark", spark=spark) as running:
+        session = running.spark  # type: ignore[attr-defined]
+        spark_api = SparkAPI(spark_session=session, break_lineage_method="persist")
+        frame = session.createDataFrame(people.to_arrow())
+        linker = Linker(spark_api.register(frame, table_name="national"), settings, log_level=None)
+        predictions = linker.inference.predict(
+            threshold_match_probability=threshold, warning_mode="never"
+        )
+        columns = ["source_l", "local_id_l", "source_r", "local_id_r"]
+        table = (
+            predictions.as_spark_dataframe()
+            .select(*columns, "match_probability", "match_weight")
+            .toArrow()
+        )
+    return _pairs(pl.DataFrame(pl.from_arrow(table)))
+
+
+def national_match(
+    exports: Exports,
+    *,
+    output: Path,
+    model_path: Path,
+    engine: str = "duckdb",
+    threshold: float = DEFAULT_THRESHOLD,
+    spark: Any = None,
+) -> pl.DataFrame:
+    """Cross-region candidate pairs into the new folder ``output`` (``pairs.parquet`` and a
+    manifest). A model trained for other comparisons is refused before any work."""
+    check_output(output)
+    try:
+        model = MatchModel.load(model_path)
+    except MatchingError as exc:
+        raise NationalError(f"Model {model_path}: {exc.message.render('id')}") from exc
+    people = national_people(exports)
+    pairs = pairs_on(engine, people, model, threshold=threshold, spark=spark)
+    write_parts(
+        output,
+        {"pairs": pairs},
+        {
+            "kind": "jaring-national-pairs",
+            "engine": engine,
+            "threshold": threshold,
+            "inputs": [str(e.folder) for e in exports.exports],
+            "regions": [e.region for e in exports.exports],
+            "regencies": sorted(code for e in exports.exports for code in e.regencies),
+            "key_fingerprint": exports.key_fingerprint,
+            "people": people.height,
+        },
+    )
+    return pairs
