@@ -164,6 +164,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "jaring.core.middleware.OutOfRangeMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # Last: turns a lockout found during authentication into its answer (HTTP 429).
     "axes.middleware.AxesMiddleware",

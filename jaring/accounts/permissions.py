@@ -33,6 +33,8 @@ def capability_required(capability: str) -> Callable[[View], View]:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        # Read by the permission-matrix test (tests/security/test_permission_matrix.py).
+        wrapped.required_capability = capability  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

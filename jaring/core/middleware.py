@@ -12,8 +12,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.db import DataError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 _AVAILABLE = {code for code, _name in settings.LANGUAGES}
 
@@ -105,3 +107,26 @@ class IdleTimeoutMiddleware:
             elif not isinstance(last_seen, int) or now - last_seen >= _REFRESH_SECONDS:
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)
+
+
+class OutOfRangeMiddleware:
+    """A number too large for the database — an id in a URL, a filter's value — is a bad
+    request (400), not a server error: SQLite raises ``OverflowError`` past 2**63 and
+    PostgreSQL a ``DataError`` ("out of range"). Found by fuzzing the API (issue 14)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not (
+            isinstance(exception, OverflowError)
+            or (isinstance(exception, DataError) and "out of range" in str(exception))
+        ):
+            return None
+        message = _("A number in the request is too large.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": str(message)}, status=400)
+        return HttpResponseBadRequest(message)
