@@ -35,7 +35,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from jaring.accounts.models import User
+from jaring.accounts.models import User, UserRegion
 from jaring.accounts.roles import CAPABILITIES, Role
 from jaring.finance.models import BillLine, ResponseFile
 from jaring.finance.services import bill_issue
@@ -55,6 +55,11 @@ IN, OUT = "35.71", "36.72"  # Kota Kediri (every regional role's), Kota Cilegon 
 # What fills a URL's ``pk``: the kind of object, by the URL's name.
 KIND_BY_NAME: dict[str, str] = {
     "person-detail": "person",
+    "person-edit": "person",
+    "person-status": "person",
+    "user-edit": "user",
+    "user-active": "user",
+    "user-password": "user",
     "api-person-detail": "person",
     **dict.fromkeys(
         (
@@ -141,9 +146,15 @@ KIND_BY_NAME: dict[str, str] = {
     "monev-award": "province",
 }
 # Other parameters, the same in and out of scope.
-FIXED = {"action": "remove", "file_format": "xlsx", "month": "2023-09"}
+FIXED = {
+    "action": "remove",
+    "file_format": "xlsx",
+    "month": "2023-09",
+    "uidb64": "MQ",
+    "token": "abc-123",
+}
 # Pages anyone may open (signing in, choosing the language, asking for a token).
-PUBLIC = {"login", "set_language", "api-token", "logout"}
+PUBLIC = {"login", "set_language", "api-token", "logout", "password-set", "favicon"}
 # Regions (and their data) are public knowledge, not personal data: open to every signed-in
 # role wherever they are.
 NOT_SCOPED = {"api-region-detail", "region-detail", "monev-award", "monev-map"}
@@ -244,7 +255,10 @@ def _world(region: str, seed: int, tmp: Path, register: Callable[..., pl.DataFra
         programme=programme, file_name="balasan.xlsx", sha256="0" * 64, size=1,
         file_format="xlsx", header_row=1, nik_column="NIK",
     )  # fmt: skip
+    colleague = User.objects.create_user(username=f"operator-{region}", role=Role.VILLAGE_OPERATOR)
+    UserRegion.objects.create(user=colleague, region=desa)
     return {
+        "user": str(colleague.pk),
         "person": str(ids[0]),
         "batch": str(batch.pk),
         "candidate": str(candidate.pk),
