@@ -37,6 +37,8 @@ from rest_framework.test import APIClient
 
 from jaring.accounts.models import User, UserRegion
 from jaring.accounts.roles import CAPABILITIES, Role
+from jaring.claims.models import EventKind
+from jaring.claims.services import claim_document_receive, claim_open
 from jaring.finance.models import BillLine, ResponseFile
 from jaring.finance.services import bill_issue
 from jaring.finance.services.payments import payment_record
@@ -44,7 +46,7 @@ from jaring.programmes.models import Membership
 from jaring.programmes.services import decree_draft, decree_sign, programme_create
 from jaring.regions.models import Region
 from jaring.registry.imports.services import import_create, import_run
-from jaring.registry.models import MatchCandidate, MatchRun
+from jaring.registry.models import MatchCandidate, MatchRun, Person
 from jaring.rules.months import Month
 from jaring.synthetic.messy import write_messy_file
 
@@ -134,6 +136,20 @@ KIND_BY_NAME: dict[str, str] = {
         "bill",
     ),
     "finance-proof": "payment",
+    **dict.fromkeys(
+        (
+            "claim-detail",
+            "claim-advance",
+            "claim-heirs",
+            "claim-document",
+            "claim-document-file",
+            "claim-photo",
+            "api-claim-detail",
+            "api-claim-advance",
+            "api-claim-entitlement",
+        ),
+        "claim",
+    ),
     "api-payment-detail": "payment",
     "finance-response": "response",
     "api-membership-detail": "membership",
@@ -158,8 +174,8 @@ PUBLIC = {"login", "set_language", "api-token", "logout", "password-set", "favic
 # Regions (and their data) are public knowledge, not personal data: open to every signed-in
 # role wherever they are.
 NOT_SCOPED = {"api-region-detail", "region-detail", "monev-award", "monev-map"}
-# Found only once made (a decree's PDF is rendered on request): 404 before that.
-MADE_ON_REQUEST = {"decree-pdf-download"}
+# Found only once made (a decree's PDF on request, a claim's handover photo): 404 before.
+MADE_ON_REQUEST = {"decree-pdf-download", "claim-photo"}
 SKIPPED = {"api-root", "api-schema", "api-docs"}  # served by the libraries (tested elsewhere)
 
 
@@ -247,6 +263,7 @@ def _world(region: str, seed: int, tmp: Path, register: Callable[..., pl.DataFra
         signed_on=date(2023, 8, 28),
     )
     bill = bill_issue(user=None, programme=programme, month=Month(2023, 9))[0]
+    decree_person = Membership.objects.filter(decree=decree).first().person_id  # type: ignore[union-attr]
     payment = payment_record(
         user=None, bill=bill, amount=1000, paid_on=date(2023, 9, 14), reference=f"SP2D-{seed}",
         proof=io.BytesIO(b"%PDF-1.4 proof"), proof_name="sp2d.pdf", today=date(2023, 9, 15),
@@ -255,9 +272,26 @@ def _world(region: str, seed: int, tmp: Path, register: Callable[..., pl.DataFra
         programme=programme, file_name="balasan.xlsx", sha256="0" * 64, size=1,
         file_format="xlsx", header_row=1, nik_column="NIK",
     )  # fmt: skip
+    claim = claim_open(
+        user=None,
+        person=Person.objects.get(pk=decree_person),
+        event=EventKind.DEATH,
+        event_date=date(2023, 10, 5),
+        reported_on=date(2023, 10, 9),
+        today=date(2023, 10, 9),
+    )
+    document = claim_document_receive(
+        user=None,
+        claim=claim,
+        code=claim.documents.first().code,  # type: ignore[attr-defined]
+        upload=io.BytesIO(b"%PDF-1.4 scan"),
+        name="ktp.pdf",
+    )
     colleague = User.objects.create_user(username=f"operator-{region}", role=Role.VILLAGE_OPERATOR)
     UserRegion.objects.create(user=colleague, region=desa)
     return {
+        "claim": str(claim.pk),
+        "doc": str(document.pk),
         "user": str(colleague.pk),
         "person": str(ids[0]),
         "batch": str(batch.pk),
@@ -305,8 +339,8 @@ def _values(route: Route, world: dict[str, str]) -> dict[str, str]:
         if kind == "province" and name in ("province", "year"):
             province, year = world["province"].split("/")
             values[name] = province if name == "province" else year
-        elif name == "other":
-            values[name] = world["other"]
+        elif name in ("other", "doc"):
+            values[name] = world[name]
         else:
             values[name] = world[kind]
     return values
