@@ -173,6 +173,8 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet[Claim]):
             year = int(params.get("year", ""))
         except ValueError as exc:
             raise ValidationError({"year": "YYYY"}) from exc
+        if not 1900 <= year <= 2200:  # a year no date can hold was a server error (fuzzing)
+            raise ValidationError({"year": "YYYY"})
         programme = None
         if params.get("programme"):
             text = params["programme"]
