@@ -70,6 +70,7 @@ KIND_BY_NAME: dict[str, str] = {
             "import-progress",
             "import-commit",
             "import-workbook",
+            "import-discard",
             "api-import-detail",
             "api-import-commit",
             "api-import-problems",
