@@ -33,9 +33,24 @@ def run_import(batch_id: int, commit: bool | None = None) -> dict[str, Any]:
     return summary
 
 
-def import_enqueue(batch_id: int, *, commit: bool) -> None:
-    """Queue a run of the batch; its page shows "waiting for the worker" until it starts."""
-    ImportBatch.objects.filter(pk=batch_id).update(
+#: Where a batch may be (re)run from: never while it runs, never once it is committed.
+RUNNABLE = (
+    ImportStatus.UPLOADED,
+    ImportStatus.CHECKED,
+    ImportStatus.FAILED,
+    ImportStatus.INTERRUPTED,
+)
+
+
+def import_enqueue(
+    batch_id: int, *, commit: bool, expected: tuple[ImportStatus, ...] = RUNNABLE
+) -> bool:
+    """Queue a run of the batch; its page shows "waiting for the worker" until it starts.
+
+    Compare-and-set: the batch moves to *queued* only from one of the ``expected`` states, in
+    one ``UPDATE … WHERE status IN (…)``; two clicks, or a click on a committed batch, queue
+    nothing. Returns whether it was queued."""
+    queued = ImportBatch.objects.filter(pk=batch_id, status__in=expected).update(
         status=ImportStatus.QUEUED,
         stage="",
         progress_done=0,
@@ -43,7 +58,9 @@ def import_enqueue(batch_id: int, *, commit: bool) -> None:
         error_code="",
         error_params={},
     )
-    run_import.enqueue(batch_id, commit)
+    if queued:
+        run_import.enqueue(batch_id, commit)
+    return bool(queued)
 
 
 @task()

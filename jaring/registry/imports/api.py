@@ -205,8 +205,8 @@ class ImportViewSet(
     @action(detail=True, methods=["post"])
     def commit(self, request: Request, pk: str) -> Response:
         batch = self.get_object()
-        if batch.status != ImportStatus.CHECKED:
+        # Compare-and-set: queued only from "checked" (never twice, never once committed).
+        if not import_enqueue(batch.pk, commit=True, expected=(ImportStatus.CHECKED,)):
             raise ValidationError({"detail": "Only a checked import (dry run) can be committed."})
-        import_enqueue(batch.pk, commit=True)
         batch.refresh_from_db()
         return Response(self.get_serializer(batch).data)

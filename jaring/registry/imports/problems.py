@@ -338,6 +338,16 @@ _ROW_SPECS: tuple[ProblemSpec, ...] = (
     ),
     # --- duplicates --------------------------------------------------------------------------
     _spec(
+        # Neutral on purpose (issue 14): no region, no name, nothing of the other record.
+        "NIK_IN_ANOTHER_REGION",
+        "warning",
+        "nik",
+        gettext_noop(
+            "This NIK is registered in another region: contact that region's Disnaker before "
+            "listing the person here."
+        ),
+    ),
+    _spec(
         "NIK_DUPLICATE_IN_FILE",
         "warning",
         "nik",
@@ -384,6 +394,14 @@ _REQUEST_SPECS: tuple[ProblemSpec, ...] = (
         "error",
         None,
         gettext_noop("File {file} is larger than {megabytes} MB; split it into several files."),
+    ),
+    _spec(
+        "IMPORT_NOT_RUNNABLE",
+        "error",
+        None,
+        gettext_noop(
+            "This import cannot run now: it is running already or has been saved ({status})."
+        ),
     ),
     _spec(
         "IMPORT_NOT_CHECKED",

@@ -296,6 +296,17 @@ def _report(batch_id: int, progress: Progress | None) -> Progress:
     return report
 
 
+#: States a run starts from: queued (by a page or the API), uploaded (the command line), and
+#: those a batch may be run again from.
+STARTABLE = (
+    ImportStatus.QUEUED,
+    ImportStatus.UPLOADED,
+    ImportStatus.CHECKED,
+    ImportStatus.FAILED,
+    ImportStatus.INTERRUPTED,
+)
+
+
 def import_run(
     batch_id: int, *, commit: bool | None = None, progress: Progress | None = None
 ) -> dict[str, Any]:
@@ -309,9 +320,13 @@ def import_run(
     batch = ImportBatch.objects.select_related("region").get(pk=batch_id)
     commit = (not batch.dry_run) if commit is None else commit
     report = _report(batch_id, progress)
-    ImportBatch.objects.filter(pk=batch_id).update(
+    # Compare-and-set: start only from a state a run may start from (queued by the page, or
+    # uploaded by the command line); a batch already running or committed is never run again.
+    started_run = ImportBatch.objects.filter(pk=batch_id, status__in=STARTABLE).update(
         status=ImportStatus.CHECKING, error_code="", error_params={}, finished_at=None
     )
+    if not started_run:
+        raise ImportRequestError("IMPORT_NOT_RUNNABLE", status=batch.status)
     try:
         report("reading", 0, 0)
         table = _read(batch)
@@ -319,11 +334,14 @@ def import_run(
         checked = check_batch(batch, table, today=timezone.localdate())
         report("protecting", checked.rows.height // 2, checked.rows.height)
         rows = with_blind_indexes(checked.rows)
-        ImportBatch.objects.filter(pk=batch_id).update(status=ImportStatus.COMMITTING)
+        if not ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.CHECKING).update(
+            status=ImportStatus.COMMITTING
+        ):
+            raise ImportRequestError("IMPORT_NOT_RUNNABLE", status=ImportStatus.CHECKING)
         report("saving", checked.rows.height, checked.rows.height)
         commit_batch(batch, checked, rows, commit=commit)
     except (ImportFileError, ImportRequestError) as exc:
-        ImportBatch.objects.filter(pk=batch_id).update(
+        ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportStatus.COMMITTED).update(
             status=ImportStatus.FAILED,
             error_code=exc.code,
             error_params=dict(exc.params),
@@ -332,7 +350,7 @@ def import_run(
         raise
     except Exception:
         logger.exception("import %s failed", batch_id)
-        ImportBatch.objects.filter(pk=batch_id).update(
+        ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportStatus.COMMITTED).update(
             status=ImportStatus.FAILED,
             error_code="IMPORT_FAILED",
             error_params={},

@@ -173,12 +173,12 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("import_lists")
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
-    if batch.status != ImportStatus.CHECKED:
-        messages.error(request, _("Only a checked import can be saved."))
-    elif batch.accepted + batch.warnings == 0:
+    if batch.status == ImportStatus.CHECKED and batch.accepted + batch.warnings == 0:
         messages.error(request, _("Nothing to save: no row of this list was accepted."))
-    else:
-        import_enqueue(batch.pk, commit=True)
+    # Compare-and-set: only a checked batch is queued to be saved (a second click, or a batch
+    # saved meanwhile, queues nothing).
+    elif not import_enqueue(batch.pk, commit=True, expected=(ImportStatus.CHECKED,)):
+        messages.error(request, _("Only a checked import can be saved."))
     return redirect("import-detail", pk=batch.pk)
 
 

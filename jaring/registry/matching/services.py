@@ -153,9 +153,29 @@ class MatchSummary:
         return dict(self.__dict__)
 
 
+def _undecided(pairs: pl.DataFrame) -> pl.DataFrame:
+    """``pairs`` without those decided since the run read its exclusions, nor those whose
+    person was merged meanwhile: a run computes for minutes, and a reviewer's "different
+    people" (or a merge) made during it is honoured at its end (issue 14). Called in the
+    storing transaction after the decisions table is locked, so none can slip in between."""
+    if pairs.is_empty():
+        return pairs
+    bulk.lock_table(MatchDecision)
+    decided = pl.DataFrame(
+        list(MatchDecision.objects.values_list("person_low_id", "person_high_id")),
+        schema={"person_id_l": pl.Int64, "person_id_r": pl.Int64},
+        orient="row",
+    )
+    gone = list(Person.objects.filter(status=PersonStatus.MERGED).values_list("pk", flat=True))
+    return pairs.join(decided, on=["person_id_l", "person_id_r"], how="anti").filter(
+        ~pl.col("person_id_l").is_in(gone) & ~pl.col("person_id_r").is_in(gone)
+    )
+
+
 def _store(run: MatchRun, pairs: pl.DataFrame) -> tuple[int, int]:
     """Save ``pairs`` as open candidates of ``run`` with their clusters; returns
     (pairs, clusters)."""
+    pairs = _undecided(pairs)
     clusters = matching.cluster_pairs(pairs, threshold=DEFAULT_THRESHOLD) if pairs.height else None
     frame = pairs.select(
         pl.lit(run.pk, dtype=pl.Int64).alias("run_id"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from jaring.accounts.permissions import capability_required, signed_in_user
 from jaring.core.messages import shown
+from jaring.core.scoping import region_in_scope
 from jaring.registry.matching import DEFAULT_THRESHOLD, EVIDENCE_LABELS, FIELDS
 from jaring.registry.matching.services import (
     DecisionError,
@@ -199,6 +200,9 @@ def coverage_overlap_list(request: HttpRequest) -> HttpResponse:
         .select_related("batch__region")
         .order_by("batch__created_at")
     ):
+        # A list of a region outside the reader's is named neutrally: its region, never the
+        # importer's own words for it (issue 14).
+        row.neutral = not region_in_scope(request.user, row.batch.region_id)  # type: ignore[attr-defined]
         listed.setdefault(row.person_id, []).append(row)  # type: ignore[arg-type]
     rows: list[tuple[Person, list[ImportRow]]] = [(p, listed.get(p.pk, [])) for p in page]
     return render(request, "registry/duplicates/overlaps.html", {"page": page, "rows": rows})

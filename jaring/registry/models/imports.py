@@ -30,6 +30,8 @@ class ImportStatus(models.TextChoices):
     COMMITTING = "committing", _("Saving")
     COMMITTED = "committed", _("Saved")
     FAILED = "failed", _("Failed")
+    # The process running it stopped (a crash, a restart): marked at the next start.
+    INTERRUPTED = "interrupted", _("Interrupted")
 
 
 class ImportBatch(RegionScopedModel):

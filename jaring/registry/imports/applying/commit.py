@@ -11,6 +11,7 @@ people at once.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import polars as pl
 from django.db import transaction
@@ -29,6 +30,7 @@ from jaring.registry.models import (
     OnExisting,
     Person,
     RowAction,
+    RowState,
 )
 from jaring.registry.services import person_rows, with_ciphers
 from jaring.registry.tallies import people_tally_created, people_tally_kept
@@ -162,6 +164,7 @@ def _audited_changes(batch: ImportBatch, updates: pl.DataFrame) -> Iterator[Reco
     diffs = updates.select(
         "person_id",
         pl.col("name__new").alias("label"),
+        pl.col("region_id__new").alias("_region"),
         "_sheet",
         "_row",
         *[
@@ -173,9 +176,44 @@ def _audited_changes(batch: ImportBatch, updates: pl.DataFrame) -> Iterator[Reco
     )
     for row in diffs.iter_rows(named=True):
         changes = {field: row[field] for field in _AUDITED.values() if row[field] is not None}
+        # The person's region, as every edit records it: a regional auditor sees the entry.
         context = {"import_batch": batch.pk, "file": batch.file_name, "sheet": row["_sheet"],
-                   "row": row["_row"]}  # fmt: skip
+                   "row": row["_row"], "region": row["_region"]}  # fmt: skip
         yield RecordChange(row["person_id"], row["label"] or "", changes, context)
+
+
+@dataclass(frozen=True)
+class _Elsewhere:
+    problems: pl.DataFrame
+    now_warned: int  # accepted rows that become warnings
+
+
+def _registered_elsewhere(planned: pl.DataFrame) -> tuple[pl.DataFrame, _Elsewhere]:
+    """Rows whose NIK is registered outside the import's region: a neutral warning each
+    (``NIK_IN_ANOTHER_REGION``, no region, no name), and an accepted row becomes a warning."""
+    elsewhere = (
+        pl.col("person_id").is_not_null()
+        & ~pl.col("in_scope").fill_null(True)
+        & (pl.col("state") != RowState.REJECTED.value)
+    )
+    marked = planned.with_columns(_elsewhere=elsewhere)
+    now_warned = int(
+        marked.filter(pl.col("_elsewhere") & (pl.col("state") == RowState.ACCEPTED.value)).height
+    )
+    problems = marked.filter(pl.col("_elsewhere")).select(
+        "_sheet",
+        "_row",
+        pl.lit("NIK_IN_ANOTHER_REGION").alias("code"),
+        pl.lit("warning").alias("severity"),
+        pl.lit("nik").alias("column"),
+        pl.lit("{}").alias("params"),
+    )
+    planned = marked.with_columns(
+        state=pl.when(pl.col("_elsewhere") & (pl.col("state") == RowState.ACCEPTED.value))
+        .then(pl.lit(RowState.WARNING.value))
+        .otherwise(pl.col("state"))
+    ).drop("_elsewhere")
+    return planned, _Elsewhere(problems, now_warned)
 
 
 def commit_batch(
@@ -194,6 +232,8 @@ def commit_batch(
             rows, existing, on_existing=OnExisting(batch.on_existing), scope=batch.region.code
         )
         tally = counts(planned)
+        planned, elsewhere = _registered_elsewhere(planned)
+        problems = pl.concat([checked.problems, elsewhere.problems], how="diagonal_relaxed")
         created = planned["action"] == RowAction.CREATED.value
         if commit:
             first_person = bulk.reserve_ids(Person, int(created.sum()))
@@ -234,7 +274,7 @@ def commit_batch(
                 planned,
                 prepare=lambda chunk: _staging_rows(batch, _with_listed_phone_ciphers(chunk)),
             ),
-            bulk.FrameCopy(ImportProblem, _problem_rows(batch, checked.problems)),
+            bulk.FrameCopy(ImportProblem, _problem_rows(batch, problems)),
         )
         if commit:
             updated = planned.filter(pl.col("action") == RowAction.UPDATED.value)["person_id"]
@@ -243,8 +283,8 @@ def commit_batch(
             people_tally_created(first_person, int(created.sum()))
         summary = checked.summary()
         batch.rows = summary["rows"]
-        batch.accepted = summary["accepted"]
-        batch.warnings = summary["warnings"]
+        batch.accepted = summary["accepted"] - elsewhere.now_warned
+        batch.warnings = summary["warnings"] + elsewhere.now_warned
         batch.rejected = summary["rejected"]
         batch.duplicates_in_file = summary["duplicates_in_file"]
         for name, value in tally.items():

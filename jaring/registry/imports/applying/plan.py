@@ -9,8 +9,10 @@ under those NIKs, every row gets exactly one action:
 - ``unchanged``  the registry already holds what the row says;
 - ``updated``    the row differs and the user chose *update*: the person takes the new values;
 - ``skipped``    the row differs and the user chose *skip*: the registry is kept as it is;
-- ``conflict``   the row differs and the user chose *conflict*, or the person lives outside the
-                 import's region (a list never moves someone out of another kab/kota silently).
+- ``conflict``   the row differs and the user chose *conflict*, or the person is registered
+                 outside the import's region (a list never moves someone out of another kab/kota
+                 silently) — then whether the row differs is not even said: the importer learns
+                 only "registered in another region" (``NIK_IN_ANOTHER_REGION``, issue 14).
 
 Comparison and update use only the values a row *has*: a list without a phone column neither
 counts as "different" nor erases phone numbers ("fill, don't erase").
@@ -83,10 +85,10 @@ def plan_actions(
         .then(pl.lit(RowAction.DUPLICATE.value))
         .when(~found)
         .then(pl.lit(RowAction.CREATED.value))
-        .when(~different)
-        .then(pl.lit(RowAction.UNCHANGED.value))
         .when(~pl.col("in_scope"))
         .then(pl.lit(RowAction.CONFLICT.value))
+        .when(~different)
+        .then(pl.lit(RowAction.UNCHANGED.value))
         .otherwise(pl.lit(chosen.value))
     )
     keeps_person = pl.col("state") != RowState.REJECTED.value
