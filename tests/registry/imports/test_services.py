@@ -204,8 +204,10 @@ def test_updates_by_an_import_are_in_each_persons_audit_trail(
     moved = entries.get(object_id=Person.objects.get(name=first["name"]).pk)
     assert moved.changes == {"address": [first["address"], "Jl. Baru 1"]}
     assert moved.actor == kediri
+    # With the person's region, so a regional auditor sees the entry (issue 14).
     assert moved.additional_data == {
         "import_batch": updated.pk, "file": "perbaikan.csv", "sheet": "perbaikan.csv", "row": 2,
+        "region": Person.objects.get(pk=moved.object_id).region_id,
     }  # fmt: skip
     third = people.row(2, named=True)
     recategorised = entries.get(object_id=Person.objects.get(name=third["name"]).pk)
