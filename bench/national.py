@@ -1,0 +1,125 @@
+"""Benchmark: national coverage and cross-region matching, DuckDB beside Spark (local mode).
+Prints JSON.
+
+    .venv/bin/python bench/national.py [--people 200000] [--match-people 20000] [--shared 500]
+
+Set-up (not timed): synthetic exports of four kab/kota (``--people`` in all, about 70 % in a
+membership of 3–12 months, each covered month paid with probability 0.8: the exports' parts as
+``jaring national export`` writes them); a matching model trained as the test suite trains it.
+Timed: ``coverage_on`` with each engine (Spark: the session made beforehand, as a cluster's
+would be running), and ``pairs_on`` with each engine on two kab/kota of ``--match-people`` with
+``--shared`` people registered in both, with precision and recall on those. Timings on a shared
+machine are noisy: the load average is printed with the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=200_000)
+    parser.add_argument("--match-people", type=int, default=20_000)
+    parser.add_argument("--shared", type=int, default=500)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="jaring-bench-national-"))
+    os.environ["JARING_ENV"] = "test"
+    os.environ["JARING_VAR_DIR"] = str(folder)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    import numpy as np
+    import polars as pl
+
+    from jaring.national.coverage import coverage_on
+    from jaring.national.engines import DuckDBEngine, SparkEngine, spark_session
+    from jaring.national.matching import national_people, pairs_on
+    from jaring.national.parts import read_exports
+    from jaring.registry.matching.model import train_model
+    from jaring.synthetic.corruption import corrupt_duplicates
+    from jaring.synthetic.people import generate_people
+    from tests.national.conftest import synthetic_exports
+
+    result: dict[str, Any] = {"load_before": _load(), "people": args.people}
+    quarter = args.people // 4
+    start = time.perf_counter()
+    exports = read_exports(
+        synthetic_exports(
+            folder / "coverage", dict.fromkeys(("35.71", "36.72", "35.16", "33.74"), quarter)
+        )
+    )
+    result["setup_coverage_s"] = round(time.perf_counter() - start, 1)
+    result["memberships"] = exports.frame("memberships").height
+    result["paid_months"] = exports.frame("paid").height
+    duck = DuckDBEngine()
+    start = time.perf_counter()
+    by_duckdb = coverage_on(duck, exports)
+    result["coverage_duckdb_s"] = round(time.perf_counter() - start, 2)
+    duck.close()
+    start = time.perf_counter()
+    spark = spark_session()
+    result["spark_start_s"] = round(time.perf_counter() - start, 1)
+    start = time.perf_counter()
+    by_spark = coverage_on(SparkEngine(spark), exports)
+    result["coverage_spark_s"] = round(time.perf_counter() - start, 2)
+    result["coverage_equal"] = by_spark.equals(by_duckdb)
+    print(json.dumps(result), file=sys.stderr, flush=True)
+
+    # The model as the test suite trains it (tests/conftest.py: trained_model_file).
+    base = generate_people(4000, regency="35.71", seed=21)
+    columns = ["nik", "name", "birth_date", "sex", "village_code", "phone"]
+    copies = corrupt_duplicates(
+        base.head(300).select(*columns, "village_name", "kecamatan_code"),
+        villages=base.select("village_code", "village_name", "kecamatan_code")
+        .unique()
+        .with_columns(regency=pl.lit("35.71")),
+        neighbours={"35.71": "35.06"},
+        rng=np.random.default_rng(5),
+    )
+    frame = (
+        pl.concat([base.select(columns), copies.select(columns)])
+        .with_row_index("person_id", offset=1)
+        .with_columns(pl.col("person_id").cast(pl.Int64))
+    )
+    model = train_model(frame, seed=1)
+    half = args.match_people // 2
+    people = national_people(
+        read_exports(
+            synthetic_exports(
+                folder / "match", {"35.71": half, "36.72": half}, shared=args.shared, seed=5
+            )
+        )
+    )
+    truth = {(i, 2 * half + i) for i in range(1, args.shared + 1)}
+    for engine in ("duckdb", "spark"):
+        start = time.perf_counter()
+        pairs = pairs_on(engine, people, model, threshold=0.95, spark=spark)
+        result[f"match_{engine}_s"] = round(time.perf_counter() - start, 1)
+        found = set(pairs.select("person_id_l", "person_id_r").iter_rows())
+        hits = len(found & truth)
+        result[f"match_{engine}_pairs"] = len(found)
+        result[f"match_{engine}_precision"] = round(hits / len(found), 4) if found else None
+        result[f"match_{engine}_recall"] = round(hits / len(truth), 4)
+    spark.stop()
+    result["load_after"] = _load()
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
