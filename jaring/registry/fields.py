@@ -38,6 +38,8 @@ class PersonField:
     secret: bool = False
     #: Given when people are created and carried by every checked row of a list.
     written: bool = True
+    #: A frame of people may lack it (filled with nulls): a field most lists do not carry.
+    optional: bool = False
     #: A list can change it on a person already registered (compared, then updated).
     compared: bool = True
     exported: bool = True
@@ -73,13 +75,18 @@ PERSON_FIELDS: tuple[PersonField, ...] = (
         compared=False,
         exported=False,
     ),
-    PersonField("income_basis", pl.Int64(), fill=1_000_000, exported=False),
+    # The contribution basis: the programme's (Rp 1.000.000 unless it says otherwise), never a
+    # list's. What a list declares as the person's income is kept beside it, as given.
+    PersonField("income_basis", pl.Int64(), fill=1_000_000, exported=False, compared=False),
+    PersonField("declared_income", pl.Int64(), optional=True, exported=False),
     PersonField("status", pl.String(), written=False, compared=False),
 )
 
 FIELDS_BY_COLUMN: dict[str, PersonField] = {f.column: f for f in PERSON_FIELDS}
 #: Columns a caller supplies to create people, and every checked row of a list carries.
 WRITTEN: tuple[str, ...] = tuple(f.column for f in PERSON_FIELDS if f.written)
+#: Written columns a frame of people may lack (nulls then).
+OPTIONAL: tuple[str, ...] = tuple(f.column for f in PERSON_FIELDS if f.written and f.optional)
 #: Columns of a person an import row can change, by their ``Person`` column.
 COMPARED: dict[str, str] = {
     f.attname: f"{f.column}_index" if f.secret else f.column for f in PERSON_FIELDS if f.compared

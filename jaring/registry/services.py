@@ -20,7 +20,7 @@ from jaring.core import bulk, crypto
 from jaring.core.scoping import region_in_scope
 from jaring.regions.models import Region, RegionLevel
 from jaring.registry.editing import CheckedPerson, person_check
-from jaring.registry.fields import PERSON_FIELDS, WRITTEN, PersonField
+from jaring.registry.fields import FIELDS_BY_COLUMN, OPTIONAL, PERSON_FIELDS, WRITTEN, PersonField
 from jaring.registry.models import (
     OccupationCategory,
     OccupationSynonym,
@@ -79,11 +79,20 @@ def _stored(field: PersonField) -> list[pl.Expr]:
     return [value.cast(field.dtype).alias(field.stored_as or field.column)]
 
 
+def with_optional_fields(people: pl.DataFrame) -> pl.DataFrame:
+    """``people`` with every optional written field it lacks, as nulls."""
+    absent = [c for c in OPTIONAL if c not in people.columns]
+    return people.with_columns(
+        pl.lit(None, dtype=FIELDS_BY_COLUMN[c].dtype).alias(c) for c in absent
+    )
+
+
 def person_rows(people: pl.DataFrame, *, batch_id: int | None) -> pl.DataFrame:
     """``people`` (the :data:`~jaring.registry.fields.WRITTEN` columns, with ``person_id``, blind
     indexes and ciphers, and optionally ``_row``, the row of the list that named them first) as
     rows of the Person table: names normalised, timestamps set."""
     now = bulk.now_utc()
+    people = with_optional_fields(people)
     source_row = pl.col("_row") if "_row" in people.columns else pl.lit(None, dtype=pl.Int64)
     source_sheet = (
         pl.col("_sheet").fill_null("") if "_sheet" in people.columns else pl.lit("")
@@ -115,7 +124,7 @@ def people_bulk_create(people: pl.DataFrame, *, batch_id: int | None = None) -> 
     The caller guarantees the NIKs are valid and not yet in the registry (the import checks
     do); the unique index on ``nik_index`` turns a violation into an error, not a duplicate.
     """
-    missing = set(WRITTEN) - set(people.columns)
+    missing = set(WRITTEN) - set(OPTIONAL) - set(people.columns)
     if missing:
         raise ValueError(f"people frame lacks {sorted(missing)}")
     with transaction.atomic():

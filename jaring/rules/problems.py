@@ -300,10 +300,7 @@ _SPECS: tuple[ProblemSpec, ...] = (
         "INCOME_BASIS_NOT_LISTED",
         "error",
         "income",
-        gettext_noop(
-            "Income basis {income} is not in the admissible list ({allowed}). The table of "
-            "Lampiran II PP 44/2015 is unverified (open question Q1)."
-        ),
+        gettext_noop("Income basis {income} is not in the admissible list ({allowed})."),
     ),
     _spec(
         "INCOME_NOT_POSITIVE",

@@ -174,6 +174,7 @@ def generate_people(
             "occupation_text": occupation_text,
             "occupation_code": [mix[i].code for i in occupation_index.tolist()],
             "income_basis": np.full(n, 1_000_000, dtype=np.int64),
+            "declared_income": pl.Series([None] * n, dtype=pl.Int64),
         },
         schema_overrides={"birth_date": pl.Date},
     ).hstack(village_rows)

@@ -332,9 +332,12 @@ _ROW_SPECS: tuple[ProblemSpec, ...] = (
     ),
     _spec(
         "INCOME_UNREADABLE",
-        "error",
+        "warning",
         "income",
-        gettext_noop("Income {value} cannot be read (write e.g. 1.000.000)."),
+        gettext_noop(
+            "Declared income {value} cannot be read (write e.g. 1.000.000); not stored. The "
+            "contribution basis comes from the programme."
+        ),
     ),
     # --- duplicates --------------------------------------------------------------------------
     _spec(

@@ -206,6 +206,7 @@ class ImportRow(RegionScopedModel):
         max_length=12, choices=OccupationMatch.choices, default=OccupationMatch.UNCLASSIFIED
     )
     income_basis = models.PositiveIntegerField(null=True, blank=True)
+    declared_income = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("imported row")

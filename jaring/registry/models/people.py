@@ -167,7 +167,12 @@ class Person(RegionScopedModel):
     occupation_match = models.CharField(
         max_length=12, choices=OccupationMatch.choices, default=OccupationMatch.UNCLASSIFIED
     )
-    income_basis = models.PositiveIntegerField(_("declared income basis (Rp)"), default=1_000_000)
+    # The contribution basis (the programme's, Rp 1.000.000 unless it says otherwise); what a
+    # list declares as income is kept apart, as given, and never decides the basis.
+    income_basis = models.PositiveIntegerField(_("contribution basis (Rp)"), default=1_000_000)
+    declared_income = models.PositiveBigIntegerField(
+        _("declared income (Rp)"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=PersonStatus.choices, default=PersonStatus.REGISTERED
     )

@@ -110,7 +110,8 @@ KIND_CODES: dict[str, frozenset[str]] = {
     "occupation_fuzzy": frozenset({"OCCUPATION_FUZZY"}),
     "occupation_unclassified": frozenset({"OCCUPATION_UNCLASSIFIED"}),
     "occupation_missing": frozenset({"OCCUPATION_MISSING"}),
-    "income_below_minimum": frozenset({"INCOME_BASIS_BELOW_MINIMUM"}),
+    # A declared income below the minimum basis is information, not a problem (issue 12).
+    "income_below_minimum": frozenset(),
 }
 assert set(KIND_CODES) == {"none", *ROW_KINDS}
 

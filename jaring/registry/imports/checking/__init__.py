@@ -23,8 +23,10 @@ Semantics:
 * Village: see :mod:`.places`; phone: normalised to +62…, ``PHONE_INVALID`` (warning, not
   stored); occupation: ``classify`` on distinct texts, fuzzy → ``OCCUPATION_FUZZY``,
   unclassified → ``OCCUPATION_UNCLASSIFIED``, empty → ``OCCUPATION_MISSING`` (warnings, never
-  guessed); income: empty → ``default_income``, unreadable → ``INCOME_UNREADABLE`` (error),
-  then the rules engine's basis validation (``INCOME_BASIS_BELOW_MINIMUM``, …).
+  guessed); income: what the list declares is kept as ``declared_income``, as given — it is
+  information, never a reason to refuse protection: a low or unlisted amount is no problem, an
+  unreadable one is ``INCOME_UNREADABLE`` (warning, not stored). The contribution basis
+  (``income_basis``) is the programme's, ``default_income``, whatever the list says.
 * A formula without a stored value or an error cell in a mapped column → error.
 * Duplicates in the file: see :mod:`.duplicates`.
 """
@@ -51,7 +53,6 @@ from jaring.registry.imports.checking.nik_column import (
 )
 from jaring.registry.imports.reading import RawTable
 from jaring.registry.imports.reading.mapping import validate_mapping
-from jaring.rules.config import DEFAULT_CONFIG, RulesConfig
 
 if TYPE_CHECKING:
     from jaring.regions.selectors import NameIndex
@@ -148,7 +149,6 @@ def check_table(
     reference_date: date,
     default_income: int = 1_000_000,
     known_regions: Collection[str] | None = None,
-    rules_config: RulesConfig = DEFAULT_CONFIG,
     min_age: int = MIN_AGE,
     max_age: int = MAX_AGE,
 ) -> CheckedTable:
@@ -170,16 +170,15 @@ def check_table(
                 w, mapping, villages=villages, kecamatan=kecamatan, default_village=default_village
             ),
             "sex": lambda: step.sex_columns(w, mapping),
-            "income": lambda: step.income_columns(w, default_income, rules_config),
+            "income": lambda: step.income_columns(w, default_income),
             "rt_rw": lambda: step.rt_rw_columns(w, mapping),
             "address": lambda: w.select(address="c_address"),
             "cells": lambda: step.cell_columns(w, mapping),
         },
         here={"occupations": lambda: step.occupation_columns(w, classify)},
     )
-    income, income_codes = steps.pop("income")
     cleaned_nik = steps.pop("nik")
-    w = step.hstack(w, [*steps.values(), income])
+    w = step.hstack(w, list(steps.values()))
     nik = finish_nik_column(
         cleaned_nik,
         birth_date=w["stated_date"],
@@ -190,7 +189,7 @@ def check_table(
     w = step.hstack(w, [nik.rename({code: f"m_{code}" for code in NIK_CODES})])
     w = step.hstack(w, [step.birth_and_age_columns(w, reference_date, min_age, max_age)])
     w = flag_duplicates(w)
-    problems = collect(w, findings_for(w, mapping, income_codes))
+    problems = collect(w, findings_for(w, mapping))
     rows = w.with_columns(state=states(w["_i"], problems)).select(ROW_COLUMNS)
     return CheckedTable(
         rows=rows, problems=problems.drop("_i"), skipped=skipped, mapping=dict(mapping)

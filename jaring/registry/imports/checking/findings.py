@@ -127,9 +127,7 @@ def _text(frame: pl.DataFrame, column: str) -> pl.Expr:
     return pl.col(column) if column in frame.columns else pl.lit(None, pl.String)
 
 
-def findings_for(
-    w: pl.DataFrame, mapping: Mapping[str, str], income_codes: Sequence[str]
-) -> list[Finding]:
+def findings_for(w: pl.DataFrame, mapping: Mapping[str, str]) -> list[Finding]:
     """Every finding, in the order problems are listed within a row."""
     nik_header = mapping["nik"]
     date_header = mapping.get("birth_date") or mapping.get("birth_place_date")
@@ -230,16 +228,6 @@ def findings_for(
             "OCCUPATION_UNCLASSIFIED", mapping.get("occupation"), occupation, {"value": occupation}
         ),
         Finding("INCOME_UNREADABLE", mapping.get("income"), income, {"value": income}),
-    ]
-    found += [
-        Finding(
-            code,
-            mapping.get("income"),
-            pl.col("income_basis").cast(pl.String),
-            severity=pl.col("inc_severity"),
-            params_json=pl.col("inc_params"),
-        )
-        for code in income_codes
     ]
     for name, header in mapping.items():
         issue = pl.col(f"x_{name}") if f"x_{name}" in w.columns else pl.lit(None, pl.String)

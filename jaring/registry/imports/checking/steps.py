@@ -10,10 +10,9 @@ duplicates come after.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -32,8 +31,6 @@ from jaring.registry.imports.checking.values import (
 from jaring.registry.imports.reading import RawTable
 from jaring.registry.imports.reading.grid import EXTRA_COLUMN, ROW_COLUMN, SHEET_COLUMN
 from jaring.registry.names import normalize_names_expr
-from jaring.rules.config import RulesConfig
-from jaring.rules.contributions import validate_income_basis
 
 if TYPE_CHECKING:
     from jaring.regions.selectors import NameIndex
@@ -251,42 +248,25 @@ def occupation_columns(w: pl.DataFrame, classify: Classifier) -> pl.DataFrame:
     )
 
 
-def income_columns(
-    w: pl.DataFrame, default_income: int, config: RulesConfig
-) -> tuple[pl.DataFrame, list[str]]:
-    """``income_basis``, the unreadable mask, and the rules engine's basis problems (checked
-    once per distinct amount, parameters and severity as the rules give them)."""
-    if "t_income" in w.columns:
-        income = parse_income(w, "t_income", "n_income" if "n_income" in w.columns else None)
-        out = income.select(
-            income_basis=pl.when("given").then("income").otherwise(pl.lit(default_income)),
-            m_INCOME_UNREADABLE="unreadable",
-        ).with_columns(pl.col("income_basis").cast(pl.Int64))
-    else:
-        out = pl.DataFrame(
-            {
-                "income_basis": [default_income] * w.height,
-                "m_INCOME_UNREADABLE": [False] * w.height,
-            },
-            schema={"income_basis": pl.Int64, "m_INCOME_UNREADABLE": pl.Boolean},
+def income_columns(w: pl.DataFrame, default_income: int) -> pl.DataFrame:
+    """``declared_income`` (what the list says the person earns, as given: information, never
+    a reason to refuse anyone), ``income_basis`` (the contribution basis: ``default_income``,
+    the programme's, whatever the list declares) and the unreadable mask (a warning)."""
+    basis = _constant(default_income, w.height, pl.Int64()).alias("income_basis")
+    if "t_income" not in w.columns:
+        return pl.DataFrame(
+            [
+                _constant(None, w.height, pl.Int64()).alias("declared_income"),
+                basis,
+                _constant(False, w.height, pl.Boolean()).alias("m_INCOME_UNREADABLE"),
+            ]
         )
-    rows: list[dict[str, Any]] = []
-    for value in out["income_basis"].drop_nulls().unique().to_list():
-        for problem in validate_income_basis(int(value), config):
-            rows.append(
-                {
-                    "income_basis": value,
-                    "inc_code": problem.code,
-                    "inc_severity": problem.severity,
-                    "inc_params": json.dumps(problem.text_params(), ensure_ascii=False),
-                }
-            )
-    schema = dict.fromkeys(["inc_code", "inc_severity", "inc_params"], pl.String)
-    problems = pl.DataFrame(rows, schema={"income_basis": pl.Int64, **schema})
-    codes = sorted(set(problems["inc_code"].to_list()))
-    out = out.join(problems, on="income_basis", how="left", maintain_order="left")
-    masks = [(pl.col("inc_code") == c).fill_null(False).alias(f"m_{c}") for c in codes]
-    return out.with_columns(masks), codes
+    income = parse_income(w, "t_income", "n_income" if "n_income" in w.columns else None)
+    out = income.select(
+        declared_income=pl.col("income").cast(pl.Int64),
+        m_INCOME_UNREADABLE="unreadable",
+    )
+    return out.with_columns(basis)
 
 
 def rt_rw_columns(w: pl.DataFrame, mapping: Mapping[str, str]) -> pl.DataFrame:
