@@ -200,7 +200,7 @@ def import_workbook_release(
             description=f"Hasil impor #{batch.pk} {batch.file_name}"
             + (" (baris bermasalah)" if only_problems else " (semua baris)"),
             region_code=batch.region_id,
-            row_count=batch.warnings + batch.rejected if only_problems else batch.rows,
+            row_count=batch.warnings + batch.held + batch.rejected if only_problems else batch.rows,
             file_format="xlsx",
             remote_addr=remote_addr,
             raw=True,

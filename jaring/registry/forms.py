@@ -19,6 +19,15 @@ class ImportUploadForm(forms.Form):
         help_text=_("Excel (xlsx, xls) or CSV, as the kelurahan or agency sent it."),
     )
     region = forms.ChoiceField(label=_("Region of the list"))
+    place = forms.CharField(
+        label=_("Desa/kelurahan or kecamatan of the list"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "When the file has no desa/kelurahan column: the name or code of the place the list "
+            "comes from, e.g. “Bandar Lor”. Rows without a village take it."
+        ),
+    )
     source_name = forms.CharField(
         label=_("Source"),
         max_length=150,

@@ -8,7 +8,9 @@ parameters, so a row checked there reads exactly like a row checked here.
 
 Severity: ``error`` makes the input unusable, ``warning`` asks a person to look, ``info``
 explains a rule that changed the result (including every unverified assumption taken from
-:class:`~jaring.rules.config.RulesConfig`).
+:class:`~jaring.rules.config.RulesConfig`), ``hold`` keeps input that may well be right until a
+person decides (an imported row whose village cannot be told, two rows of one NIK that
+disagree): it is neither used nor refused meanwhile.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any, Literal
 from jaring.rules.messages import Message, Param, gettext_noop, pgettext_noop
 from jaring.rules.months import Month, month_label
 
-Severity = Literal["error", "warning", "info"]
+Severity = Literal["error", "warning", "info", "hold"]
 
 #: How a sex code reads in a message ("laki-laki" in Indonesian).
 SEX_LABELS: Mapping[str, str] = {"L": gettext_noop("male"), "P": gettext_noop("female")}

@@ -36,7 +36,7 @@ def test_the_lists_read_from_the_declaration() -> None:
         "phone_index": "phone_index",
         "occupation_text": "occupation_text",
         "occupation_id": "occupation_code",
-        "income_basis": "income_basis",
+        "declared_income": "declared_income",
     }
     assert fields.EXPORTED == (
         "nik", "name", "birth_place", "birth_date", "sex", "village_code", "village_name",
@@ -45,6 +45,7 @@ def test_the_lists_read_from_the_declaration() -> None:
     assert set(fields.WRITTEN) == {
         "nik", "name", "birth_place", "birth_date", "sex", "address", "rt_rw", "village_code",
         "phone", "occupation_text", "occupation_code", "occupation_match", "income_basis",
+        "declared_income",
     }  # fmt: skip
     assert fields.FIELDS_BY_COLUMN["occupation_match"].fill == OccupationMatch.UNCLASSIFIED.value
     assert (

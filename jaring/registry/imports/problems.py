@@ -166,40 +166,44 @@ _FILE_SPECS: tuple[ProblemSpec, ...] = (
 
 _ROW_SPECS: tuple[ProblemSpec, ...] = (
     # --- cells ------------------------------------------------------------------------------
+    # A cell that cannot be read loses its value, not the person: a NIK or name cell that
+    # cannot be read is rejected by the NIK and name checks themselves.
     _spec(
         "CELL_FORMULA_NO_VALUE",
-        "error",
+        "warning",
         None,
         gettext_noop(
-            "The cell holds a formula with no stored value; open the file in Excel, save it and "
-            "upload again."
+            "The cell holds a formula with no stored value, so its value is not used; open the "
+            "file in Excel, save it and upload again."
         ),
     ),
     _spec(
         "CELL_ERROR_VALUE",
-        "error",
+        "warning",
         None,
-        gettext_noop("The cell holds the Excel error value {value}."),
+        gettext_noop("The cell holds the Excel error value {value}; its value is not used."),
     ),
     _spec(
         "ROW_EXTRA_FIELDS",
-        "error",
+        "hold",
         None,
         gettext_noop(
             "This row has more fields than there are headers (e.g. an unquoted comma/semicolon "
-            "in the address), so its columns are shifted: {value}."
+            "in the address), so its columns are shifted: {value}. Held until someone checks it."
         ),
     ),
     # --- name --------------------------------------------------------------------------------
     _spec("NAME_MISSING", "error", "name", gettext_noop("The name is empty.")),
     # --- birth date --------------------------------------------------------------------------
+    # The NIK carries the birth date (RULES.md §4): a birth date column that cannot be read
+    # falls back on it; one that can be read but cannot be right is for a person to check.
     _spec(
         "BIRTH_DATE_INVALID",
-        "error",
+        "warning",
         "birth_date",
         gettext_noop(
             "Birth date {value} cannot be read or does not exist (write day-month-year, e.g. "
-            "12-05-1980)."
+            "12-05-1980); taken from the NIK: {date}."
         ),
     ),
     _spec(
@@ -218,15 +222,18 @@ _ROW_SPECS: tuple[ProblemSpec, ...] = (
     ),
     _spec(
         "BIRTH_DATE_FUTURE",
-        "error",
+        "hold",
         "birth_date",
-        gettext_noop("Birth date {date} is in the future."),
+        gettext_noop("Birth date {date} is in the future; held until someone corrects it."),
     ),
     _spec(
         "AGE_BELOW_MINIMUM",
-        "error",
+        "hold",
         "birth_date",
-        gettext_noop("Age {age} (born {date}) is below the working age of {minimum}."),
+        gettext_noop(
+            "Age {age} (born {date}) is below the working age of {minimum}; held until someone "
+            "checks the birth date."
+        ),
     ),
     _spec(
         "AGE_ABOVE_MAXIMUM",
@@ -249,25 +256,34 @@ _ROW_SPECS: tuple[ProblemSpec, ...] = (
         gettext_noop("Sex {value} is not recognised (use L or P); taken from the NIK."),
     ),
     # --- region ------------------------------------------------------------------------------
+    # A row's place is never a reason to refuse a worker: when it cannot be told, the row is
+    # held until someone chooses the village (RULES.md §3: a registration carries the address and
+    # its region code; the place decides only where the person is counted, never whether).
     _spec(
         "VILLAGE_MISSING",
-        "error",
+        "hold",
         "desa",
-        gettext_noop("The desa/kelurahan is empty."),
+        gettext_noop(
+            "The desa/kelurahan is empty and the list's place was not chosen at upload; held "
+            "until someone chooses the village."
+        ),
     ),
     _spec(
         "VILLAGE_UNKNOWN",
-        "error",
+        "hold",
         "desa",
-        gettext_noop("Desa/kelurahan {value} is not found in this kabupaten/kota."),
+        gettext_noop(
+            "Desa/kelurahan {value} is not found in this kabupaten/kota; held until someone "
+            "chooses the village."
+        ),
     ),
     _spec(
         "VILLAGE_AMBIGUOUS",
-        "error",
+        "hold",
         "desa",
         gettext_noop(
-            "Desa/kelurahan {value} could be several villages ({candidates}); fill in the "
-            "kecamatan column."
+            "Desa/kelurahan {value} could be several villages ({candidates}) and the NIK does not "
+            "tell which; held until someone chooses the village."
         ),
     ),
     _spec(
@@ -278,9 +294,12 @@ _ROW_SPECS: tuple[ProblemSpec, ...] = (
     ),
     _spec(
         "VILLAGE_OUTSIDE_IMPORT",
-        "error",
+        "hold",
         "desa",
-        gettext_noop("Desa/kelurahan {value} is not the village this import is for ({village})."),
+        gettext_noop(
+            "Desa/kelurahan {value} is outside the place chosen for this list ({village}); held "
+            "until someone confirms the village."
+        ),
     ),
     _spec(
         "KECAMATAN_UNKNOWN",
@@ -385,6 +404,20 @@ _REQUEST_SPECS: tuple[ProblemSpec, ...] = (
         "error",
         "region",
         gettext_noop("{region} is a province; import lists per regency/city or village."),
+    ),
+    _spec(
+        "PLACE_UNKNOWN",
+        "error",
+        "region",
+        gettext_noop("No desa/kelurahan or kecamatan {place} in {region}."),
+    ),
+    _spec(
+        "PLACE_AMBIGUOUS",
+        "error",
+        "region",
+        gettext_noop(
+            "{place} names several places in {region} ({candidates}); choose one by its code."
+        ),
     ),
     _spec(
         "REGION_OUT_OF_SCOPE",

@@ -104,6 +104,40 @@ def _import_region(code: str, user: User | None) -> Region:
     return region
 
 
+def import_place(region_code: str, place: str) -> str:
+    """The code of the list's place: ``place`` (a desa/kelurahan or kecamatan, by code or name)
+    inside the region ``region_code``; ``region_code`` itself when ``place`` is blank. Raises
+    :class:`ImportRequestError` when it names nothing, or several places, there."""
+    place = place.strip()
+    if not place:
+        return region_code
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        raise ImportRequestError("REGION_UNKNOWN", code=repr(region_code))
+    inside = Region.objects.filter(code=place).filter(code__startswith=f"{region.code}.").first()
+    if inside is not None and inside.level in (RegionLevel.VILLAGE, RegionLevel.DISTRICT):
+        return inside.code
+    candidates: list[str] = []
+    for level in (RegionLevel.VILLAGE, RegionLevel.DISTRICT):
+        match = region_name_index(within=region.code, level=level).resolve(place)
+        if match.status == "exact" and match.code:
+            return match.code
+        if match.status == "ambiguous":
+            candidates += match.candidates
+        elif match.status == "fuzzy" and match.code:
+            candidates.append(match.code)
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        raise ImportRequestError(
+            "PLACE_AMBIGUOUS",
+            place=place,
+            region=region.display_name,
+            candidates=", ".join(candidates[:5]),
+        )
+    raise ImportRequestError("PLACE_UNKNOWN", place=place, region=region.display_name)
+
+
 def import_create(
     *,
     source: IO[bytes],
@@ -246,18 +280,13 @@ def _known_regions() -> frozenset[str]:
 
 
 def _place_indexes(region: Region) -> tuple[NameIndex, NameIndex | None, str | None]:
-    """Village and kecamatan name indexes for a batch's region, and its default village."""
+    """Village and kecamatan name indexes of a batch's kab/kota, and the list's place: the
+    desa/kelurahan or kecamatan chosen at upload (``None`` for a whole kab/kota)."""
     regency = region.code[:5]
-    if region.level == RegionLevel.VILLAGE:
-        villages = region_name_index(within=regency, level=RegionLevel.VILLAGE)
-        return villages, region_name_index(within=regency, level=RegionLevel.DISTRICT), region.code
-    if region.level == RegionLevel.DISTRICT:
-        return region_name_index(within=region.code, level=RegionLevel.VILLAGE), None, None
-    return (
-        region_name_index(within=region.code, level=RegionLevel.VILLAGE),
-        region_name_index(within=region.code, level=RegionLevel.DISTRICT),
-        None,
-    )
+    villages = region_name_index(within=regency, level=RegionLevel.VILLAGE)
+    kecamatan = region_name_index(within=regency, level=RegionLevel.DISTRICT)
+    place = region.code if region.level in (RegionLevel.VILLAGE, RegionLevel.DISTRICT) else None
+    return villages, kecamatan, place
 
 
 def _classifier(regency: str) -> Classifier:
@@ -269,13 +298,13 @@ def _classifier(regency: str) -> Classifier:
 
 
 def check_batch(batch: ImportBatch, table: RawTable, *, today: date) -> CheckedTable:
-    villages, kecamatan, default_village = _place_indexes(batch.region)
+    villages, kecamatan, place = _place_indexes(batch.region)
     return check_table(
         table,
         _mapping_for(batch, table),
         villages=villages,
         kecamatan=kecamatan,
-        default_village=default_village,
+        place=place,
         classify=_classifier(batch.region.code[:5]),
         reference_date=today,
         known_regions=_known_regions(),
@@ -379,6 +408,7 @@ def import_summary(batch: ImportBatch, *, seconds: float | None = None) -> dict[
         "rows": batch.rows,
         "accepted": batch.accepted,
         "warnings": batch.warnings,
+        "held": batch.held,
         "rejected": batch.rejected,
         "problems": problems,
         "duplicates_in_file": batch.duplicates_in_file,

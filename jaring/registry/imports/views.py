@@ -31,6 +31,7 @@ from jaring.registry.imports.services import (
     ImportRequestError,
     import_create,
     import_mapping_save,
+    import_place,
     import_preview,
 )
 from jaring.registry.imports.template import import_template
@@ -68,14 +69,14 @@ def import_list(request: HttpRequest) -> HttpResponse:
             batch = import_create(
                 source=upload,
                 file_name=upload.name,
-                region_code=form.cleaned_data["region"],
+                region_code=import_place(form.cleaned_data["region"], form.cleaned_data["place"]),
                 source_name=form.cleaned_data["source_name"],
                 on_existing=OnExisting(form.cleaned_data["on_existing"]),
                 dry_run=form.cleaned_data["dry_run"],
                 user=signed_in_user(request),
             )
         except ImportRequestError as exc:
-            form.add_error("file", shown(exc.message))
+            form.add_error("place" if exc.code.startswith("PLACE_") else "file", shown(exc.message))
         else:
             return redirect("import-mapping", pk=batch.pk)
     page = Paginator(imports_visible(request.user), 25).get_page(request.GET.get("page"))

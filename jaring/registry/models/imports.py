@@ -75,6 +75,9 @@ class ImportBatch(RegionScopedModel):
     accepted = models.PositiveIntegerField(default=0)
     warnings = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # Rows kept for a person's decision (which village, which of two rows of one NIK): neither
+    # saved nor refused.
+    held = models.PositiveIntegerField(default=0)
     duplicates_in_file = models.PositiveIntegerField(default=0)
     existing = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
@@ -107,6 +110,7 @@ class ImportBatch(RegionScopedModel):
 class RowState(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     WARNING = "warning", _("Accepted with warnings")
+    HELD = "held", _("Held for a decision")
     REJECTED = "rejected", _("Rejected")
 
 
@@ -120,6 +124,7 @@ class RowAction(models.TextChoices):
     SKIPPED = "skipped", _("Existing person kept")
     CONFLICT = "conflict", _("Differs from the registry (review)")
     DUPLICATE = "duplicate", _("Repeats an earlier row of the file")
+    HELD = "held", _("Held for a decision, not saved yet")
     NONE = "none", _("Rejected, not saved")
 
 

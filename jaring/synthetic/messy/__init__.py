@@ -93,6 +93,7 @@ def _expected_summary(rows: pl.DataFrame) -> dict[str, Any]:
         "rows": rows.height,
         "accepted": by_state.get("accepted", 0),
         "warnings": by_state.get("warning", 0),
+        "held": by_state.get("held", 0),
         "rejected": by_state.get("rejected", 0),
         "problems": problems,
         "duplicates_in_file": problems.get("NIK_DUPLICATE_IN_FILE", 0),
@@ -128,13 +129,18 @@ def _with_duplicates(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _states(rows: pl.DataFrame) -> pl.Series:
-    """accepted / warning / rejected from the expected codes and the registries' severities."""
+    """accepted / warning / held / rejected from the expected codes and the registries'
+    severities."""
     distinct = rows["codes"].explode().drop_nulls().unique().to_list()
     errors = [c for c in distinct if severity_of(c) == "error"]
+    holds = [c for c in distinct if severity_of(c) == "hold"]
     has_error = pl.col("codes").list.eval(pl.element().is_in(errors)).list.any()
+    has_hold = pl.col("codes").list.eval(pl.element().is_in(holds)).list.any()
     return rows.select(
         pl.when(has_error)
         .then(pl.lit("rejected"))
+        .when(has_hold)
+        .then(pl.lit("held"))
         .when(pl.col("codes").list.len() > 0)
         .then(pl.lit("warning"))
         .otherwise(pl.lit("accepted"))

@@ -87,3 +87,20 @@ def test_a_month_parameter_reads_as_its_name_column_wise_too(language: str) -> N
     single = [problem_message("CLAIM_NEVER_PAID", p).render(language) for p in params]
     assert problem_messages(frame, language).to_list() == single  # type: ignore[arg-type]
     assert ("Maret 2025" if language == "id" else "March 2025") in single[0]
+
+
+def test_the_problem_catalogue_in_docs_names_every_row_code_with_its_severity() -> None:
+    """docs/import-problems.md says which problems reject, hold or warn: it must agree with
+    the code (row-level codes of the import, and the NIK codes it reports)."""
+    import re
+    from pathlib import Path
+
+    from jaring.registry.imports.checking.nik_column import NIK_CODES
+    from jaring.registry.imports.problems import FILE_CODES, REQUEST_CODES
+
+    text = (Path(__file__).parents[3] / "docs" / "import-problems.md").read_text()
+    documented = dict(re.findall(r"^\| `([A-Z_]+)` \| (error|hold|warning) \|", text, re.M))
+    row_codes = {*NIK_CODES, *(set(IMPORT_PROBLEM_SPECS) - FILE_CODES - REQUEST_CODES)}
+    assert set(documented) == row_codes
+    for code, severity in documented.items():
+        assert problem_spec(code).severity == severity, code

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
-from jaring.registry.models import ImportRow, Person
+from jaring.accounts.models import User
+from jaring.accounts.roles import Role
+from jaring.registry.models import ImportBatch, ImportRow, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +61,50 @@ def test_an_income_column_is_kept_as_information_and_rejects_nobody(tmp_path: Pa
     assert again["updated"] == 1
     assert Person.objects.get(name="Warga 0").declared_income == 650_000
     assert ImportRow.objects.get(batch_id=again["batch"]).declared_income == 650_000
+
+
+def _rt_list(n: int) -> str:
+    """A desa's RT/RW list ("Daftar RT/RW Kel. Bandar Lor"): no desa column."""
+    lines = ["NIK;Nama;Tgl Lahir;JK;Alamat;RT/RW"]
+    lines += [f"{_nik(i + 1)};Warga {i};17-08-1980;L;Jl. Mawar {i};001/002" for i in range(n)]
+    return "\n".join(lines) + "\n"
+
+
+def test_cli_region_may_be_the_desa_of_a_list_without_a_desa_column(tmp_path: Path) -> None:
+    summary = _cli_import(_write(tmp_path, _rt_list(4)), "--region", BANDAR_LOR)
+    assert (summary["created"], summary["rejected"], summary["held"]) == (4, 0, 0)
+    assert set(Person.objects.values_list("region_id", flat=True)) == {BANDAR_LOR}
+
+
+def test_cli_region_may_be_a_kecamatan(tmp_path: Path) -> None:
+    text = "NIK;Nama;Kelurahan\n" + "\n".join(
+        f"{_nik(i + 1)};Warga {i};{desa}" for i, desa in enumerate(["Bandar Kidul", "Kemasan", ""])
+    )
+    summary = _cli_import(_write(tmp_path, text + "\n"), "--region", "35.71.01")
+    assert (summary["created"], summary["held"], summary["rejected"]) == (1, 2, 0)
+    held = ImportRow.objects.filter(batch_id=summary["batch"], state="held")
+    assert set(held.values_list("action", flat=True)) == {"held"}
+    assert all(row.person_id is None for row in held)
+
+
+def test_without_a_place_a_desa_list_is_held_not_rejected(tmp_path: Path) -> None:
+    summary = _cli_import(_write(tmp_path, _rt_list(3)), "--region", "35.71")
+    assert (summary["held"], summary["rejected"], summary["created"]) == (3, 0, 0)
+    assert summary["problems"]["VILLAGE_MISSING"] == 3
+    assert Person.objects.count() == 0
+
+
+def test_the_upload_page_takes_the_list_s_place_by_name(
+    make_user: Callable[..., User], login: Callable[[User], Client]
+) -> None:
+    client = login(make_user("kediri", Role.REGENCY_ADMIN, ("35.71",)))
+    form = {"region": "35.71", "source_name": "RT", "on_existing": "update", "dry_run": "on"}
+    upload = SimpleUploadedFile("rt.csv", _rt_list(2).encode(), content_type="text/csv")
+    response = client.post(reverse("import-list"), {**form, "file": upload, "place": "Bandar Lor"})
+    assert response.status_code == 302
+    assert ImportBatch.objects.get().region_id == BANDAR_LOR
+    # A place that is not in the kab/kota is said next to the field; nothing is stored.
+    upload = SimpleUploadedFile("rt.csv", _rt_list(2).encode(), content_type="text/csv")
+    refused = client.post(reverse("import-list"), {**form, "file": upload, "place": "Kemayoran"})
+    assert refused.status_code == 200 and ImportBatch.objects.count() == 1
+    assert "Kemayoran" in refused.content.decode()

@@ -286,6 +286,7 @@ def commit_batch(
         batch.accepted = summary["accepted"] - elsewhere.now_warned
         batch.warnings = summary["warnings"] + elsewhere.now_warned
         batch.rejected = summary["rejected"]
+        batch.held = summary["held"]
         batch.duplicates_in_file = summary["duplicates_in_file"]
         for name, value in tally.items():
             setattr(batch, name, value)

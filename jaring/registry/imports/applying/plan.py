@@ -4,6 +4,8 @@ Given the checked rows (with the blind index of each NIK) and the people already
 under those NIKs, every row gets exactly one action:
 
 - ``none``       rejected by the checks; nothing is saved;
+- ``held``       held by the checks for a person's decision (which village, which row of a NIK);
+                 nothing is saved until then;
 - ``duplicate``  an identical repeat of an earlier row of the file; it points at the same person;
 - ``created``    a NIK the registry does not know: a new person;
 - ``unchanged``  the registry already holds what the row says;
@@ -81,6 +83,8 @@ def plan_actions(
     action = (
         pl.when(pl.col("state") == RowState.REJECTED.value)
         .then(pl.lit(RowAction.NONE.value))
+        .when(pl.col("state") == RowState.HELD.value)
+        .then(pl.lit(RowAction.HELD.value))
         .when(pl.col("duplicate_of").is_not_null())
         .then(pl.lit(RowAction.DUPLICATE.value))
         .when(~found)
@@ -91,7 +95,7 @@ def plan_actions(
         .then(pl.lit(RowAction.UNCHANGED.value))
         .otherwise(pl.lit(chosen.value))
     )
-    keeps_person = pl.col("state") != RowState.REJECTED.value
+    keeps_person = ~pl.col("state").is_in([RowState.REJECTED.value, RowState.HELD.value])
     return joined.with_columns(
         action=action,
         person_id=pl.when(keeps_person).then(pl.col("existing_id")).otherwise(None),

@@ -33,9 +33,10 @@ _LABELS = {
     "source_sheet": gettext_noop("Original sheet"),
     "accepted": gettext_noop("Accepted"),
     "warning": pgettext_noop("problems workbook", "Accepted with warnings"),
+    "held": gettext_noop("Held for a decision"),
     "rejected": gettext_noop("Rejected"),
 }
-_FILLS = {"error": "#F8CBAD", "warning": "#FFE699", "accepted": "#C6EFCE"}
+_FILLS = {"error": "#F8CBAD", "warning": "#FFE699", "accepted": "#C6EFCE", "hold": "#BDD7EE"}
 
 
 def _problem_rows(
@@ -91,7 +92,7 @@ def write_problems_workbook(
         maintain_order="left",
     ).with_columns(
         pl.col("state")
-        .replace_strict({s: labels[s] for s in ("accepted", "warning", "rejected")})
+        .replace_strict({s: labels[s] for s in ("accepted", "warning", "held", "rejected")})
         .alias("_status")
     )
     out_columns = [*headers, labels["status"], labels["problems"], labels["row"]]
@@ -124,6 +125,7 @@ def write_problems_workbook(
         }
         status_formats = {
             labels["rejected"]: fills["error"],
+            labels["held"]: fills["hold"],
             labels["warning"]: fills["warning"],
             labels["accepted"]: fills["accepted"],
         }

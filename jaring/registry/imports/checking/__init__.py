@@ -1,22 +1,25 @@
 """Checking: every row of a :class:`RawTable` under a mapping, column-wise, and its state.
 
 Every row read ends in exactly one state — ``accepted`` (no problem), ``warning`` (only
-warnings) or ``rejected`` (at least one error) — and every problem has a stable code (see
+warnings), ``held`` (something only a person can decide, such as which village; kept, neither
+saved nor refused) or ``rejected`` (at least one error: the row cannot be a person, e.g. no valid
+NIK or no name) — and every problem has a stable code (see
 :mod:`jaring.registry.imports.problems` and the rules engine's registry): accepted + warning +
-rejected = rows. Rows in which every mapped column is empty, and rows after the last person of
-a sheet that have neither NIK nor name (signature blocks, totals) are not rows: they are
-counted as ``skipped_rows``.
+held + rejected = rows. Rows in which every mapped column is empty, and rows after the last
+person of a sheet that have neither NIK nor name (signature blocks, totals) are not rows: they
+are counted as ``skipped_rows``.
 
 Semantics:
 
 * NIK: the rules engine's codes, exactly (:mod:`.nik_column`). A NIK is never corrected: a birth
   date or sex differing from the NIK is a warning.
 * Birth date: day first always; only-month-first → ``BIRTH_DATE_MONTH_FIRST`` (warning);
-  unreadable or impossible → ``BIRTH_DATE_INVALID`` (error); empty → taken from the NIK with
-  ``BIRTH_DATE_FROM_NIK`` (warning). In the future → ``BIRTH_DATE_FUTURE`` (error); age under
-  ``min_age`` (15, the working age of BPS) → ``AGE_BELOW_MINIMUM`` (error: cannot be a worker,
-  most likely a typo); over ``max_age`` (100) → ``AGE_ABOVE_MAXIMUM`` (warning: possible, but
-  check). Eligibility ages of a programme (e.g. 18–65) are not an import matter.
+  unreadable or impossible → taken from the NIK with ``BIRTH_DATE_INVALID`` (warning); empty →
+  taken from the NIK with ``BIRTH_DATE_FROM_NIK`` (warning). In the future →
+  ``BIRTH_DATE_FUTURE`` (held); age under ``min_age`` (15, the working age of BPS) →
+  ``AGE_BELOW_MINIMUM`` (held: most likely a typo, a person checks); over ``max_age`` (100) →
+  ``AGE_ABOVE_MAXIMUM`` (warning: possible, but check). Eligibility ages of a programme (e.g.
+  18–65) are not an import matter.
 * Sex: L/P/LK/PR/Laki-laki/Perempuan/Pria/Wanita/1/2…; empty → from the NIK with
   ``SEX_FROM_NIK``; anything else → ``SEX_UNREADABLE`` (warning), also taken from the NIK.
 * Name and NIK are required (``NAME_MISSING``, ``NIK_EMPTY``: errors).
@@ -27,7 +30,12 @@ Semantics:
   information, never a reason to refuse protection: a low or unlisted amount is no problem, an
   unreadable one is ``INCOME_UNREADABLE`` (warning, not stored). The contribution basis
   (``income_basis``) is the programme's, ``default_income``, whatever the list says.
-* A formula without a stored value or an error cell in a mapped column → error.
+* A formula without a stored value or an error cell in a mapped column → warning (the value is
+  not used; in the NIK or name column the NIK and name checks reject); a CSV row with more fields
+  than headers (shifted columns) → ``ROW_EXTRA_FIELDS`` (held).
+
+Only a row that cannot be a person is rejected: no valid NIK, or no name. Everything else is
+either used (with a warning where a person should look) or held for a person's decision.
 * Duplicates in the file: see :mod:`.duplicates`.
 """
 
@@ -115,6 +123,7 @@ class CheckedTable:
             "rows": self.rows.height,
             "accepted": by_state.get("accepted", 0),
             "warnings": by_state.get("warning", 0),
+            "held": by_state.get("held", 0),
             "rejected": by_state.get("rejected", 0),
             "problems": dict(zip(codes["code"].to_list(), codes["count"].to_list(), strict=True)),
             "duplicates_in_file": int((self.problems["code"] == "NIK_DUPLICATE_IN_FILE").sum()),
@@ -144,7 +153,7 @@ def check_table(
     *,
     villages: NameIndex,
     kecamatan: NameIndex | None = None,
-    default_village: str | None = None,
+    place: str | None = None,
     classify: Classifier,
     reference_date: date,
     default_income: int = 1_000_000,
@@ -154,7 +163,8 @@ def check_table(
 ) -> CheckedTable:
     """Check ``table`` under ``mapping`` (``{field: header}``, validated here) — see the module
     docstring. ``villages``/``kecamatan`` resolve names within the chosen kab/kota;
-    ``default_village`` is the village of a single-desa import; ``known_regions`` (dotted codes
+    ``place`` is where the list comes from, chosen at upload (a desa or kecamatan code;
+    ``None``: the whole kab/kota); ``known_regions`` (dotted codes
     of today's kab/kota and kecamatan) enables the NIK region warnings."""
     mapping = validate_mapping(mapping, table.headers, file_name=table.file_name)
     source, skipped = step.skip_rows(step.source_frame(table, mapping), mapping)
@@ -167,7 +177,7 @@ def check_table(
             "names": lambda: step.name_columns(w),
             "phones": lambda: step.phone_columns(w, mapping),
             "places": lambda: step.place_columns(
-                w, mapping, villages=villages, kecamatan=kecamatan, default_village=default_village
+                w, mapping, villages=villages, kecamatan=kecamatan, place=place
             ),
             "sex": lambda: step.sex_columns(w, mapping),
             "income": lambda: step.income_columns(w, default_income),

@@ -30,7 +30,7 @@ PROBLEM_SCHEMA: dict[str, pl.DataType] = {
     "value": pl.String(),
     "params": pl.String(),
 }
-STATES = ("accepted", "warning", "rejected")
+STATES = ("accepted", "warning", "held", "rejected")
 
 
 @dataclass(frozen=True)
@@ -103,15 +103,19 @@ def collect(frame: pl.DataFrame, findings: Sequence[Finding]) -> pl.DataFrame:
 
 
 def states(row_index: pl.Series, problems: pl.DataFrame) -> pl.Series:
-    """accepted / warning / rejected for every row of ``row_index`` (the ``_i`` column)."""
+    """accepted / warning / held / rejected for every row of ``row_index`` (the ``_i``
+    column): an error rejects, a problem only a person can decide holds, a warning warns."""
     worst = problems.group_by("_i").agg(
         _error=(pl.col("severity") == "error").any(),
+        _hold=(pl.col("severity") == "hold").any(),
         _warning=(pl.col("severity") == "warning").any(),
     )
     joined = pl.DataFrame({"_i": row_index}).join(worst, on="_i", how="left", maintain_order="left")
     return joined.select(
         pl.when(pl.col("_error"))
         .then(pl.lit("rejected"))
+        .when(pl.col("_hold"))
+        .then(pl.lit("held"))
         .when(pl.col("_warning"))
         .then(pl.lit("warning"))
         .otherwise(pl.lit("accepted"))
@@ -150,7 +154,9 @@ def findings_for(w: pl.DataFrame, mapping: Mapping[str, str]) -> list[Finding]:
     found.append(Finding("NAME_MISSING", mapping["name"]))
     value = date_text
     found += [
-        Finding("BIRTH_DATE_INVALID", date_header, value, {"value": value}),
+        Finding(
+            "BIRTH_DATE_INVALID", date_header, value, {"value": value, "date": _iso("birth_date")}
+        ),
         Finding(
             "BIRTH_DATE_MONTH_FIRST",
             date_header,

@@ -2,13 +2,18 @@
 
 Rules, per distinct (desa, kecamatan) pair as written:
 
-* desa empty → the import's ``default_village`` when it has one, else ``VILLAGE_MISSING``;
+* ``place`` is where the list comes from, as chosen at upload: a desa/kelurahan (a desa's own
+  list), a kecamatan, or ``None`` (the whole kab/kota);
+* desa empty → the ``place`` when it is a desa, else ``VILLAGE_MISSING`` (held for a person);
 * kecamatan written → resolved with the kecamatan index (``KECAMATAN_UNKNOWN`` warning when it
   cannot be); it only helps: it picks among villages of the same name, and a village found in
   another kecamatan gets ``KECAMATAN_MISMATCH`` (the village wins);
 * desa exact → its code; fuzzy → its code with ``VILLAGE_FUZZY``; ambiguous → narrowed by the
-  kecamatan (or the default village), else ``VILLAGE_AMBIGUOUS``; not found → ``VILLAGE_UNKNOWN``;
-* with a ``default_village``, a desa resolving to another village is ``VILLAGE_OUTSIDE_IMPORT``.
+  kecamatan (or the place), else ``VILLAGE_AMBIGUOUS``; not found → ``VILLAGE_UNKNOWN``;
+* a desa resolving outside the ``place`` is ``VILLAGE_OUTSIDE_IMPORT``.
+
+The village codes are never a reason to refuse a worker: ``VILLAGE_MISSING``, ``_UNKNOWN``,
+``_AMBIGUOUS`` and ``_OUTSIDE_IMPORT`` hold the row until a person chooses.
 """
 
 from __future__ import annotations
@@ -36,6 +41,14 @@ def _inside(code: str, parent: str) -> bool:
     return code.startswith(parent + ".")
 
 
+def _within(code: str, place: str) -> bool:
+    return code == place or _inside(code, place)
+
+
+def _is_village(code: str | None) -> bool:
+    return code is not None and code.count(".") == 3
+
+
 def _kecamatan_code(written: str | None, index: NameIndex | None) -> tuple[str | None, bool]:
     """(code, unknown) of a written kecamatan."""
     if written is None or index is None:
@@ -52,16 +65,16 @@ def _resolve(
     *,
     villages: NameIndex,
     kecamatan_index: NameIndex | None,
-    default_village: str | None,
+    place: str | None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = dict.fromkeys(PLACE_CODES, False)
     out.update(village_code=None, p_village=None, p_candidates=None, p_code=None)
     kec_code, out["KECAMATAN_UNKNOWN"] = _kecamatan_code(kecamatan, kecamatan_index)
     if desa is None:
-        if default_village is None:
-            out["VILLAGE_MISSING"] = True
+        if _is_village(place):
+            out["village_code"] = place
         else:
-            out["village_code"] = default_village
+            out["VILLAGE_MISSING"] = True
         return out
     match: NameMatch = villages.resolve(desa)
     code, fuzzy = None, False
@@ -71,8 +84,8 @@ def _resolve(
     elif match.status == "ambiguous":
         candidates = list(match.candidates)
         narrowed = [c for c in candidates if kec_code and _inside(c, kec_code)]
-        if len(narrowed) != 1 and default_village in candidates:
-            narrowed = [default_village]
+        if len(narrowed) != 1 and place is not None:
+            narrowed = [c for c in candidates if _within(c, place)]
         if len(narrowed) == 1:
             # An ambiguity between equal names has no score; one between near spellings has.
             code, fuzzy = narrowed[0], match.score > 0
@@ -85,9 +98,9 @@ def _resolve(
     else:
         out["VILLAGE_UNKNOWN"] = True
         return out
-    if default_village is not None and code != default_village:
+    if place is not None and code is not None and not _within(code, place):
         out["VILLAGE_OUTSIDE_IMPORT"] = True
-        out["p_village"] = default_village
+        out["p_village"] = place
         return out
     out["village_code"] = code
     out["VILLAGE_FUZZY"] = fuzzy
@@ -104,7 +117,7 @@ def resolve_places(
     kecamatan: str | None,
     villages: NameIndex,
     kecamatan_index: NameIndex | None,
-    default_village: str | None,
+    place: str | None,
 ) -> pl.DataFrame:
     """Per row: ``village_code``, one Boolean column per :data:`PLACE_CODES` code, and message
     parameters ``p_village``, ``p_candidates``, ``p_code``. ``desa``/``kecamatan`` name cleaned
@@ -128,7 +141,7 @@ def resolve_places(
                 k,
                 villages=villages,
                 kecamatan_index=kecamatan_index,
-                default_village=default_village,
+                place=place,
             ),
         }
         for d, k in pairs.iter_rows()

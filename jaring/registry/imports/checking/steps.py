@@ -192,7 +192,7 @@ def place_columns(
     *,
     villages: NameIndex,
     kecamatan: NameIndex | None,
-    default_village: str | None,
+    place: str | None,
 ) -> pl.DataFrame:
     places = resolve_places(
         w,
@@ -200,7 +200,7 @@ def place_columns(
         kecamatan="c_kecamatan" if "kecamatan" in mapping else None,
         villages=villages,
         kecamatan_index=kecamatan,
-        default_village=default_village,
+        place=place,
     )
     return places.rename({c: f"m_{c}" for c in PLACE_CODES})
 
@@ -317,7 +317,9 @@ def birth_and_age_columns(
 ) -> pl.DataFrame:
     """The birth date and sex kept (stated, else from the NIK when not written), and the
     date/age masks."""
-    from_nik = pl.when(~pl.col("_date_given")).then(pl.col("nik_birth_date"))
+    # Not written, or written so that it cannot be read: the NIK's own date.
+    unread = ~pl.col("_date_given") | pl.col("m_BIRTH_DATE_INVALID")
+    from_nik = pl.when(unread).then(pl.col("nik_birth_date"))
     out = w.select(
         birth_date=pl.coalesce(pl.col("stated_date"), from_nik),
         sex=pl.coalesce(pl.col("stated_sex"), pl.col("nik_sex")),

@@ -23,7 +23,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", type=Path, help="Berkas xlsx, xls atau csv")
-        parser.add_argument("--region", required=True, help="Kode wilayah kab/kota atau desa")
+        parser.add_argument(
+            "--region",
+            required=True,
+            help="Kode wilayah daftar: kab/kota, kecamatan, atau desa/kelurahan (baris tanpa desa "
+            "memakai desa ini)",
+        )
         parser.add_argument("--source", default="", help="Nama sumber daftar (bawaan: nama berkas)")
         parser.add_argument("--sheet", default=None, help="Hanya lembar ini (bawaan: semua)")
         parser.add_argument(
@@ -66,7 +71,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Impor #{summary['batch']} {summary['file']}: {verb}")
         self.stdout.write(
             f"  baris {summary['rows']:,} · diterima {summary['accepted']:,} · dengan peringatan "
-            f"{summary['warnings']:,} · ditolak {summary['rejected']:,}"
+            f"{summary['warnings']:,} · ditahan (menunggu keputusan) {summary['held']:,} · "
+            f"ditolak {summary['rejected']:,}"
         )
         self.stdout.write(
             f"  orang baru {summary['created']:,} · diperbarui {summary['updated']:,} · sudah "

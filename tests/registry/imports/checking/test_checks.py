@@ -79,10 +79,11 @@ def test_stated_values_differing_from_the_nik_are_warnings(check_csv: Check) -> 
     ("born", "codes", "state"),
     [
         ("08/17/1980", {"BIRTH_DATE_MONTH_FIRST"}, "warning"),
-        ("31-02-1980", {"BIRTH_DATE_INVALID"}, "rejected"),
-        ("kemarin", {"BIRTH_DATE_INVALID"}, "rejected"),
-        ("17-08-2030", {"BIRTH_DATE_FUTURE", "NIK_BIRTH_DATE_MISMATCH"}, "rejected"),
-        ("17-08-2015", {"AGE_BELOW_MINIMUM", "NIK_BIRTH_DATE_MISMATCH"}, "rejected"),
+        # Unreadable: the NIK's date is used; readable but impossible: held for a person.
+        ("31-02-1980", {"BIRTH_DATE_INVALID"}, "warning"),
+        ("kemarin", {"BIRTH_DATE_INVALID"}, "warning"),
+        ("17-08-2030", {"BIRTH_DATE_FUTURE", "NIK_BIRTH_DATE_MISMATCH"}, "held"),
+        ("17-08-2015", {"AGE_BELOW_MINIMUM", "NIK_BIRTH_DATE_MISMATCH"}, "held"),
         ("17-08-1920", {"AGE_ABOVE_MAXIMUM", "NIK_BIRTH_DATE_MISMATCH"}, "warning"),
         ("17 Agustus 1980", set(), "accepted"),
         ("29450", set(), "accepted"),  # an Excel serial saved into a CSV
@@ -168,7 +169,7 @@ def test_single_village_import(check_csv: Check) -> None:
     header = "NIK;Nama;Desa"
     checked = check_csv(
         f"{header}\n{BUDI};Budi;\n{ANI};Ani;Bandar Kidul\n{BUDI[:-1]}5;Cici;Bandar Lor\n",
-        default_village="35.71.01.1001",
+        place="35.71.01.1001",
     )
     assert checked.rows["village_code"].to_list() == ["35.71.01.1001", None, "35.71.01.1001"]
     assert "VILLAGE_OUTSIDE_IMPORT" in codes_of(checked, 3)

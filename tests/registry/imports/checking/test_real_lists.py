@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 
+import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -79,3 +81,83 @@ def test_no_import_message_shows_an_internal_note() -> None:
         template = problem_spec(code).template
         for language in ("id", "en"):
             assert not _INTERNAL.search(translate(template, language)), code
+
+
+# --- the list's place --------------------------------------------------------------------------
+
+BANDAR_LOR, BANDAR_KIDUL, MOJOROTO = "35.71.01.1001", "35.71.01.1002", "35.71.01"
+KEDIRI_KOTA_VILLAGE = "Kemasan"  # kecamatan Kota (35.71.02)
+
+
+def _rt_list(*names: str) -> str:
+    """A desa's RT/RW list: no desa column at all."""
+    lines = ["NIK;Nama;Tgl Lahir;JK;Alamat"]
+    lines += [
+        f"3571011708{80 + i:02d}{i + 1:04d};{n};17-08-19{80 + i};L;RT 01 RW 02"
+        for i, n in enumerate(names)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_desa_list_without_a_desa_column_takes_the_chosen_desa(check_csv: Check) -> None:
+    checked = check_csv(_rt_list("Budi", "Joko", "Sri"), place=BANDAR_LOR)
+    assert checked.rows["village_code"].to_list() == [BANDAR_LOR] * 3
+    summary = checked.summary()
+    assert summary["rejected"] == summary["held"] == 0
+
+
+def test_without_a_place_the_rows_are_held_never_rejected(check_csv: Check) -> None:
+    checked = check_csv(_rt_list("Budi", "Joko"))
+    assert checked.rows["state"].to_list() == ["held", "held"]
+    assert checked.summary()["held"] == 2
+    assert set(checked.problems["code"]) >= {"VILLAGE_MISSING"}
+    assert set(checked.problems.filter(pl.col("code") == "VILLAGE_MISSING")["severity"]) == {"hold"}
+
+
+def test_a_kecamatan_list_resolves_inside_it_and_holds_what_is_outside(check_csv: Check) -> None:
+    text = (
+        "NIK;Nama;Kelurahan\n"
+        "3571011708800001;Budi;Bandar Kidul\n"
+        f"3571011708810002;Joko;{KEDIRI_KOTA_VILLAGE}\n"
+        "3571011708820003;Sri;\n"
+    )
+    checked = check_csv(text, place=MOJOROTO)
+    assert checked.rows["village_code"].to_list()[0] == BANDAR_KIDUL
+    assert checked.rows["state"].to_list()[1:] == ["held", "held"]
+    assert codes_of(checked, 3) >= {"VILLAGE_OUTSIDE_IMPORT"}
+    assert codes_of(checked, 4) >= {"VILLAGE_MISSING"}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    village=st.one_of(
+        st.just(""),
+        st.sampled_from(["Bandar Lor", "Bandr Lor", "Kemasan", "Desa Antah Berantah", "-", "?"]),
+        st.text(alphabet="abcdefghij .-", max_size=15),
+    ),
+    place=st.sampled_from([None, BANDAR_LOR, MOJOROTO]),
+)
+def test_a_village_is_never_a_reason_to_reject(
+    check_csv: Check, village: str, place: str | None
+) -> None:
+    checked = check_csv(f"NIK;Nama;Kelurahan\n{BUDI};Budi;{village}\n", place=place)
+    assert checked.rows["state"].item() != "rejected"
+    village_problems = checked.problems.filter(pl.col("code").str.starts_with("VILLAGE"))
+    assert set(village_problems["severity"]) <= {"hold", "warning"}
+
+
+def test_only_a_row_that_cannot_be_a_person_is_rejected(check_csv: Check) -> None:
+    """No valid NIK, no name: rejected. An unreadable birth date takes the NIK's; an
+    impossible one, shifted columns and a formula without a value are held or warned."""
+    text = (
+        "NIK;Nama;Tgl Lahir;Kelurahan\n"
+        f"{BUDI};Budi;kemarin;Bandar Lor\n"
+        f"3571031708810003;Joko;17-08-2031;Bandar Lor\n"
+        f"3571031708820004;;17-08-1982;Bandar Lor\n"
+        f"357103170882;Sri;17-08-1982;Bandar Lor\n"
+    )
+    checked = check_csv(text)
+    assert checked.rows["state"].to_list() == ["warning", "held", "rejected", "rejected"]
+    assert checked.rows["birth_date"].to_list()[0] == date(1980, 8, 17)  # the NIK's
