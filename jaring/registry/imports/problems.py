@@ -293,6 +293,15 @@ _ROW_SPECS: tuple[ProblemSpec, ...] = (
         gettext_noop("Desa/kelurahan {value} was read as {village} (similar spelling). Check it."),
     ),
     _spec(
+        "VILLAGE_FROM_NIK",
+        "warning",
+        "desa",
+        gettext_noop(
+            "Desa/kelurahan {value} is the name of several villages; the kecamatan of the NIK "
+            "({kecamatan}) has one of them: read as {village}. Check it."
+        ),
+    ),
+    _spec(
         "VILLAGE_OUTSIDE_IMPORT",
         "hold",
         "desa",
@@ -378,12 +387,23 @@ _ROW_SPECS: tuple[ProblemSpec, ...] = (
         ),
     ),
     _spec(
-        "NIK_DUPLICATE_CONFLICT",
-        "error",
+        "NIK_DUPLICATE_SAME_PERSON",
+        "warning",
         "nik",
         gettext_noop(
-            "This NIK appears {count} times in the file with different data (rows {rows}); which "
-            "one is right cannot be decided."
+            "This NIK already appears at {sheet} row {row} for the same person (same name and "
+            "birth date); this row is not saved again. It differs in: {differs}."
+        ),
+    ),
+    # One NIK is one participant (RULES.md §3): rows of one NIK naming different people are
+    # held, shown side by side, and a person picks the right one or neither.
+    _spec(
+        "NIK_DUPLICATE_CONFLICT",
+        "hold",
+        "nik",
+        gettext_noop(
+            "This NIK appears {count} times in the file for different people (another name or "
+            "birth date; rows {rows}); held until someone picks the right row or none."
         ),
     ),
 )

@@ -96,36 +96,42 @@ def _expected_summary(rows: pl.DataFrame) -> dict[str, Any]:
         "held": by_state.get("held", 0),
         "rejected": by_state.get("rejected", 0),
         "problems": problems,
-        "duplicates_in_file": problems.get("NIK_DUPLICATE_IN_FILE", 0),
+        "duplicates_in_file": problems.get("NIK_DUPLICATE_IN_FILE", 0)
+        + problems.get("NIK_DUPLICATE_SAME_PERSON", 0),
         "conflicting_rows": problems.get("NIK_DUPLICATE_CONFLICT", 0),
         "skipped_rows": 0,
     }
 
 
 def _with_duplicates(rows: pl.DataFrame) -> pl.DataFrame:
-    """Duplicate codes from the expected NIKs: rows sharing a NIK and one origin (a copy and
-    its source) are identical repeats; rows sharing a NIK but not the origin conflict."""
+    """Duplicate codes from the expected NIKs. Rows of one NIK describing one person (``who``):
+    every later row repeats the first — an identical repeat when it has the first row's origin
+    (an exact copy), else a repeat of the same person written differently (another address).
+    Rows of one NIK describing several people conflict, all of them."""
     grouped = rows.with_columns(
         _n=pl.when(pl.col("nik").is_not_null()).then(pl.len().over("nik")).otherwise(0),
-        _origins=pl.col("origin").n_unique().over("nik"),
+        _people=pl.col("who").n_unique().over("nik"),
+        _first_origin=pl.col("origin").first().over("nik"),
         _rank=pl.int_range(pl.len()).over("nik"),
         _first_row=pl.col("_row").first().over("nik"),
         _first_sheet=pl.col("_sheet").first().over("nik"),
     )
-    repeat = (pl.col("_n") > 1) & (pl.col("_origins") == 1) & (pl.col("_rank") > 0)
-    conflict = (pl.col("_n") > 1) & (pl.col("_origins") > 1)
+    repeat = (pl.col("_n") > 1) & (pl.col("_rank") > 0) & (pl.col("_people") == 1)
+    conflict = (pl.col("_n") > 1) & (pl.col("_people") > 1)
     extra = (
-        pl.when(repeat)
-        .then(pl.lit(["NIK_DUPLICATE_IN_FILE"]))
-        .when(conflict)
+        pl.when(conflict)
         .then(pl.lit(["NIK_DUPLICATE_CONFLICT"]))
+        .when(repeat & (pl.col("origin") == pl.col("_first_origin")))
+        .then(pl.lit(["NIK_DUPLICATE_IN_FILE"]))
+        .when(repeat)
+        .then(pl.lit(["NIK_DUPLICATE_SAME_PERSON"]))
         .otherwise(pl.lit([], dtype=pl.List(pl.String)))
     )
     return grouped.with_columns(
         codes=pl.concat_list("codes", extra).list.unique().list.sort(),
         duplicate_of=pl.when(repeat).then(pl.col("_first_row")),
         duplicate_of_sheet=pl.when(repeat).then(pl.col("_first_sheet")),
-    ).drop("_n", "_origins", "_rank", "_first_row", "_first_sheet")
+    ).drop("_n", "_people", "_first_origin", "_rank", "_first_row", "_first_sheet")
 
 
 def _states(rows: pl.DataFrame) -> pl.Series:

@@ -68,6 +68,9 @@ class _Places:
     prefixed: Mapping[str, str]  # village code -> "Desa X"/"Kel. X" when that still resolves
     ambiguous_villages: frozenset[str]  # codes whose written name cannot be resolved
     unknown_kecamatan: frozenset[str]  # kecamatan codes whose name is ambiguous
+    # Ambiguous codes the only one of their name in their kecamatan: a valid NIK (whose digits
+    # 1-6 are the person's kecamatan here) tells them apart.
+    told_by_nik: frozenset[str] = frozenset()
 
 
 def _places(regency: str, villages: NameIndex, seed: int) -> _Places:
@@ -88,6 +91,7 @@ def _places(regency: str, villages: NameIndex, seed: int) -> _Places:
         (pl.col("_in_regency") > 1)
         & ((pl.col("_in_kecamatan") > 1) | pl.col("parent_code").is_in(unknown_kec))
     )["code"].to_list()
+    told_by_nik = vil.filter(pl.col("code").is_in(ambiguous) & (pl.col("_in_kecamatan") == 1))
     typos: dict[str, str] = {}
     prefixed: dict[str, str] = {}
     for code, name, kind in vil.select("code", "name", "kind").iter_rows():
@@ -99,7 +103,13 @@ def _places(regency: str, villages: NameIndex, seed: int) -> _Places:
             if match.status == "fuzzy" and match.code == code:
                 typos[code] = candidate
                 break
-    return _Places(typos, prefixed, frozenset(ambiguous), frozenset(unknown_kec))
+    return _Places(
+        typos,
+        prefixed,
+        frozenset(ambiguous),
+        frozenset(unknown_kec),
+        frozenset(told_by_nik["code"].to_list()),
+    )
 
 
 def _date_forms(d: pl.Expr, style: pl.Expr) -> pl.Expr:
@@ -351,12 +361,22 @@ def damage_rows(
         for c, (ix, v) in changes.items()
         if ix and c in CELL_COLUMNS
     )
+    # A valid NIK's kecamatan tells apart villages of one name in different kecamatan.
+    person_villages = people["village_code"].to_list()
+    for i, row_codes in enumerate(codes):
+        if (
+            "VILLAGE_AMBIGUOUS" in row_codes
+            and niks[i]
+            and person_villages[i] in places.told_by_nik
+        ):
+            codes[i] = sorted((set(row_codes) - {"VILLAGE_AMBIGUOUS"}) | {"VILLAGE_FROM_NIK"})
     expected = pl.DataFrame(
         {
             "codes": codes,
             "kind": kind_names,
             "nik": niks,
             "origin": np.arange(n),
+            "who": np.arange(n),
             "in_registry": in_registry,
         },
         schema={
@@ -364,6 +384,7 @@ def damage_rows(
             "kind": pl.String,
             "nik": pl.String,
             "origin": pl.Int64,
+            "who": pl.Int64,
             "in_registry": pl.Boolean,
         },
     )
@@ -384,8 +405,11 @@ def _add_repeats(
     n_conflicting: int,
     merge_villages: bool,
 ) -> MessyRows:
-    """Mix in exact copies and conflicting copies (another address) of rows. A copy of a damaged
-    row keeps its damage; the duplicate codes then follow from the NIK the checker recovers."""
+    """Mix in exact copies and altered copies of rows: every other altered copy has another
+    address (the same person written again), the others another name (another person under
+    the NIK: a conflict). A copy of a damaged row keeps its damage; the duplicate codes then
+    follow from the NIK the checker recovers. ``origin`` tells identical rows, ``who`` the
+    person a row describes."""
     n = rows.written.height
     total = min(n_identical + n_conflicting, n)
     sources = rng.choice(n, size=total, replace=False) if total else np.array([], dtype=np.int64)
@@ -395,16 +419,24 @@ def _add_repeats(
     written_copies = rows.written[copies]
     expected_copies = rows.expected[copies]
     if len(conflicting):
-        is_conflict = pl.Series([False] * len(identical) + [True] * len(conflicting))
+        altered = [False] * len(identical) + [True] * len(conflicting)
+        other = [False] * len(identical) + [k % 2 == 1 for k in range(len(conflicting))]
+        is_altered, is_other = pl.Series(altered), pl.Series(other)
+        # Another person: another name (a row without a name stays the same person).
+        renamed = is_other & (expected_copies["kind"] != "name_missing")
         written_copies = written_copies.with_columns(
-            address=pl.when(is_conflict)
+            address=pl.when(is_altered & ~renamed)
             .then(pl.col("address") + " Blok C")
-            .otherwise(pl.col("address"))
+            .otherwise(pl.col("address")),
+            name=pl.when(renamed)
+            .then(pl.lit("Zulkarnaen ") + pl.col("name"))
+            .otherwise(pl.col("name")),
         )
         expected_copies = expected_copies.with_columns(
-            origin=pl.when(is_conflict)
+            origin=pl.when(is_altered)
             .then(pl.int_range(n, n + len(copies)))
-            .otherwise(pl.col("origin"))
+            .otherwise(pl.col("origin")),
+            who=pl.when(renamed).then(pl.int_range(n, n + len(copies))).otherwise(pl.col("who")),
         )
     written = pl.concat([rows.written, written_copies])
     cells = pl.concat([rows.cells, rows.cells[copies]])

@@ -108,3 +108,22 @@ def test_the_upload_page_takes_the_list_s_place_by_name(
     refused = client.post(reverse("import-list"), {**form, "file": upload, "place": "Kemayoran"})
     assert refused.status_code == 200 and ImportBatch.objects.count() == 1
     assert "Kemayoran" in refused.content.decode()
+
+
+def test_the_same_worker_twice_in_a_file_is_registered_once(tmp_path: Path) -> None:
+    text = (
+        "NIK;Nama;Tgl Lahir;JK;Alamat;Kelurahan\n"
+        f"{_nik(1)};Budi Santoso;17-08-1980;L;Jl. Mawar No. 5;Bandar Lor\n"
+        f"{_nik(2)};Sri Wahyuni;17-08-1980;P;Jl. Melati 1;Bandar Lor\n"
+        f"{_nik(1)};BUDI SANTOSO;17-08-1980;L;Jalan Mawar 5;Bandar Lor\n"
+        f"{_nik(3)};Joko;17-08-1980;L;Jl. Kenanga;Bandar Lor\n"
+        f"{_nik(3)};Slamet;17-08-1981;L;Jl. Kenanga;Bandar Lor\n"
+    )
+    summary = _cli_import(_write(tmp_path, text), "--region", "35.71")
+    assert summary["duplicates_in_file"] == 1
+    assert summary["problems"]["NIK_DUPLICATE_SAME_PERSON"] == 1
+    assert (summary["created"], summary["held"], summary["rejected"]) == (2, 2, 0)
+    assert sorted(Person.objects.values_list("name", flat=True)) == ["Budi Santoso", "Sri Wahyuni"]
+    repeat = ImportRow.objects.get(batch_id=summary["batch"], row_number=4)
+    assert repeat.action == "duplicate" and repeat.person is not None
+    assert repeat.person.name == "Budi Santoso"

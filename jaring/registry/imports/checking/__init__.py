@@ -59,6 +59,7 @@ from jaring.registry.imports.checking.nik_column import (
     clean_nik_column,
     finish_nik_column,
 )
+from jaring.registry.imports.checking.places import narrow_by_nik
 from jaring.registry.imports.reading import RawTable
 from jaring.registry.imports.reading.mapping import validate_mapping
 
@@ -126,7 +127,11 @@ class CheckedTable:
             "held": by_state.get("held", 0),
             "rejected": by_state.get("rejected", 0),
             "problems": dict(zip(codes["code"].to_list(), codes["count"].to_list(), strict=True)),
-            "duplicates_in_file": int((self.problems["code"] == "NIK_DUPLICATE_IN_FILE").sum()),
+            "duplicates_in_file": int(
+                self.problems["code"]
+                .is_in(["NIK_DUPLICATE_IN_FILE", "NIK_DUPLICATE_SAME_PERSON"])
+                .sum()
+            ),
             "conflicting_rows": int((self.problems["code"] == "NIK_DUPLICATE_CONFLICT").sum()),
             "skipped_rows": self.skipped.height,
         }
@@ -198,7 +203,8 @@ def check_table(
     )
     w = step.hstack(w, [nik.rename({code: f"m_{code}" for code in NIK_CODES})])
     w = step.hstack(w, [step.birth_and_age_columns(w, reference_date, min_age, max_age)])
-    w = flag_duplicates(w)
+    w = w.with_columns(narrow_by_nik(w, place).get_columns())
+    w = flag_duplicates(w, mapping)
     problems = collect(w, findings_for(w, mapping))
     rows = w.with_columns(state=states(w["_i"], problems)).select(ROW_COLUMNS)
     return CheckedTable(

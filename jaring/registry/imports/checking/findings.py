@@ -202,6 +202,12 @@ def findings_for(w: pl.DataFrame, mapping: Mapping[str, str]) -> list[Finding]:
             "VILLAGE_FUZZY", desa_header, desa, {"value": desa, "village": pl.col("p_village")}
         ),
         Finding(
+            "VILLAGE_FROM_NIK",
+            desa_header,
+            desa,
+            {"value": desa, "village": pl.col("p_village"), "kecamatan": pl.col("p_nik_kecamatan")},
+        ),
+        Finding(
             "VILLAGE_OUTSIDE_IMPORT",
             desa_header,
             desa,
@@ -255,6 +261,16 @@ def findings_for(w: pl.DataFrame, mapping: Mapping[str, str]) -> list[Finding]:
             nik_header,
             pl.col("t_nik"),
             {"sheet": pl.col("duplicate_of_sheet"), "row": pl.col("duplicate_of")},
+        ),
+        Finding(
+            "NIK_DUPLICATE_SAME_PERSON",
+            nik_header,
+            pl.col("t_nik"),
+            {
+                "sheet": pl.col("duplicate_of_sheet"),
+                "row": pl.col("duplicate_of"),
+                "differs": pl.col("p_dup_differs"),
+            },
         ),
         Finding(
             "NIK_DUPLICATE_CONFLICT",

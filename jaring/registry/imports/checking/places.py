@@ -10,7 +10,11 @@ Rules, per distinct (desa, kecamatan) pair as written:
   another kecamatan gets ``KECAMATAN_MISMATCH`` (the village wins);
 * desa exact → its code; fuzzy → its code with ``VILLAGE_FUZZY``; ambiguous → narrowed by the
   kecamatan (or the place), else ``VILLAGE_AMBIGUOUS``; not found → ``VILLAGE_UNKNOWN``;
-* a desa resolving outside the ``place`` is ``VILLAGE_OUTSIDE_IMPORT``.
+* a desa resolving outside the ``place`` is ``VILLAGE_OUTSIDE_IMPORT``;
+* still ambiguous: the NIK's kecamatan digits (1–6, RULES.md §4) pick the candidate in that
+  kecamatan when exactly one is there (and inside the place) — ``VILLAGE_FROM_NIK``, a warning
+  (:func:`narrow_by_nik`, once the NIKs are known); otherwise the row stays
+  ``VILLAGE_AMBIGUOUS``.
 
 The village codes are never a reason to refuse a worker: ``VILLAGE_MISSING``, ``_UNKNOWN``,
 ``_AMBIGUOUS`` and ``_OUTSIDE_IMPORT`` hold the row until a person chooses.
@@ -31,6 +35,7 @@ PLACE_CODES: tuple[str, ...] = (
     "VILLAGE_AMBIGUOUS",
     "VILLAGE_FUZZY",
     "VILLAGE_OUTSIDE_IMPORT",
+    "VILLAGE_FROM_NIK",
     "KECAMATAN_UNKNOWN",
     "KECAMATAN_MISMATCH",
 )
@@ -68,7 +73,7 @@ def _resolve(
     place: str | None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = dict.fromkeys(PLACE_CODES, False)
-    out.update(village_code=None, p_village=None, p_candidates=None, p_code=None)
+    out.update(village_code=None, p_village=None, p_candidates=None, p_code=None, _candidates=None)
     kec_code, out["KECAMATAN_UNKNOWN"] = _kecamatan_code(kecamatan, kecamatan_index)
     if desa is None:
         if _is_village(place):
@@ -93,6 +98,7 @@ def _resolve(
         else:
             shown = candidates[:_MAX_CANDIDATES_SHOWN]
             out["p_candidates"] = ", ".join(shown) + (", …" if len(candidates) > len(shown) else "")
+            out["_candidates"] = candidates
             out["VILLAGE_AMBIGUOUS"] = True
             return out
     else:
@@ -154,9 +160,48 @@ def resolve_places(
         "p_village": pl.String(),
         "p_candidates": pl.String(),
         "p_code": pl.String(),
+        "_candidates": pl.List(pl.String()),
     }
     resolved = pl.DataFrame(rows, schema=schema, orient="row")
     joined = source.join(
         resolved, on=["_desa", "_kec"], how="left", nulls_equal=True, maintain_order="left"
     )
     return joined.drop("_desa", "_kec")
+
+
+def narrow_by_nik(frame: pl.DataFrame, place: str | None) -> pl.DataFrame:
+    """Rows still ``VILLAGE_AMBIGUOUS`` whose NIK's kecamatan (digits 1–6) holds exactly one of
+    their candidate villages (inside ``place`` when there is one) take that village with
+    ``VILLAGE_FROM_NIK`` (a warning). Returns the new ``village_code``, ``m_VILLAGE_AMBIGUOUS``,
+    ``m_VILLAGE_FROM_NIK``, ``p_village`` and ``p_nik_kecamatan`` columns, column-wise: only
+    the ambiguous rows are exploded into their candidates."""
+    nik = pl.col("nik")
+    kecamatan = pl.format("{}.{}.{}", nik.str.slice(0, 2), nik.str.slice(2, 2), nik.str.slice(4, 2))
+    candidates = (
+        frame.lazy()
+        .filter(pl.col("m_VILLAGE_AMBIGUOUS") & nik.is_not_null())
+        .select("_i", _kec=kecamatan, _code=pl.col("_candidates"))
+        .explode("_code")
+        .filter(pl.col("_code").str.starts_with(pl.col("_kec") + "."))
+    )
+    if place is not None:
+        candidates = candidates.filter(
+            (pl.col("_code") == place) | pl.col("_code").str.starts_with(place + ".")
+        )
+    picked = (
+        candidates.group_by("_i")
+        .agg(pl.len().alias("_n"), pl.col("_code").first(), pl.col("_kec").first())
+        .filter(pl.col("_n") == 1)
+        .collect()
+    )
+    joined = frame.select("_i", "village_code", "m_VILLAGE_AMBIGUOUS", "p_village").join(
+        picked, on="_i", how="left", maintain_order="left"
+    )
+    found = pl.col("_code").is_not_null()
+    return joined.select(
+        village_code=pl.coalesce("_code", "village_code"),
+        m_VILLAGE_AMBIGUOUS=pl.col("m_VILLAGE_AMBIGUOUS") & ~found,
+        m_VILLAGE_FROM_NIK=found,
+        p_village=pl.when(found).then(pl.col("_code")).otherwise(pl.col("p_village")),
+        p_nik_kecamatan=pl.col("_kec"),
+    )

@@ -121,9 +121,10 @@ def test_identical_repeat_is_saved_once(check_csv: Check) -> None:
     assert checked.summary()["duplicates_in_file"] == 1
 
 
-def test_conflicting_repeats_are_all_rejected(check_csv: Check) -> None:
+def test_conflicting_repeats_are_all_held(check_csv: Check) -> None:
+    """One NIK, another name: two people under one NIK, for a person to decide."""
     checked = _check(check_csv, _row(), _row(name="Budi Santoso"), _row())
-    assert checked.rows["state"].to_list() == ["rejected"] * 3
+    assert checked.rows["state"].to_list() == ["held"] * 3
     assert all(codes_of(checked, r) == {"NIK_DUPLICATE_CONFLICT"} for r in (2, 3, 4))
     assert checked.summary()["conflicting_rows"] == 3
     assert checked.rows["duplicate_of"].null_count() == 3

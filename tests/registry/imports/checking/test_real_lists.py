@@ -9,11 +9,16 @@ from collections.abc import Callable
 from datetime import date
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jaring.registry.imports.checking import CheckedTable
-from jaring.registry.imports.problems import IMPORT_PROBLEM_SPECS, problem_spec
+from jaring.registry.imports.problems import (
+    IMPORT_PROBLEM_SPECS,
+    problem_messages,
+    problem_spec,
+)
 from jaring.rules.messages import translate
 
 from ..conftest import codes_of
@@ -161,3 +166,87 @@ def test_only_a_row_that_cannot_be_a_person_is_rejected(check_csv: Check) -> Non
     checked = check_csv(text)
     assert checked.rows["state"].to_list() == ["warning", "held", "rejected", "rejected"]
     assert checked.rows["birth_date"].to_list()[0] == date(1980, 8, 17)  # the NIK's
+
+
+# --- a kelurahan name twice in one kab/kota ----------------------------------------------------
+
+SEMARANG = "33.74"  # Kota Semarang: two Mangunharjo (33.74.10, 33.74.16), two Purwosari
+
+
+@pytest.mark.parametrize(
+    ("nik_kecamatan", "village", "state", "code"),
+    [
+        ("337410", "33.74.10.1003", "warning", "VILLAGE_FROM_NIK"),
+        ("337416", "33.74.16.1007", "warning", "VILLAGE_FROM_NIK"),
+        ("337401", None, "held", "VILLAGE_AMBIGUOUS"),  # the NIK points at neither
+    ],
+)
+def test_a_shared_kelurahan_name_is_told_apart_by_the_nik_s_kecamatan(
+    check_csv: Check, nik_kecamatan: str, village: str | None, state: str, code: str
+) -> None:
+    text = f"NIK;Nama;Kelurahan\n{nik_kecamatan}1708800002;Budi;Mangunharjo\n"
+    checked = check_csv(text, regency=SEMARANG)
+    row = checked.rows.row(0, named=True)
+    assert (row["village_code"], row["state"]) == (village, state)
+    assert code in codes_of(checked, 2)
+    if village:
+        message = problem_messages(checked.problems.filter(pl.col("code") == code)).item()
+        assert village in message and nik_kecamatan[:2] in message
+
+
+def test_the_place_chosen_at_upload_comes_before_the_nik(check_csv: Check) -> None:
+    """A list of kecamatan 33.74.16 with a NIK issued in 33.74.10 (the worker moved)."""
+    text = "NIK;Nama;Kelurahan\n3374101708800002;Budi;Mangunharjo\n"
+    checked = check_csv(text, regency=SEMARANG, place="33.74.16")
+    assert checked.rows["village_code"].item() == "33.74.16.1007"
+    assert "VILLAGE_FROM_NIK" not in codes_of(checked, 2)
+
+
+# --- the same worker twice in one file ---------------------------------------------------------
+
+
+def test_the_same_worker_twice_is_one_person_and_the_repeat_is_reported(check_csv: Check) -> None:
+    text = (
+        "NIK;Nama;Tgl Lahir;JK;Pekerjaan;Alamat;Kelurahan\n"
+        f"{BUDI};Budi Santoso;17-08-1980;L;Ojek;Jl. Mawar No. 5;Bandar Lor\n"
+        f"{BUDI};BUDI  SANTOSO;17/08/1980;L;Ojek;Jalan Mawar 5 RT 1;Bandar Lor\n"
+        f"{BUDI};Budi Santoso;17-08-1980;L;Ojek;Jl. Mawar No. 5;Bandar Lor\n"
+    )
+    checked = check_csv(text)
+    assert checked.rows["state"].to_list() == ["accepted", "warning", "warning"]
+    assert checked.rows["duplicate_of"].to_list() == [None, 2, 2]
+    assert codes_of(checked, 3) == {"NIK_DUPLICATE_SAME_PERSON"}
+    assert codes_of(checked, 4) == {"NIK_DUPLICATE_IN_FILE"}
+    assert checked.summary()["duplicates_in_file"] == 2
+    message = problem_messages(
+        checked.problems.filter(pl.col("code") == "NIK_DUPLICATE_SAME_PERSON")
+    ).item()
+    assert "Alamat" in message and "Nama" not in message
+
+
+def test_one_nik_for_two_people_is_held_not_rejected(check_csv: Check) -> None:
+    text = (
+        "NIK;Nama;Tgl Lahir;Kelurahan\n"
+        f"{BUDI};Budi Santoso;17-08-1980;Bandar Lor\n"
+        f"{BUDI};Slamet Riyadi;17-08-1980;Bandar Lor\n"
+    )
+    checked = check_csv(text)
+    assert checked.rows["state"].to_list() == ["held", "held"]
+    assert checked.summary()["duplicates_in_file"] == 0
+    assert checked.summary()["held"] == 2
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    addresses=st.lists(st.text(alphabet="abc .,0123", max_size=10), min_size=2, max_size=4),
+)
+def test_repeats_of_one_person_are_never_rejected_nor_held(
+    check_csv: Check, addresses: list[str]
+) -> None:
+    lines = ["NIK;Nama;Tgl Lahir;Alamat;Kelurahan"]
+    lines += [f"{BUDI};Budi;17-08-1980;{a};Bandar Lor" for a in addresses]
+    checked = check_csv("\n".join(lines) + "\n")
+    assert set(checked.rows["state"]) <= {"accepted", "warning"}
+    assert checked.summary()["duplicates_in_file"] == len(addresses) - 1
