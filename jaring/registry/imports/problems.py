@@ -408,6 +408,40 @@ _ROW_SPECS: tuple[ProblemSpec, ...] = (
     ),
 )
 
+# A list naming a registered person with another name, birth date or sex: what identifies a
+# person is never changed by a list on its own (plan.IDENTITY); the change is shown, before and
+# after, and waits for a person's confirmation. The rest of the row is applied.
+_CHANGE_SPECS: tuple[ProblemSpec, ...] = (
+    _spec(
+        "PERSON_NAME_CHANGE_HELD",
+        "hold",
+        "name",
+        gettext_noop(
+            "The registered name would change: {before} → {after}. Kept as registered until "
+            "someone confirms the change."
+        ),
+    ),
+    _spec(
+        "PERSON_BIRTH_DATE_CHANGE_HELD",
+        "hold",
+        "birth_date",
+        gettext_noop(
+            "The registered birth date would change: {before} → {after}. Kept as registered "
+            "until someone confirms the change."
+        ),
+    ),
+    _spec(
+        "PERSON_SEX_CHANGE_HELD",
+        "hold",
+        "sex",
+        gettext_noop(
+            "The registered sex would change: {before} → {after}. Kept as registered until "
+            "someone confirms the change."
+        ),
+        {"before": SEX_LABELS, "after": SEX_LABELS},
+    ),
+)
+
 # An import that cannot start, or that stopped: said on the page, in the API and by the CLI,
 # and kept on the batch (``error_code``) when a run failed.
 _REQUEST_SPECS: tuple[ProblemSpec, ...] = (
@@ -466,6 +500,12 @@ _REQUEST_SPECS: tuple[ProblemSpec, ...] = (
         gettext_noop("This import has not been checked yet."),
     ),
     _spec(
+        "IMPORT_NOT_SAVED",
+        "error",
+        None,
+        gettext_noop("This import has not been saved yet; save it before confirming changes."),
+    ),
+    _spec(
         "IMPORT_FILE_PURGED",
         "error",
         None,
@@ -484,8 +524,9 @@ _REQUEST_SPECS: tuple[ProblemSpec, ...] = (
 
 #: Codes registered here (file- and row-level); NIK/income codes stay in the rules registry.
 IMPORT_PROBLEM_SPECS: Mapping[str, ProblemSpec] = {
-    s.code: s for s in (*_FILE_SPECS, *_ROW_SPECS, *_REQUEST_SPECS)
+    s.code: s for s in (*_FILE_SPECS, *_ROW_SPECS, *_CHANGE_SPECS, *_REQUEST_SPECS)
 }
+CHANGE_CODES: frozenset[str] = frozenset(s.code for s in _CHANGE_SPECS)
 FILE_CODES: frozenset[str] = frozenset(s.code for s in _FILE_SPECS)
 REQUEST_CODES: frozenset[str] = frozenset(s.code for s in _REQUEST_SPECS)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, partial
@@ -36,7 +36,7 @@ from jaring.audit.services import acting_as
 from jaring.core.scoping import region_in_scope
 from jaring.regions.models import Region, RegionLevel
 from jaring.regions.selectors import NameIndex, region_name_index
-from jaring.registry.imports.applying.commit import commit_batch
+from jaring.registry.imports.applying.commit import commit_batch, confirm_held_changes
 from jaring.registry.imports.applying.workbook import write_problems_workbook
 from jaring.registry.imports.checking import CheckedTable, Classifier, check_table
 from jaring.registry.imports.problems import ImportFileError, problem_message
@@ -391,6 +391,21 @@ def import_run(
     )
 
 
+def import_changes_settle(
+    batch: ImportBatch,
+    *,
+    apply: bool,
+    user: User | None,
+    rows: Collection[tuple[str, int]] | None = None,
+) -> int:
+    """Confirm (``apply``) or decline the held changes of registered people's name, birth date
+    or sex of a saved batch: all of them, or those of ``rows`` ((sheet, row) pairs). Returns
+    how many rows were settled; an applied change is in the person's history."""
+    if batch.status != ImportStatus.COMMITTED:
+        raise ImportRequestError("IMPORT_NOT_SAVED")
+    return confirm_held_changes(batch, rows=rows, apply=apply, user=user)
+
+
 def import_summary(batch: ImportBatch, *, seconds: float | None = None) -> dict[str, Any]:
     """The summary of a finished batch, as the CLI prints it and the API returns it."""
     problems = dict(
@@ -418,6 +433,8 @@ def import_summary(batch: ImportBatch, *, seconds: float | None = None) -> dict[
         "unchanged": batch.unchanged,
         "skipped": batch.skipped,
         "conflicts": batch.conflicts,
+        "changes_held": batch.changes_held,
+        "changes": dict(batch.changes),
     }
     if seconds is not None:
         summary["seconds"] = round(seconds, 2)

@@ -21,14 +21,17 @@ from jaring.core.messages import shown
 from jaring.regions.models import Region
 from jaring.registry.exports import import_workbook_allowed, import_workbook_release
 from jaring.registry.forms import ImportUploadForm, MappingForm
+from jaring.registry.imports.applying.commit import HELD_CHANGE_CODES
 from jaring.registry.imports.discarding import (
     DISCARDABLE,
     ImportDiscardError,
     import_discard,
 )
 from jaring.registry.imports.problems import ImportFileError
+from jaring.registry.imports.reading.mapping import FIELD_LABELS
 from jaring.registry.imports.services import (
     ImportRequestError,
+    import_changes_settle,
     import_create,
     import_mapping_save,
     import_place,
@@ -135,6 +138,14 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if batch.status in {ImportStatus.CHECKED, ImportStatus.COMMITTED}:
         problems = ImportProblem.objects.filter(batch=batch)
+        context["changed_fields"] = [
+            (_(FIELD_LABELS.get(_CHANGED_FIELD.get(column, column), column)), n)
+            for column, n in sorted(batch.changes.items(), key=lambda item: -item[1])
+        ]
+        if batch.changes_held:
+            context["held_changes"] = problems.filter(code__in=HELD_CHANGE_CODES.values()).order_by(
+                "sheet", "row_number", "code"
+            )[:200]
         context["by_code"] = (
             problems.values("code", "severity").annotate(n=Count("id")).order_by("-n", "code")
         )
@@ -150,6 +161,36 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # role that sees masked identities, the counts by kind only.
             context["problems_hidden"] = True
     return render(request, "registry/imports/detail.html", context)
+
+
+# A person column as the mapping page names its field.
+_CHANGED_FIELD = {
+    "village_code": "desa",
+    "occupation_code": "occupation",
+    "occupation_text": "occupation",
+    "declared_income": "income",
+}
+
+
+@require_POST
+@capability_required("import_lists")
+def import_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm or decline the held changes of registered people's name, birth date or sex: all
+    of a batch, or one row's (``sheet``, ``row``)."""
+    batch = _batch(request, pk)
+    apply = request.POST.get("apply") == "1"
+    row = request.POST.get("row", "")
+    rows = [(request.POST.get("sheet", ""), int(row))] if row.isdigit() else None
+    try:
+        settled = import_changes_settle(batch, apply=apply, user=signed_in_user(request), rows=rows)
+    except ImportRequestError as exc:
+        messages.error(request, shown(exc.message))
+    else:
+        if apply:
+            messages.success(request, _("Changes applied: %(n)d.") % {"n": settled})
+        else:
+            messages.success(request, _("Kept as registered: %(n)d.") % {"n": settled})
+    return redirect("import-detail", pk=batch.pk)
 
 
 def _progress_context(batch: ImportBatch) -> dict[str, Any]:

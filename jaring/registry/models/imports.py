@@ -78,6 +78,11 @@ class ImportBatch(RegionScopedModel):
     # Rows kept for a person's decision (which village, which of two rows of one NIK): neither
     # saved nor refused.
     held = models.PositiveIntegerField(default=0)
+    # Rows that would change a registered person's name, birth date or sex: the change waits
+    # for a person's confirmation (the rest of the row is applied).
+    changes_held = models.PositiveIntegerField(default=0)
+    # How many people each field was changed for ({"address": 3}): what the result page says.
+    changes = models.JSONField(default=dict, blank=True)
     duplicates_in_file = models.PositiveIntegerField(default=0)
     existing = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -16,7 +17,7 @@ from django.urls import reverse
 
 from jaring.accounts.models import User
 from jaring.accounts.roles import Role
-from jaring.registry.models import ImportBatch, ImportRow, Person
+from jaring.registry.models import ImportBatch, ImportProblem, ImportRow, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,88 @@ def test_the_same_worker_twice_in_a_file_is_registered_once(tmp_path: Path) -> N
     repeat = ImportRow.objects.get(batch_id=summary["batch"], row_number=4)
     assert repeat.action == "duplicate" and repeat.person is not None
     assert repeat.person.name == "Budi Santoso"
+
+
+# --- a recap list naming registered people ----------------------------------------------------
+
+
+def _list(tmp_path: Path, name: str, *rows: str) -> Path:
+    return _write(
+        tmp_path, "NIK;Nama;Tgl Lahir;JK;Alamat;Kelurahan\n" + "\n".join(rows) + "\n", name
+    )
+
+
+def test_a_recap_never_silently_renames_a_registered_person(tmp_path: Path) -> None:
+    gandi, sri = _nik(1), _nik(2, born="570885")
+    desa = _list(
+        tmp_path,
+        "desa.csv",
+        f"{gandi};Gandi Wacana;17-08-1980;L;Jl. Mawar 1;Bandar Lor",
+        f"{sri};Sri;17-08-1985;P;Jl. Melati 2;Bandar Lor",
+    )
+    first = _cli_import(desa, "--region", "35.71")
+    assert first["created"] == 2
+    rekap = _list(
+        tmp_path,
+        "rekap.csv",
+        f"{gandi};Gandi Wacono;17-08-1980;L;Jl. Mawar 9;Bandar Lor",
+        f"{sri};Sri Rahayu;17-08-1985;P;Jl. Melati 2;Bandar Lor",
+    )
+    recap = _cli_import(rekap, "--region", "35.71")
+    # The address follows the default policy (update); the names wait for a confirmation.
+    assert (recap["updated"], recap["changes_held"]) == (1, 2)
+    assert recap["changes"] == {"address": 1}
+    assert recap["problems"]["PERSON_NAME_CHANGE_HELD"] == 2
+    gandi_now = Person.objects.get(name="Gandi Wacana")
+    assert gandi_now.address == "Jl. Mawar 9"
+    assert not Person.objects.filter(name__in=["Gandi Wacono", "Sri Rahayu"]).exists()
+    problem = ImportProblem.objects.get(
+        batch_id=recap["batch"], row_number=2, code="PERSON_NAME_CHANGE_HELD"
+    )
+    assert "Gandi Wacana → Gandi Wacono" in problem.message.render("id")
+    assert ImportRow.objects.get(batch_id=recap["batch"], row_number=3).action == "held"
+
+    # Listed, then confirmed for one row: that person is renamed (in their history), the other
+    # still waits.
+    out = io.StringIO()
+    call_command("import_changes", str(recap["batch"]), stdout=out)
+    assert "Gandi Wacana → Gandi Wacono" in out.getvalue()
+    out = io.StringIO()
+    batch = str(recap["batch"])
+    call_command("import_changes", batch, "--apply", "--row", "rekap.csv:2", "--json", stdout=out)
+    assert json.loads(out.getvalue())["settled"] == 1
+    gandi_now.refresh_from_db()
+    assert gandi_now.name == "Gandi Wacono" and gandi_now.name_normalized == "gandi wacono"
+    history = LogEntry.objects.get_for_object(gandi_now).order_by("-timestamp").first()
+    assert history is not None and history.changes_dict["name"] == ["Gandi Wacana", "Gandi Wacono"]
+    assert ImportBatch.objects.get(pk=recap["batch"]).changes_held == 1
+    call_command("import_changes", str(recap["batch"]), "--keep", stdout=io.StringIO())
+    assert Person.objects.filter(name="Sri").exists()
+    assert ImportBatch.objects.get(pk=recap["batch"]).changes_held == 0
+
+
+def test_under_skip_a_recap_changes_nothing_and_holds_nothing(tmp_path: Path) -> None:
+    gandi = _nik(1)
+    first = _list(tmp_path, "a.csv", f"{gandi};Gandi Wacana;17-08-1980;L;Jl. A;Bandar Lor")
+    _cli_import(first, "--region", "35.71")
+    again = _list(tmp_path, "b.csv", f"{gandi};Gandi Wacono;17-08-1980;L;Jl. B;Bandar Lor")
+    recap = _cli_import(again, "--region", "35.71", "--on-existing", "skip")
+    assert (recap["skipped"], recap["changes_held"], recap["changes"]) == (1, 0, {})
+
+
+def test_the_result_page_says_what_changed_and_confirms_a_rename(
+    tmp_path: Path, make_user: Callable[..., User], login: Callable[[User], Client]
+) -> None:
+    gandi = _nik(1)
+    first = _list(tmp_path, "a.csv", f"{gandi};Gandi Wacana;17-08-1980;L;Jl. A;Bandar Lor")
+    _cli_import(first, "--region", "35.71")
+    again = _list(tmp_path, "b.csv", f"{gandi};Gandi Wacono;17-08-1980;L;Jl. B;Bandar Lor")
+    recap = _cli_import(again, "--region", "35.71")
+    client = login(make_user("kediri", Role.REGENCY_ADMIN, ("35.71",)))
+    page = client.get(reverse("import-detail", args=[recap["batch"]])).content.decode()
+    assert "Gandi Wacana → Gandi Wacono" in page
+    assert 'data-testid="changed-fields"' in page and "Alamat" in page
+    response = client.post(reverse("import-changes", args=[recap["batch"]]), {"apply": "1"})
+    assert response.status_code == 302
+    assert Person.objects.get().name == "Gandi Wacono"
+    assert 'data-testid="held-changes"' not in client.get(response["Location"]).content.decode()

@@ -10,8 +10,9 @@ people at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 from django.db import transaction
@@ -20,8 +21,17 @@ from django.utils import timezone
 from jaring.audit.services import RecordChange, acting_as, record_bulk_updates
 from jaring.core import bulk
 from jaring.registry.fields import PERSON_FIELDS, PersonField
-from jaring.registry.imports.applying.plan import COMPARED, EXISTING_SCHEMA, counts, plan_actions
+from jaring.registry.imports.applying.plan import (
+    COMPARED,
+    EXISTING_SCHEMA,
+    IDENTITY,
+    changes,
+    counts,
+    plan_actions,
+)
 from jaring.registry.imports.checking import CheckedTable
+from jaring.registry.imports.checking.findings import PROBLEM_SCHEMA
+from jaring.registry.imports.problems import params_expr
 from jaring.registry.models import (
     ImportBatch,
     ImportProblem,
@@ -32,8 +42,12 @@ from jaring.registry.models import (
     RowAction,
     RowState,
 )
+from jaring.registry.names import normalize_names_expr
 from jaring.registry.services import person_rows, with_ciphers
 from jaring.registry.tallies import people_tally_created, people_tally_kept
+
+if TYPE_CHECKING:
+    from jaring.accounts.models import User
 
 
 def _existing(nik_indexes: list[str]) -> pl.DataFrame:
@@ -106,6 +120,35 @@ def _problem_rows(batch: ImportBatch, problems: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+#: The problem that shows a held change of each identity field.
+HELD_CHANGE_CODES = {
+    "name": "PERSON_NAME_CHANGE_HELD",
+    "birth_date": "PERSON_BIRTH_DATE_CHANGE_HELD",
+    "sex": "PERSON_SEX_CHANGE_HELD",
+}
+
+
+def held_change_problems(planned: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
+    """A problem (severity hold) for every change of a registered person's name, birth date or
+    sex that a row would make: shown with the value before and after, not applied."""
+    parts = [
+        planned.filter(pl.col("held_changes").list.contains(field)).select(
+            "_sheet",
+            "_row",
+            pl.lit(code).alias("code"),
+            pl.lit("hold").alias("severity"),
+            pl.lit(headers.get(field), dtype=pl.String).alias("column"),
+            pl.col(f"after_{field}").alias("value"),
+            params_expr(
+                {"before": pl.col(f"before_{field}"), "after": pl.col(f"after_{field}")}
+            ).alias("params"),
+        )
+        for field, code in HELD_CHANGE_CODES.items()
+    ]
+    schema: dict[str, pl.DataType] = dict(PROBLEM_SCHEMA)
+    return pl.concat(parts).cast(schema).sort("_sheet", "_row", maintain_order=True)  # type: ignore[arg-type]
+
+
 def _apply_updates(batch: ImportBatch, planned: pl.DataFrame, existing: pl.DataFrame) -> int:
     """Give updated people the values their row has, keeping the ones it lacks; each change
     goes into the audit trail with its before and after."""
@@ -118,6 +161,20 @@ def _apply_updates(batch: ImportBatch, planned: pl.DataFrame, existing: pl.DataF
         .with_columns(
             pl.coalesce(row_col, f"{col}__old").alias(f"{col}__new")
             for col, row_col in COMPARED.items()
+        )
+        # A change of name, birth date or sex waits for a confirmation: the registered value
+        # stays (plan.IDENTITY).
+        .with_columns(
+            pl.when(pl.col("held_changes").list.contains(col))
+            .then(pl.col(f"{col}__old"))
+            .otherwise(pl.col(f"{col}__new"))
+            .alias(f"{col}__new")
+            for col in IDENTITY
+        )
+        .with_columns(
+            name_normalized=pl.when(pl.col("held_changes").list.contains("name"))
+            .then(normalize_names_expr(pl.col("name__new")))
+            .otherwise(pl.col("name_normalized"))
         )
     )
     values = updates.select(
@@ -233,7 +290,14 @@ def commit_batch(
         )
         tally = counts(planned)
         planned, elsewhere = _registered_elsewhere(planned)
-        problems = pl.concat([checked.problems, elsewhere.problems], how="diagonal_relaxed")
+        problems = pl.concat(
+            [
+                checked.problems,
+                elsewhere.problems,
+                held_change_problems(planned, dict(checked.mapping)),
+            ],
+            how="diagonal_relaxed",
+        )
         created = planned["action"] == RowAction.CREATED.value
         if commit:
             first_person = bulk.reserve_ids(Person, int(created.sum()))
@@ -288,6 +352,7 @@ def commit_batch(
         batch.rejected = summary["rejected"]
         batch.held = summary["held"]
         batch.duplicates_in_file = summary["duplicates_in_file"]
+        batch.changes = changes(planned)
         for name, value in tally.items():
             setattr(batch, name, value)
         batch.status = ImportStatus.COMMITTED if commit else ImportStatus.CHECKED
@@ -297,3 +362,142 @@ def commit_batch(
         batch.finished_at = timezone.now()
         batch.save()
     return tally
+
+
+def confirm_held_changes(
+    batch: ImportBatch,
+    *,
+    rows: Collection[tuple[str, int]] | None,
+    apply: bool,
+    user: User | None,
+) -> int:
+    """Settle the held changes of name, birth date or sex of a committed batch — all of them,
+    or those of ``rows`` ((sheet, row) pairs): ``apply`` gives each person the value the list
+    had (audited, before and after, with the file, sheet and row), otherwise the registered
+    value stays. Either way the change no longer waits. Returns how many rows were settled."""
+    with transaction.atomic(), acting_as(user):
+        bulk.lock_table(Person)
+        waiting = ImportProblem.objects.filter(batch=batch, code__in=HELD_CHANGE_CODES.values())
+        held = pl.DataFrame(
+            list(waiting.values_list("id", "sheet", "row_number", "code")),
+            schema={"problem": pl.Int64, "_sheet": pl.String, "_row": pl.Int64, "code": pl.String},
+            orient="row",
+        )
+        if rows is not None:
+            chosen = pl.DataFrame(
+                list(rows), schema={"_sheet": pl.String, "_row": pl.Int64}, orient="row"
+            )
+            held = held.join(chosen, on=["_sheet", "_row"], how="semi")
+        if held.is_empty():
+            return 0
+        settled = held.select("_sheet", "_row").unique()
+        if apply:
+            _apply_held_changes(batch, held, user)
+        ImportProblem.objects.filter(pk__in=held["problem"].to_list()).delete()
+        batch.changes_held = max(0, batch.changes_held - settled.height)
+        batch.save(update_fields=["changes_held"])
+        return settled.height
+
+
+def _apply_held_changes(batch: ImportBatch, held: pl.DataFrame, user: User | None) -> None:
+    """The values of the staging rows (they keep what the list said) onto their people."""
+    by_code = {code: field for field, code in HELD_CHANGE_CODES.items()}
+    staged = pl.DataFrame(
+        list(
+            ImportRow.objects.filter(batch=batch, person__isnull=False).values_list(
+                "sheet", "row_number", "person_id", *IDENTITY
+            )
+        ),
+        schema={
+            "_sheet": pl.String,
+            "_row": pl.Int64,
+            "person_id": pl.Int64,
+            "name": pl.String,
+            "birth_date": pl.Date,
+            "sex": pl.String,
+        },
+        orient="row",
+    ).join(held.select("_sheet", "_row").unique(), on=["_sheet", "_row"], how="semi")
+    fields = (
+        held.with_columns(field=pl.col("code").replace_strict(by_code))
+        .group_by("_sheet", "_row")
+        .agg(pl.col("field"))
+    )
+    staged = staged.join(fields, on=["_sheet", "_row"])
+    people = pl.DataFrame(
+        list(
+            Person.objects.filter(pk__in=staged["person_id"].to_list()).values_list("id", *IDENTITY)
+        ),
+        schema={
+            "person_id": pl.Int64,
+            "name__old": pl.String,
+            "birth_date__old": pl.Date,
+            "sex__old": pl.String,
+        },
+        orient="row",
+    )
+    staged = (
+        staged.join(people, on="person_id")
+        .with_columns(
+            pl.when(pl.col("field").list.contains(f))
+            .then(pl.col(f))
+            .otherwise(pl.col(f"{f}__old"))
+            .alias(f"{f}__new")
+            for f in IDENTITY
+        )
+        .with_columns(name_normalized=normalize_names_expr(pl.col("name__new")))
+    )
+    with people_tally_kept(staged["person_id"].unique().to_list()):
+        now = timezone.now()
+        Person.objects.bulk_update(
+            [
+                Person(
+                    pk=pk,
+                    name=name,
+                    birth_date=born,
+                    sex=sex,
+                    name_normalized=normal,
+                    updated_at=now,
+                )
+                for pk, name, born, sex, normal in staged.select(
+                    "person_id", "name__new", "birth_date__new", "sex__new", "name_normalized"
+                ).iter_rows()
+            ],
+            [*IDENTITY, "name_normalized", "updated_at"],
+            batch_size=1000,
+        )
+
+    def text(column: str) -> pl.Expr:
+        return pl.col(column).cast(pl.String).fill_null("None")
+
+    diffs = staged.select(
+        "person_id",
+        "name__new",
+        "_sheet",
+        "_row",
+        *[
+            pl.when(pl.col("field").list.contains(f))
+            .then(pl.concat_list(text(f"{f}__old"), text(f"{f}__new")))
+            .alias(f)
+            for f in IDENTITY
+        ],
+    )
+    record_bulk_updates(
+        Person,
+        (
+            RecordChange(
+                row["person_id"],
+                row["name__new"] or "",
+                {f: row[f] for f in IDENTITY if row[f] is not None},
+                {
+                    "import_batch": batch.pk,
+                    "file": batch.file_name,
+                    "sheet": row["_sheet"],
+                    "row": row["_row"],
+                    "confirmed": True,
+                },
+            )
+            for row in diffs.iter_rows(named=True)
+        ),
+        actor=user,
+    )
