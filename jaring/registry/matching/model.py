@@ -308,6 +308,9 @@ def _fill_unobserved(settings: dict[str, Any], u_pairs: float) -> None:
                 continue
             level.setdefault("u_probability", 1.0 / u_pairs)
             level.setdefault("m_probability", spec_level.m)
+            if spec_level.fixed_m is not None:
+                level["m_probability"] = spec_level.fixed_m
+                continue
             level["m_probability"] = max(float(level["m_probability"]), MIN_M_PROBABILITY)
 
 

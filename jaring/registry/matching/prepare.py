@@ -80,6 +80,7 @@ MODEL_COLUMNS = (
     "regency",
     "phone",
     "phone_block",
+    "phone_people",
 )
 
 
@@ -210,6 +211,8 @@ def prepare_people(people: pl.DataFrame, *, what: str = "people") -> pl.DataFram
             phone_block=pl.when(pl.len().over("phone") <= MAX_PEOPLE_PER_PHONE)
             .then(pl.col("phone"))
             .otherwise(None),
+            # How many people of the registry give this number (its weight as evidence).
+            phone_people=pl.len().over("phone").cast(pl.Int32),
         )
         .with_columns(name_first=pl.col("name_core").str.split(" ").list.first())
         .with_columns(name_initial=pl.col("name_first").str.slice(0, 1))

@@ -410,16 +410,26 @@ def _settle_candidates(low: int, high: int, decision: MatchDecision, status: str
     ).update(status=status, decision=decision)
 
 
+#: Evidence a bulk merge never overrides: birth dates a year or more apart or otherwise
+#: different (not a known typo), another sex.
+CONTRADICTING = Q(evidence_birth_date__in=["years_apart", "different"]) | Q(
+    evidence_sex="different"
+)
+
+
 def candidates_merge_likely(
     candidates: QuerySet[MatchCandidate], *, user: User | None, min_probability: float
 ) -> int:
-    """Bulk decision: merge every open pair at or above ``min_probability``, the older record
-    (lower id) surviving. Pairs whose people were merged meanwhile are skipped. Returns the
-    number of merges."""
+    """Bulk decision: merge every open pair at or above ``min_probability`` with no
+    contradicting evidence (:data:`CONTRADICTING`: birth dates that differ beyond a typo, another
+    sex — such a pair waits for a person even when its score is high), the older record (lower
+    id) surviving. Pairs whose people were merged meanwhile are skipped. Returns the number of
+    merges."""
     check_threshold(min_probability)
     merged = 0
     for candidate in (
         candidates.filter(status=CandidateStatus.OPEN, probability__gte=min_probability)
+        .exclude(CONTRADICTING)
         .select_related("person_low", "person_high")
         .order_by("-probability", "id")
     ):

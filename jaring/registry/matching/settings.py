@@ -6,7 +6,10 @@ labels in :data:`EVIDENCE_LABELS`; levels are tried top to bottom, the first tha
 * **name** (normalised by :mod:`jaring.registry.names`): exact · equal once Muhammad/Siti/Nur
   are set aside · Jaro-Winkler ≥ 0.92 (a typo) · one name contains every part of the other ·
   Jaro-Winkler ≥ 0.80 for the whole name *and* the given name · different.
-* **birth_date**: exact · day and month swapped · same day and month, year one off · different.
+* **birth_date**: exact · day and month swapped · same day and month, year one off · same day
+  and month, one year digit mistyped or two swapped (1985/1965, 1958/1985) · a year or more
+  apart otherwise (a father and a son, two women of one common name: not one person — a fixed,
+  tiny m, so no other field outweighs it) · different (within a year).
 * **nik**: exact; then, when both birth dates are present (the birth date comparison judges
   the dates, so the NIK's date digits are not counted again): differs only in the serial
   (twins and others born the same day in the same kecamatan) · in one region digit · by two
@@ -17,8 +20,9 @@ labels in :data:`EVIDENCE_LABELS`; levels are tried top to bottom, the first tha
   or two digits wrong or two neighbours swapped (Hamming ≤ 2) · different.
 * **sex**: same · different.
 * **village** (desa/kelurahan code): same desa · same kecamatan · same kab/kota · different.
-* **phone**: same (and the names at least somewhat alike) · same but the names differ (a
-  household or an officer's number: fixed neutral) · different.
+* **phone**: same (the names at least somewhat alike, the number used by at most two people in
+  the registry, and the birth dates not years apart) · same otherwise (a household's or an
+  officer's number, a family's phone shared by a father and a son: fixed neutral) · different.
 
 u-probabilities come from random pairs, except where that would count one fact twice: the
 NIK levels where the date digits agree get u measured among the registry's pairs whose date
@@ -69,6 +73,9 @@ class Level:
     neutral: bool = False
     #: u counted on the registry at training (``nik_counted_u``), not sampled.
     counted_u: bool = False
+    #: A fixed m, never trained (nor raised to :data:`MIN_M_PROBABILITY`): evidence whose
+    #: strength is a rule, not an estimate (birth dates years apart are two people).
+    fixed_m: float | None = None
     #: Levels that only apply when both birth dates are present ("birth_dates") or when one
     #: is missing ("no_birth_date"). After training their m and u are made conditional on
     #: the branch, so whether a birth date is missing is no evidence by itself.
@@ -89,6 +96,16 @@ def _null(*columns: str) -> str:
 _DATES = '"birth_date_l" IS NOT NULL AND "birth_date_r" IS NOT NULL'
 _SAME_KEC = '"kecamatan_l" = "kecamatan_r"'
 _SAME_DATE_DIGITS = '"nik_date_l" = "nik_date_r"'
+#: Same day and month, the year one digit wrong or two neighbouring digits swapped.
+_YEAR_TYPO = (
+    'day("birth_date_l") = day("birth_date_r") AND month("birth_date_l") = month("birth_date_r") '
+    'AND damerau_levenshtein(CAST(year("birth_date_l") AS VARCHAR), '
+    'CAST(year("birth_date_r") AS VARCHAR)) = 1'
+)
+#: Birth dates a year or more apart (and not a typo of the year): two people.
+_YEARS_APART = 'abs(date_diff(\'day\', "birth_date_l", "birth_date_r")) >= 365'
+#: Most people sharing a number: beyond, the number is a household's or an officer's.
+MAX_PEOPLE_SHARING_EVIDENCE = 2
 _REGION_TYPO = (
     # Hamming first: it is cheap, Damerau-Levenshtein is not, and DuckDB only evaluates the
     # right side of AND where the left holds.
@@ -251,6 +268,18 @@ COMPARISONS: tuple[FieldComparison, ...] = (
                 Message(gettext_noop("year one off")),
                 0.05,
             ),
+            Level(
+                "year_typo",
+                _YEAR_TYPO,
+                Message(gettext_noop("one year digit wrong or two swapped")),
+                0.02,
+            ),
+            Level(
+                "years_apart",
+                _YEARS_APART,
+                Message(gettext_noop("years apart (two people, e.g. a parent and a child)")),
+                fixed_m=1e-6,
+            ),
             Level("different", "ELSE", Message(gettext_noop("different")), 0.1),
         ),
     ),
@@ -299,15 +328,18 @@ COMPARISONS: tuple[FieldComparison, ...] = (
                 'OR list_has_all("name_tokens_l", "name_tokens_r") '
                 'OR list_has_all("name_tokens_r", "name_tokens_l") '
                 'OR (jaro_winkler_similarity("name_core_l", "name_core_r") >= 0.80 '
-                'AND jaro_winkler_similarity("name_first_l", "name_first_r") >= 0.80))',
+                'AND jaro_winkler_similarity("name_first_l", "name_first_r") >= 0.80)) '
+                f'AND "phone_people_l" <= {MAX_PEOPLE_SHARING_EVIDENCE} '
+                f"AND NOT coalesce({_YEARS_APART} AND NOT ({_YEAR_TYPO}), false)",
                 Message(gettext_noop("same")),
                 0.6,
             ),
             Level(
-                # One number for a household (or an officer's own number): no evidence.
+                # One number for a household (a family's phone shared by a father and a son,
+                # or an officer's own number): no evidence.
                 "shared",
                 '"phone_l" = "phone_r"',
-                Message(gettext_noop("same, but the names differ (a household number?)")),
+                Message(gettext_noop("same, but shared (a household or officer's number?)")),
                 neutral=True,
             ),
             Level("different", "ELSE", Message(gettext_noop("different")), 0.4),
@@ -387,6 +419,8 @@ def splink_settings(counted_u: dict[tuple[str, str], float] | None = None) -> di
                     fix_m_probability=True,
                     fix_u_probability=True,
                 )
+            elif level.fixed_m is not None:
+                entry.update(m_probability=level.fixed_m, fix_m_probability=True)
             elif level.m is not None:
                 entry["m_probability"] = level.m
             if level.counted_u and (comparison.field, level.key) in counted_u:
