@@ -9,6 +9,9 @@ saves and reloads it, scores the whole registry, clusters, and then matches a ne
 (some of it duplicates of registry people) incrementally. Prints one JSON document: pairwise
 precision / recall / F1 at the threshold (of the pairs and of the clusters), the exact-NIK
 baseline on the same data, recall per kind of duplicate, false pairs per kind of look-alike,
+the false-merge rate on a hard-negative set (father and son of one name sharing a phone, twins
+with consecutive NIK serials, common names in one desa: ``synthetic.registries.hard_negatives``,
+scored together with the registry),
 comparisons after blocking, time per phase, peak memory (ru_maxrss of the process, DuckDB
 included) and the machine's load. Not a timed test: timings on a shared machine are noisy.
 """
@@ -39,6 +42,7 @@ from jaring.registry.matching import (
     train_model,
 )
 from jaring.registry.matching.predict import count_comparisons
+from jaring.registry.matching.prepare import INPUT_SCHEMA
 from jaring.synthetic.evaluation import (
     cluster_scores,
     exact_nik_pairs,
@@ -47,7 +51,7 @@ from jaring.synthetic.evaluation import (
     recall_by_kind,
     true_pair_count,
 )
-from jaring.synthetic.registries import synthetic_registry
+from jaring.synthetic.registries import hard_negatives, synthetic_registry
 
 T = TypeVar("T")
 SWEEP = (0.5, 0.8, 0.9, 0.95, 0.99, 0.999)
@@ -166,6 +170,41 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "seconds": timings["incremental"],
         }
 
+    hard: dict[str, Any] = {}
+    if args.hard_negatives:
+        records, hard_pairs = hard_negatives(registry, args.hard_negatives, seed=args.seed)
+        columns = list(INPUT_SCHEMA)
+        scored = _timed(
+            timings,
+            "hard_negatives_predict",
+            lambda: find_pairs(
+                pl.concat([registry.select(columns), records.select(columns)]),
+                model=model,
+                threshold=low,
+                settings=settings,
+            ),
+        )
+        found = hard_pairs.join(
+            scored.select("person_id_l", "person_id_r", "match_probability"),
+            on=["person_id_l", "person_id_r"],
+            how="left",
+        ).with_columns(pl.col("match_probability").fill_null(0.0))
+        merged = pl.col("match_probability") >= args.threshold
+        by_kind = found.group_by("kind").agg(
+            pairs=pl.len(),
+            false_merges=merged.sum(),
+            max_probability=pl.col("match_probability").max().round(4),
+        )
+        hard = {
+            "pairs": found.height,
+            "false_merges": int(found.select(merged.sum()).item()),
+            "false_merge_rate": round(float(found.select(merged.mean()).item()), 4),
+            "by_kind": {
+                row["kind"]: {k: v for k, v in row.items() if k != "kind"}
+                for row in by_kind.sort("kind").to_dicts()
+            },
+        }
+
     if args.save_dir:
         out = Path(args.save_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -214,6 +253,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "recall_by_duplicate_kind": recall_by_kind(at_threshold, registry),
             "false_pairs_by_record_kind": false_pairs_by_kind(at_threshold, registry),
         },
+        "hard_negatives": hard,
         "incremental": incremental,
         "seconds": timings,
         "peak_memory_gb": _peak_memory_gb(),
@@ -230,6 +270,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="DuckDB threads")
     parser.add_argument("--memory-limit", default="6GB", help="DuckDB memory limit")
     parser.add_argument("--save-dir", help="also write registry, pairs and model here")
+    parser.add_argument(
+        "--hard-negatives", type=int, default=500, help="hard-negative pairs of each kind"
+    )
     args = parser.parse_args()
     print(json.dumps(run(args), indent=2))
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 import numpy as np
 import polars as pl
@@ -426,3 +427,115 @@ def person_row(
 def people_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
     """Input rows (as :func:`person_row` makes them) as a matching input frame."""
     return pl.DataFrame([{k: r.get(k) for k in INPUT_SCHEMA} for r in rows], schema=INPUT_SCHEMA)
+
+
+#: Hard negatives: look-alikes a careless matcher merges (issue 12).
+HARD_NEGATIVE_KINDS = ("father_son", "twins", "common_name_desa")
+_COMMON_NAMES = {"L": ("Muhammad Rizky", "Agus Setiawan", "Budi Santoso"),
+                 "P": ("Siti Aminah", "Sri Wahyuni", "Dewi Lestari")}  # fmt: skip
+
+
+def hard_negatives(
+    registry: pl.DataFrame, n_per_kind: int, *, seed: int = 1
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(records, pairs): people to add to ``registry`` who each look like one other record but
+    are someone else, and those pairs (``person_id_l``, ``person_id_r``, ``kind``):
+
+    * ``father_son`` — a man of an original man's name, in his desa, with his phone, born 25-35
+      years before or after him (a father and a son named alike);
+    * ``twins`` — born the same day in the same desa, the NIK's serial one apart, the same
+      surname and phone, another given name;
+    * ``common_name_desa`` — two new people of one very common name in one desa, born two or
+      more years apart, no phone.
+    """
+    rng = np.random.default_rng(seed)
+    originals = registry.filter(
+        (pl.col("record_kind") == "original")
+        & pl.col("birth_date").is_not_null()
+        & pl.col("phone").is_not_null()
+        & pl.col("name").str.contains(" ")
+    ).sort("person_id")
+    taken = set(registry["nik"].drop_nulls().to_list())
+    next_id = int(registry.select(pl.col("person_id").max()).item() or 0) + 1
+    next_true = int(registry.select(pl.col("true_id").max()).item() or 0) + 1
+    rows: list[dict[str, object]] = []
+    pairs: list[tuple[int, int, str]] = []
+
+    def add(row: dict[str, object]) -> int:
+        nonlocal next_id, next_true
+        row = {**row, "person_id": next_id, "true_id": next_true, "source": "hard_negative"}
+        nik = str(row["nik"])
+        if nik in taken:
+            return -1
+        taken.add(nik)
+        rows.append(row)
+        next_id, next_true = next_id + 1, next_true + 1
+        return next_id - 1
+
+    men = originals.filter(pl.col("sex") == "L")
+    picks = men[rng.choice(men.height, size=min(n_per_kind, men.height), replace=False).tolist()]
+    for i, person in enumerate(picks.iter_rows(named=True)):
+        born: date = person["birth_date"]
+        gap = int(rng.integers(25, 36))
+        year = born.year + gap if born.year + gap <= 2008 else born.year - gap
+        # Another birthday (a son born on his father's birthday would read as a year typo).
+        other = date(
+            year, (born.month + int(rng.integers(1, 12))) % 12 + 1, int(rng.integers(1, 29))
+        )
+        nik = build_nik(person["village_code"][:8], other, "L", 9000 + i % 999)
+        new = add({**person, "birth_date": other, "nik": nik, "record_kind": "father_son"})
+        if new > 0:
+            pairs.append((person["person_id"], new, "father_son"))
+    rest = originals.filter(~pl.col("person_id").is_in(picks["person_id"].implode()))
+    picks = rest[rng.choice(rest.height, size=min(n_per_kind, rest.height), replace=False).tolist()]
+    for person in picks.iter_rows(named=True):
+        names = (
+            PersonProvider.first_names_female
+            if person["sex"] == "P"
+            else PersonProvider.first_names_male
+        )
+        given = str(person["name"]).split(" ")[0]
+        first = str(rng.choice(np.array([n for n in names if n.lower() != given.lower()])))
+        surname = str(person["name"]).split(" ")[-1]
+        serial = (int(person["nik"][12:]) % 9998) + 1
+        nik = person["nik"][:12] + f"{serial:04d}"
+        new = add({**person, "name": f"{first} {surname}", "nik": nik, "record_kind": "twins"})
+        if new > 0:
+            pairs.append((person["person_id"], new, "twins"))
+    desas = originals["village_code"].unique().sort()
+    for i in range(n_per_kind):
+        desa = str(desas[int(rng.integers(0, desas.len()))])
+        sex: Literal["L", "P"] = "P" if i % 2 else "L"
+        name = _COMMON_NAMES[sex][i % 3]
+        first_born = date(
+            int(rng.integers(1965, 1995)), int(rng.integers(1, 13)), int(rng.integers(1, 29))
+        )
+        second_born = date(
+            first_born.year + int(rng.integers(2, 15)),
+            (first_born.month + int(rng.integers(1, 12))) % 12 + 1,
+            int(rng.integers(1, 29)),
+        )
+        ids = [
+            add(
+                {
+                    "name": name,
+                    "birth_date": born,
+                    "sex": sex,
+                    "village_code": desa,
+                    "phone": None,
+                    "nik": build_nik(desa[:8], born, sex, 9500 + (2 * i + k) % 499),
+                    "record_kind": "common_name_desa",
+                }
+            )
+            for k, born in enumerate((first_born, second_born))
+        ]
+        if min(ids) > 0:
+            pairs.append((ids[0], ids[1], "common_name_desa"))
+    records = pl.DataFrame(rows).select(
+        [pl.col(c).cast(t) for c, t in INPUT_SCHEMA.items()]
+        + [pl.col("true_id").cast(pl.Int64), pl.col("record_kind").cast(pl.String)]
+    )
+    return records, pl.DataFrame(
+        pairs, schema={"person_id_l": pl.Int64, "person_id_r": pl.Int64, "kind": pl.String},
+        orient="row",
+    )  # fmt: skip

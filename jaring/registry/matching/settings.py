@@ -4,8 +4,9 @@ Comparisons (each level has a stable ``key`` for the review page, with Indonesia
 labels in :data:`EVIDENCE_LABELS`; levels are tried top to bottom, the first that holds wins):
 
 * **name** (normalised by :mod:`jaring.registry.names`): exact · equal once Muhammad/Siti/Nur
-  are set aside · Jaro-Winkler ≥ 0.92 (a typo) · one name contains every part of the other ·
-  Jaro-Winkler ≥ 0.80 for the whole name *and* the given name · different.
+  are set aside · Jaro-Winkler ≥ 0.92 with the given name ≥ 0.80 (a typo) · one name contains
+  every part of the other · Jaro-Winkler ≥ 0.80 for the whole name *and* the given name ·
+  different.
 * **birth_date**: exact · day and month swapped · same day and month, year one off · same day
   and month, one year digit mistyped or two swapped (1985/1965, 1958/1985) · a year or more
   apart otherwise (a father and a son, two women of one common name: not one person — a fixed,
@@ -20,9 +21,10 @@ labels in :data:`EVIDENCE_LABELS`; levels are tried top to bottom, the first tha
   or two digits wrong or two neighbours swapped (Hamming ≤ 2) · different.
 * **sex**: same · different.
 * **village** (desa/kelurahan code): same desa · same kecamatan · same kab/kota · different.
-* **phone**: same (the names at least somewhat alike, the number used by at most two people in
-  the registry, and the birth dates not years apart) · same otherwise (a household's or an
-  officer's number, a family's phone shared by a father and a son: fixed neutral) · different.
+* **phone**: same (the names at least somewhat alike, the number used by at most three people in
+  the registry, and the birth dates not years apart; its weight capped at about +5 bits, since
+  a family shares one number) · same otherwise (a household's or an officer's number, a
+  family's phone shared by a father and a son: fixed neutral) · different.
 
 u-probabilities come from random pairs, except where that would count one fact twice: the
 NIK levels where the date digits agree get u measured among the registry's pairs whose date
@@ -76,6 +78,8 @@ class Level:
     #: A fixed m, never trained (nor raised to :data:`MIN_M_PROBABILITY`): evidence whose
     #: strength is a rule, not an estimate (birth dates years apart are two people).
     fixed_m: float | None = None
+    #: A fixed u (with ``fixed_m``): a weight set by rule, e.g. a cap on the phone's.
+    fixed_u: float | None = None
     #: Levels that only apply when both birth dates are present ("birth_dates") or when one
     #: is missing ("no_birth_date"). After training their m and u are made conditional on
     #: the branch, so whether a birth date is missing is no evidence by itself.
@@ -105,7 +109,7 @@ _YEAR_TYPO = (
 #: Birth dates a year or more apart (and not a typo of the year): two people.
 _YEARS_APART = 'abs(date_diff(\'day\', "birth_date_l", "birth_date_r")) >= 365'
 #: Most people sharing a number: beyond, the number is a household's or an officer's.
-MAX_PEOPLE_SHARING_EVIDENCE = 2
+MAX_PEOPLE_SHARING_EVIDENCE = 3
 _REGION_TYPO = (
     # Hamming first: it is cheap, Damerau-Levenshtein is not, and DuckDB only evaluates the
     # right side of AND where the left holds.
@@ -223,8 +227,11 @@ COMPARISONS: tuple[FieldComparison, ...] = (
                 0.1,
             ),
             Level(
+                # The given name too: a long shared surname alone (twins, siblings) keeps two
+                # names above 0.92 ("Karma Megantara", "Maras Megantara").
                 "jw_92",
-                'jaro_winkler_similarity("name_core_l", "name_core_r") >= 0.92',
+                'jaro_winkler_similarity("name_core_l", "name_core_r") >= 0.92 '
+                'AND jaro_winkler_similarity("name_first_l", "name_first_r") >= 0.80',
                 Message(gettext_noop("similar (Jaro-Winkler ≥ 0.92; a typo)")),
                 0.15,
             ),
@@ -332,7 +339,10 @@ COMPARISONS: tuple[FieldComparison, ...] = (
                 f'AND "phone_people_l" <= {MAX_PEOPLE_SHARING_EVIDENCE} '
                 f"AND NOT coalesce({_YEARS_APART} AND NOT ({_YEAR_TYPO}), false)",
                 Message(gettext_noop("same")),
-                0.6,
+                # Capped (log2(0.6 / 0.02) ≈ +4.9 bits): random pairs almost never share a
+                # number, so a trained u made it +20 bits, but a family's members share one.
+                fixed_m=0.6,
+                fixed_u=0.02,
             ),
             Level(
                 # One number for a household (a family's phone shared by a father and a son,
@@ -421,6 +431,8 @@ def splink_settings(counted_u: dict[tuple[str, str], float] | None = None) -> di
                 )
             elif level.fixed_m is not None:
                 entry.update(m_probability=level.fixed_m, fix_m_probability=True)
+                if level.fixed_u is not None:
+                    entry.update(u_probability=level.fixed_u, fix_u_probability=True)
             elif level.m is not None:
                 entry["m_probability"] = level.m
             if level.counted_u and (comparison.field, level.key) in counted_u:

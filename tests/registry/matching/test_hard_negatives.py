@@ -16,7 +16,7 @@ from jaring.registry.matching import DEFAULT_THRESHOLD, MatchModel, MatchSetting
 from jaring.registry.matching.services import candidates_merge_likely
 from jaring.registry.models import CandidateStatus, MatchCandidate, MatchRun, MatchRunKind
 from jaring.rules.nik import build_nik
-from jaring.synthetic.registries import INPUT_SCHEMA, people_frame
+from jaring.synthetic.registries import INPUT_SCHEMA, hard_negatives, people_frame
 
 FIRST_ID = 2_000_000
 KEC, DESA = "35.71.01", "35.71.01.1001"
@@ -113,3 +113,21 @@ def test_merge_all_likely_leaves_pairs_with_contradicting_evidence(
         ("exact", "different"),
         ("years_apart", "same"),
     ]
+
+
+def test_the_synthetic_hard_negatives_are_not_merged(
+    registry: pl.DataFrame, people: pl.DataFrame, model: MatchModel, settings: MatchSettings
+) -> None:
+    """The bench's hard-negative set (bench/matching.py reports its false-merge rate)."""
+    records, pairs = hard_negatives(registry, 60, seed=3)
+    assert set(pairs["kind"]) == {"father_son", "twins", "common_name_desa"}
+    columns = list(INPUT_SCHEMA)
+    scored = find_pairs(
+        pl.concat([people.select(columns), records.select(columns)]),
+        model=model,
+        settings=settings,
+    )
+    merged = pairs.join(scored, on=["person_id_l", "person_id_r"])
+    by_kind = dict(merged.group_by("kind").len().iter_rows())
+    assert by_kind.get("father_son", 0) == by_kind.get("common_name_desa", 0) == 0
+    assert merged.height <= 0.05 * pairs.height
