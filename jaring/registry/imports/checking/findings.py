@@ -155,7 +155,11 @@ def findings_for(w: pl.DataFrame, mapping: Mapping[str, str]) -> list[Finding]:
     value = date_text
     found += [
         Finding(
-            "BIRTH_DATE_INVALID", date_header, value, {"value": value, "date": _iso("birth_date")}
+            "BIRTH_DATE_INVALID",
+            date_header,
+            value,
+            # Day-month-year, as the list writes dates (a page shows no ISO date).
+            {"value": value, "date": pl.col("birth_date").dt.strftime("%d-%m-%Y")},
         ),
         Finding(
             "BIRTH_DATE_MONTH_FIRST",
