@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0006_declared_income'),
+        ('registry', '0007_declared_income'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0007_held_rows'),
+        ('registry', '0008_held_rows'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_person_status_reason'),
+        ('registry', '0006_import_interrupted'),
     ]
 
     operations = [
