@@ -71,6 +71,7 @@ KIND_BY_NAME: dict[str, str] = {
             "import-commit",
             "import-workbook",
             "import-discard",
+            "import-changes",
             "api-import-detail",
             "api-import-commit",
             "api-import-problems",
