@@ -31,7 +31,20 @@ def test_training_is_deterministic_for_a_seed(
     people: pl.DataFrame, model: MatchModel, settings: MatchSettings
 ) -> None:
     again = train_model(people, seed=1, settings=settings)
-    assert again.settings == model.settings
+    # The same model, up to the last bit of a float (DuckDB's parallel sums may add in another
+    # order): every probability equal to nine significant digits, everything else exactly.
+    assert _close(again.settings, model.settings)
+
+
+def _close(left: object, right: object) -> bool:
+    if isinstance(left, float) and isinstance(right, float):
+        return math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-15)
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(_close(left[k], right[k]) for k in left)
+    if isinstance(left, list) and isinstance(right, list):
+        pairs = zip(left, right, strict=False)
+        return len(left) == len(right) and all(_close(a, b) for a, b in pairs)
+    return left == right
 
 
 def test_every_level_has_m_and_u(model: MatchModel) -> None:
