@@ -284,6 +284,20 @@ def tally_frame(model: type[Tally], *, regions: Sequence[str] | None = None) -> 
     return pl.DataFrame(list(rows.values_list(*_SCHEMA)), schema=_SCHEMA, orient="row")
 
 
+def tally_differences(model: type[Tally], parts: Iterable[pl.DataFrame]) -> pl.DataFrame:
+    """Rows of ``model`` that differ from the rollup of ``parts`` (the stage's rows counted
+    afresh; empty when the tally is right): the key, the stored ``n`` and ``n_rows``."""
+    stored = tally_frame(model)
+    computed = rollup_parts(model, parts)
+    key = ["region", "parent", "level", "month", "dim", "value"]
+    joined = stored.join(
+        computed.rename({"n": "n_rows"}), on=key, how="full", coalesce=True, nulls_equal=True
+    )
+    return joined.with_columns(pl.col("n", "n_rows").fill_null(0)).filter(
+        pl.col("n") != pl.col("n_rows")
+    )
+
+
 # --- reads (the stages' selectors wrap these for their own tally) -----------------------------
 
 

@@ -23,7 +23,12 @@ import polars as pl
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 
-from jaring.core.tallies import Tally, rollup_parts, tally_apply, tally_frame, tally_rebuild
+from jaring.core.tallies import (
+    Tally,
+    tally_apply,
+    tally_differences,
+    tally_rebuild,
+)
 from jaring.finance.models import BpjsStatus, BpjsTally, Enrolment, PaidTally
 from jaring.finance.months import months_of
 
@@ -104,12 +109,4 @@ def finance_tallies_rebuild() -> int:
 
 def finance_tally_differences(model: type[Tally]) -> pl.DataFrame:
     """Rows of ``model`` that differ from a recomputation (empty when the tally is right)."""
-    stored = tally_frame(model)
-    computed = rollup_parts(model, [_ROWS[model](Enrolment.objects.all())])
-    key = ["region", "parent", "level", "month", "dim", "value"]
-    joined = stored.join(
-        computed.rename({"n": "n_rows"}), on=key, how="full", coalesce=True, nulls_equal=True
-    )
-    return joined.with_columns(pl.col("n", "n_rows").fill_null(0)).filter(
-        pl.col("n") != pl.col("n_rows")
-    )
+    return tally_differences(model, [_ROWS[model](Enrolment.objects.all())])

@@ -24,9 +24,8 @@ import polars as pl
 from django.db.models import Count, QuerySet
 
 from jaring.core.tallies import (
-    rollup_parts,
     tally_apply,
-    tally_frame,
+    tally_differences,
     tally_rebuild,
 )
 from jaring.programmes.models import Membership, MembershipTally
@@ -96,12 +95,4 @@ def membership_tally_rebuild() -> int:
 
 def membership_tally_differences() -> pl.DataFrame:
     """Tally rows that differ from a recomputation (empty when the tally is right)."""
-    stored = tally_frame(MembershipTally)
-    computed = rollup_parts(MembershipTally, membership_tally_recomputed())
-    key = ["region", "parent", "level", "month", "dim", "value"]
-    joined = stored.join(
-        computed.rename({"n": "n_rows"}), on=key, how="full", coalesce=True, nulls_equal=True
-    )
-    return joined.with_columns(pl.col("n", "n_rows").fill_null(0)).filter(
-        pl.col("n") != pl.col("n_rows")
-    )
+    return tally_differences(MembershipTally, membership_tally_recomputed())

@@ -23,7 +23,11 @@ from django.db.models import CharField, Count, F, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, ExtractYear, Substr, TruncMonth
 from django.utils import timezone
 
-from jaring.core.tallies import rollup_parts, tally_apply, tally_frame, tally_rebuild
+from jaring.core.tallies import (
+    tally_apply,
+    tally_differences,
+    tally_rebuild,
+)
 from jaring.registry.models import PeopleTally, Person, PersonStatus
 
 _ROWS_SCHEMA = {
@@ -158,12 +162,4 @@ def people_tally_rebuild() -> int:
 def people_tally_differences() -> pl.DataFrame:
     """Tally rows that differ from a recomputation (empty when the tally is right): the key,
     the stored ``n`` and the recomputed ``n_rows``."""
-    stored = tally_frame(PeopleTally)
-    computed = rollup_parts(PeopleTally, people_tally_recomputed())
-    key = ["region", "parent", "level", "month", "dim", "value"]
-    joined = stored.join(
-        computed.rename({"n": "n_rows"}), on=key, how="full", coalesce=True, nulls_equal=True
-    )
-    return joined.with_columns(pl.col("n", "n_rows").fill_null(0)).filter(
-        pl.col("n") != pl.col("n_rows")
-    )
+    return tally_differences(PeopleTally, people_tally_recomputed())
