@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +200,169 @@ def _load_people(n: int, seed: int) -> float:
             )
             cursor.execute("ANALYZE")
     return round(time.perf_counter() - started, 1)
+
+
+def _load_memberships(n: int, seed: int) -> dict[str, Any]:
+    """Every registered person made a member of their kab/kota's programme (one programme and
+    one signed decree per kab/kota, written straight into the tables as ``jaring sk sign``
+    would leave them), and enrolled at BPJS with the months paid: what Monev's tallies count
+    ("in an SK", "registered at BPJS", "active" = paid for the month, "lapsed")."""
+    from datetime import datetime
+
+    import numpy as np
+    import polars as pl
+    from django.db import transaction
+
+    from jaring.core import bulk
+    from jaring.finance.models import Enrolment
+    from jaring.programmes.models import Decree, DecreeStatus, Funder, Membership, Programme
+    from jaring.regions.models import Region
+    from jaring.registry.models import Person
+
+    started = time.perf_counter()
+    rng = np.random.default_rng(seed + 1)
+    first = date(2025, 1, 1)
+    regencies = list(Region.objects.filter(level=2).values_list("code", flat=True))
+    funders = [Funder.APBD, Funder.DBHCHT, Funder.CSR, Funder.BAZNAS]
+    programmes = Programme.objects.bulk_create(
+        [
+            Programme(
+                name=f"Perlindungan pekerja rentan {code}",
+                region_id=code,
+                year=2025,
+                funder=funders[i % len(funders)],
+                wadah="SG",
+                first_month=first,
+                months=24,
+            )
+            for i, code in enumerate(regencies)
+        ]
+    )
+    decrees = Decree.objects.bulk_create(
+        [
+            Decree(
+                programme=p,
+                version=1,
+                status=DecreeStatus.SIGNED,
+                first_month=first,
+                last_month=date(2026, 12, 1),
+                funder=p.funder,
+                age_min=18,
+                age_max=65,
+                number=f"100.3.3.3/{p.pk}/2025",
+                signed_on=date(2024, 12, 20),
+            )
+            for p in programmes
+        ]
+    )
+    of_regency = pl.DataFrame(
+        {
+            "regency": [p.region_id for p in programmes],
+            "programme_id": [p.pk for p in programmes],
+            "decree_id": [d.pk for d in decrees],
+            "funder": [p.funder for p in programmes],
+        }
+    )
+    people = bulk.read_frame(
+        Person.objects.order_by("id").values_list("id", "region_id", "occupation_id"),
+        {"person_id": pl.Int64, "region_id": pl.String, "occupation_id": pl.String},
+    )
+    size = people.height
+    # Joined in 2025 (Jan–Jun); 8 % stopped being paid for after a month of 2025 (they lapse),
+    # the rest paid up to Oct 2026; 95 % registered at BPJS, 3 % non-active, 2 % no answer yet.
+    start = rng.integers(0, 6, size=size)
+    stopped = rng.random(size) < 0.08
+    last_paid = np.where(stopped, np.minimum(start + rng.integers(1, 6, size=size), 11), 21)
+    paid_mask = ((1 << (last_paid + 1)) - 1) ^ ((1 << start) - 1)
+    status = rng.choice(["registered", "inactive", ""], size=size, p=[0.95, 0.03, 0.02])
+    now = datetime(2026, 11, 30, 3, 0)
+    frame = people.with_columns(
+        regency=pl.col("region_id").str.slice(0, 5),
+        first_month=pl.date(2025, pl.Series(start.astype("int32")) + 1, 1),
+    ).join(of_regency, on="regency", how="left", maintain_order="left")
+    first_month = pl.col("first_month")
+    memberships = frame.select(
+        id=pl.col("person_id"),
+        person_id="person_id",
+        programme_id="programme_id",
+        decree_id="decree_id",
+        region_id="region_id",
+        occupation_id="occupation_id",
+        funder="funder",
+        income_basis=pl.lit(1_000_000),
+        jht=pl.lit(False),
+        first_month=first_month,
+        last_month=pl.lit(date(2026, 12, 1)),
+        since_month=first_month,
+        ended_by_id=pl.lit(None, dtype=pl.Int64),
+        end_reason=pl.lit(""),
+        double_funded=pl.lit(False),
+        created_at=pl.lit(now),
+    )
+    enrolments = frame.select(
+        id=pl.col("person_id"),
+        programme_id="programme_id",
+        person_id="person_id",
+        region_id="region_id",
+        base_month=pl.lit(first),
+        paid_mask=pl.Series(paid_mask.astype("int64")),
+        kpj=(pl.col("person_id") + 25_000_000_000).cast(pl.String),
+        bpjs_status=pl.Series(status),
+        bpjs_reason=pl.lit(""),
+        bpjs_reason_code=pl.lit(""),
+        tmt=first_month,
+        response_id=pl.lit(None, dtype=pl.Int64),
+        updated_at=pl.lit(now),
+    )
+    with transaction.atomic():
+        bulk.copy_frame(Membership, memberships)
+        bulk.copy_frame(Enrolment, enrolments)
+    if os.environ.get("DATABASE_URL"):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            for table in ("programmes_membership", "finance_enrolment"):
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [n])
+            cursor.execute("ANALYZE")
+    return {
+        "programmes": len(programmes),
+        "memberships": memberships.height,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def _figures_from_rows() -> dict[str, Any]:
+    """The national dashboard's figures for October 2026 beside the same counts taken straight
+    from the rows: the tallies must give exactly what the rows say."""
+    from django.db.models import F
+
+    from jaring.finance.models import Enrolment
+    from jaring.monitoring.periods import Period
+    from jaring.monitoring.selectors import coverage_checked
+    from jaring.programmes.models import Membership
+
+    october = date(2026, 10, 1)
+    started = time.perf_counter()
+    coverage = coverage_checked("", Period.parse("2026-10"))
+    seconds = round(time.perf_counter() - started, 2)
+    bit = 1 << 21  # October 2026 counted from January 2025
+    rows = {
+        "in_sk": Membership.objects.filter(
+            first_month__lte=october, last_month__gte=october
+        ).count(),
+        "bpjs_registered": Enrolment.objects.filter(bpjs_status="registered").count(),
+        "active": Enrolment.objects.annotate(october=F("paid_mask").bitand(bit))
+        .exclude(october=0)
+        .count(),
+    }
+    tallies = {name: getattr(coverage, name) for name in rows}
+    return {
+        "tallies": tallies,
+        "rows": rows,
+        "equal": tallies == rows,
+        "lapsed": coverage.lapsed,
+        "national_coverage_seconds": seconds,
+    }
 
 
 def _import_10k(folder: Path, seed: int) -> dict[str, Any]:
@@ -364,6 +528,12 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--no-memberships",
+        dest="memberships",
+        action="store_false",
+        help="Only registered people: no programme, decree, membership or BPJS enrolment",
+    )
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--duration", type=int, default=15)
@@ -381,6 +551,8 @@ def main() -> None:
     }
     _empty_database(args.database)
     result["load_seconds"] = _load_people(args.people, args.seed)
+    if args.memberships:
+        result["memberships"] = _load_memberships(args.people, args.seed)
     from jaring.monitoring.services import tallies_recompute
 
     started = time.perf_counter()
@@ -389,6 +561,8 @@ def main() -> None:
         "seconds": round(time.perf_counter() - started, 1),
         "tally_rows": sum(r.rows for r in rebuilt),
     }
+    if args.memberships:
+        result["figures"] = _figures_from_rows()
     cookies = _users()
     result["import_10k"] = _import_10k(folder, args.seed)
     from jaring.registry.tallies import people_tally_differences
