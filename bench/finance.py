@@ -42,7 +42,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 REGENCY = "33.74"  # Kota Semarang
 TARGETS = {"bill": 10.0, "response": 30.0, "status": 5.0}
@@ -56,7 +56,7 @@ if pid == 0:
     os.execv(sys.argv[1], sys.argv[1:])
 _, status, usage = os.wait4(pid, 0)
 with open(os.environ["JARING_BENCH_RSS"], "w") as out:
-    out.write(str(usage.ru_maxrss * 1024))
+    out.write(f"{usage.ru_maxrss * 1024} {usage.ru_utime + usage.ru_stime}")
 sys.exit(os.waitstatus_to_exitcode(status))
 """
 
@@ -66,8 +66,13 @@ def _settle() -> None:
     time.sleep(2)
 
 
-def _jaring(env: dict[str, str], *args: str) -> tuple[float, int, dict[str, Any]]:
-    """Run ``jaring ARGS`` in a child; returns (seconds, peak RSS in bytes, its JSON)."""
+class Usage(NamedTuple):
+    peak: int  # bytes, the child's maximum resident set
+    cpu: float  # seconds of CPU (user + system) the child used: what load does not inflate
+
+
+def _jaring(env: dict[str, str], *args: str) -> tuple[float, Usage, dict[str, Any]]:
+    """Run ``jaring ARGS`` in a child; returns (seconds, its peak memory and CPU, its JSON)."""
     with (
         tempfile.TemporaryFile("w+") as out,
         tempfile.TemporaryFile("w+") as err,
@@ -88,13 +93,16 @@ def _jaring(env: dict[str, str], *args: str) -> tuple[float, int, dict[str, Any]
         if child.returncode != 0:
             raise SystemExit(f"jaring {' '.join(args)} failed: {err.read().strip()[-2000:]}")
         text = out.read()
-        return seconds, int(rss.read() or 0), json.loads(text) if "--json" in args else {}
+        peak, cpu = (rss.read() or "0 0").split()
+        usage = Usage(int(peak), float(cpu))
+        return seconds, usage, json.loads(text) if "--json" in args else {}
 
 
-def _step(seconds: float, peak: int, result: dict[str, Any], target: str | None = None) -> dict:
+def _step(seconds: float, usage: Usage, result: dict[str, Any], target: str | None = None) -> dict:
     step: dict[str, Any] = {
         "seconds": round(seconds, 2),
-        "peak_memory_gb": round(peak / 1e9, 2),
+        "cpu_seconds": round(usage.cpu, 2),
+        "peak_memory_gb": round(usage.peak / 1e9, 2),
         "result": result,
     }
     if target:
