@@ -265,7 +265,7 @@ def _load_memberships(n: int, seed: int) -> dict[str, Any]:
     )
     people = bulk.read_frame(
         Person.objects.order_by("id").values_list("id", "region_id", "occupation_id"),
-        {"person_id": pl.Int64, "region_id": pl.String, "occupation_id": pl.String},
+        {"person_id": pl.Int64(), "region_id": pl.String(), "occupation_id": pl.String()},
     )
     size = people.height
     # Joined in 2025 (Jan–Jun); 8 % stopped being paid for after a month of 2025 (they lapse),
@@ -278,7 +278,7 @@ def _load_memberships(n: int, seed: int) -> dict[str, Any]:
     now = datetime(2026, 11, 30, 3, 0)
     frame = people.with_columns(
         regency=pl.col("region_id").str.slice(0, 5),
-        first_month=pl.date(2025, pl.Series(start.astype("int32")) + 1, 1),
+        first_month=pl.date(2025, pl.lit(pl.Series(start.astype("int32"))) + 1, 1),
     ).join(of_regency, on="regency", how="left", maintain_order="left")
     first_month = pl.col("first_month")
     memberships = frame.select(
