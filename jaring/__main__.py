@@ -2,7 +2,7 @@
 
 ``jaring rules ...`` goes straight to the rules engine, which needs no Django and no database;
 ``jaring keys new`` prints fresh keys, before any setting is read (production refuses to start
-without them).
+without them); ``jaring keys new --field N`` one more field key, number N, for the key ring.
 Every other sub-command (``migrate``, ``demo``, ``serve``, ``regions``, ``import``, ...) runs as a
 Django management command. Errors a user can fix (a database that does not answer, a missing
 setting) end with one line on stderr and a non-zero exit status, not a traceback.
@@ -19,12 +19,23 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _keys_new() -> int:
+def _keys_new(args: list[str]) -> int:
     import secrets
 
+    if args[:1] == ["--field"]:
+        number = args[1] if len(args) == 2 else ""
+        if not number.isdigit() or not 1 <= int(number) <= 255:
+            return _fail("keys new --field NOMOR: nomor kunci 1–255 (yang belum dipakai).")
+        print(f"# Kunci data nomor {number}: tambahkan ke JARING_FIELD_KEYS (docs/deploy.md §4).")
+        print(f"{int(number)}:{secrets.token_urlsafe(48)}")
+        return 0
+    if args:
+        return _fail("keys new [--field NOMOR]")
     print("# Kunci baru Jaring: simpan di lingkungan server (docs/deploy.md), jangan di git.")
-    for name in ("JARING_SECRET_KEY", "JARING_FIELD_KEY", "JARING_INDEX_KEY"):
-        print(f"{name}={secrets.token_urlsafe(48)}")
+    print(f"JARING_SECRET_KEY={secrets.token_urlsafe(48)}")
+    print(f"JARING_FIELD_KEYS=1:{secrets.token_urlsafe(48)}")
+    print("JARING_FIELD_KEY_CURRENT=1")
+    print(f"JARING_INDEX_KEY={secrets.token_urlsafe(48)}")
     return 0
 
 
@@ -35,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return rules_main(args[2:])
     if args[1:3] == ["keys", "new"]:
-        return _keys_new()
+        return _keys_new(args[3:])
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
     from django.core.exceptions import ImproperlyConfigured

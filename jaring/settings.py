@@ -7,9 +7,11 @@ Everything a deployment changes comes from the environment:
 - ``JARING_ENV``: ``demo`` (default when ``DATABASE_URL`` is unset), ``production`` (default
   otherwise) or ``test``. Only ``demo`` and ``test`` may generate secrets; production must be
   given them.
-- ``JARING_SECRET_KEY``, ``JARING_FIELD_KEY`` (encrypts NIK and phone),
-  ``JARING_INDEX_KEY`` (keyed hash for looking people up by NIK or phone). Keys are random,
-  URL-safe base64 (``jaring keys new`` prints three); production refuses a key shorter than
+- ``JARING_SECRET_KEY``, the field-encryption key ring (NIK, phone, bank account):
+  ``JARING_FIELD_KEYS`` (``2:<key>,1:<key>``) or ``JARING_FIELD_KEYS_FILE`` with
+  ``JARING_FIELD_KEY_CURRENT``, or one ``JARING_FIELD_KEY`` (see :mod:`jaring.core.keyring`),
+  and ``JARING_INDEX_KEY`` (keyed hash for looking people up by NIK or phone). Keys are random,
+  URL-safe base64 (``jaring keys new`` prints them); production refuses a key shorter than
   50 characters, one with few distinct characters, and two keys that are the same.
 - ``JARING_NATIONAL_KEY``: the national index key, given by the national operator to every
   region that exports for national matching and coverage (``jaring national export``; empty:
@@ -35,6 +37,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from jaring.core.keyring import field_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("JARING_VAR_DIR", BASE_DIR / "var"))
@@ -92,13 +96,25 @@ def _checked_keys(keys: dict[str, str]) -> None:
 
 
 SECRET_KEY = _secret("JARING_SECRET_KEY")
-JARING_FIELD_KEY = _secret("JARING_FIELD_KEY")
+_FIELD_KEYS = field_keys(
+    os.environ,
+    generated=lambda: _secret("JARING_FIELD_KEY"),
+    strict=JARING_ENV == "production",
+)
+#: Field-encryption keys by number (:mod:`jaring.core.crypto`): every one reads, the current
+#: one writes.
+JARING_FIELD_KEYRING: dict[int, str] = dict(_FIELD_KEYS.ring)
+JARING_FIELD_KEY_CURRENT: int = _FIELD_KEYS.current
 JARING_INDEX_KEY = _secret("JARING_INDEX_KEY")
 if JARING_ENV == "production":
     _checked_keys(
         {
             "JARING_SECRET_KEY": SECRET_KEY,
-            "JARING_FIELD_KEY": JARING_FIELD_KEY,
+            **(
+                {"JARING_FIELD_KEY": _FIELD_KEYS.ring[1]}
+                if os.environ.get("JARING_FIELD_KEY")
+                else _FIELD_KEYS.named()
+            ),
             "JARING_INDEX_KEY": JARING_INDEX_KEY,
         }
     )

@@ -7,6 +7,7 @@ from django.apps import apps
 
 # (app label, model name, fields never written into the trail)
 TRACKED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("core", "KeyRotation", ()),
     ("accounts", "User", ("password", "last_login")),
     ("accounts", "UserRegion", ()),
     ("registry", "Person", ("nik_cipher", "nik_index", "phone_cipher", "phone_index")),

@@ -499,9 +499,19 @@ def rows_matching(
     return found
 
 
-def update_from_frame(model: type[models.Model], frame: pl.DataFrame, *, key: Sequence[str]) -> int:
+def update_from_frame(
+    model: type[models.Model],
+    frame: pl.DataFrame,
+    *,
+    key: Sequence[str],
+    unless_changed: Sequence[str] = (),
+) -> int:
     """Set the other columns of ``frame`` on the rows of ``model`` whose ``key`` columns
-    (model column names, together unique) equal a row of ``frame``; returns the rows given.
+    (model column names, together unique) equal a row of ``frame``; returns the rows updated.
+
+    ``unless_changed``: columns whose value the caller read before computing the new one; the
+    frame then also has ``<column>__was``, and a row whose column no longer holds that value
+    (written meanwhile by someone else) is left as it is — a compare-and-set per row.
 
     The frame goes into a temporary table shaped like the model's own columns (COPY on
     PostgreSQL, ``executemany`` on SQLite), then one ``UPDATE … FROM`` joins it on the key.
@@ -510,18 +520,27 @@ def update_from_frame(model: type[models.Model], frame: pl.DataFrame, *, key: Se
     if frame.is_empty():
         return 0
     known = {f.column for f in model._meta.concrete_fields}
-    if unknown := set(frame.columns) - known:
+    was = {f"{c}__was": c for c in unless_changed}
+    if unknown := set(frame.columns) - known - set(was):
         raise ValueError(f"{model.__name__} has no column(s) {sorted(unknown)}")
+    if missing := set(was) - set(frame.columns):
+        raise ValueError(f"frame lacks {sorted(missing)}")
     quote = connection.ops.quote_name
     table = _table(model)
     temp = quote(f"jaring_update_{model._meta.db_table}")
     names = _columns(frame.columns)
-    values = [c for c in frame.columns if c not in key]
+    shape = ", ".join(
+        f"{quote(was[c])} AS {quote(c)}" if c in was else quote(c) for c in frame.columns
+    )
+    values = [c for c in frame.columns if c not in key and c not in was]
     assignments = ", ".join(f"{quote(c)} = t.{quote(c)}" for c in values)
-    join = " AND ".join(f"{table}.{quote(c)} = t.{quote(c)}" for c in key)
+    join = " AND ".join(
+        [f"{table}.{quote(c)} = t.{quote(c)}" for c in key]
+        + [f"{table}.{quote(c)} = t.{quote(f'{c}__was')}" for c in unless_changed]
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {temp}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {temp} AS SELECT {names} FROM {table} WHERE 1 = 0")
+        cursor.execute(f"CREATE TEMPORARY TABLE {temp} AS SELECT {shape} FROM {table} WHERE 1 = 0")
         if connection.vendor == "postgresql":
             buffer = io.BytesIO()
             _for_postgres(frame).write_csv(buffer, include_header=False, null_value="\\N")
@@ -536,8 +555,9 @@ def update_from_frame(model: type[models.Model], frame: pl.DataFrame, *, key: Se
                 f"INSERT INTO {temp} ({names}) VALUES ({placeholders})", _for_sqlite(frame).rows()
             )
         cursor.execute(f"UPDATE {table} SET {assignments} FROM {temp} t WHERE {join}")
+        updated = cursor.rowcount
         cursor.execute(f"DROP TABLE {temp}")
-    return frame.height
+    return frame.height if updated is None or updated < 0 else int(updated)
 
 
 def _fetch_frame(

@@ -219,3 +219,18 @@ def test_several_tables_in_one_go_keep_their_order_and_a_later_failure_writes_no
     codes = list(ImportProblem.objects.order_by("id").values_list("code", flat=True))
     assert codes == ["NIK_INVALID"] * 300 + ["SEX_UNREADABLE"] * 5
     assert _attached() == []
+
+
+@pytest.mark.django_db
+def test_an_update_unless_changed_leaves_rows_written_meanwhile() -> None:
+    ids = people_bulk_create(_unsaved_people(3, seed=4)).to_list()
+    read = dict(Person.objects.filter(pk__in=ids).values_list("pk", "name"))
+    Person.objects.filter(pk=ids[1]).update(name="Ditulis Sementara")  # someone else, meanwhile
+    frame = pl.DataFrame(
+        {"id": ids, "name": ["Baru A", "Baru B", "Baru C"], "name__was": [read[i] for i in ids]}
+    )
+    with transaction.atomic():
+        updated = bulk.update_from_frame(Person, frame, key=["id"], unless_changed=["name"])
+    assert updated == 2
+    names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "name"))
+    assert [names[i] for i in ids] == ["Baru A", "Ditulis Sementara", "Baru C"]

@@ -142,12 +142,65 @@ def test_production_refuses_short_uniform_or_repeated_keys(
     assert message in _one_line_no_traceback(result)
 
 
+def _ring_keys(ring: str, current: str) -> dict[str, str]:
+    keys = _production_keys()
+    del keys["JARING_FIELD_KEY"]
+    return {**keys, "JARING_FIELD_KEYS": ring, "JARING_FIELD_KEY_CURRENT": current}
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("short", "JARING_FIELD_KEYS #1 terlalu pendek"),
+        ("repeated", "JARING_FIELD_KEYS #2 dan JARING_FIELD_KEYS #1 sama"),
+        ("index", "dan JARING_INDEX_KEY sama"),
+        ("current", "JARING_FIELD_KEY_CURRENT=3 tidak ada di cincin kunci"),
+    ],
+)
+def test_production_checks_every_key_of_the_ring(tmp_path: Path, case: str, message: str) -> None:
+    new, old = secrets.token_urlsafe(48), secrets.token_urlsafe(48)
+    keys = {
+        "short": _ring_keys(f"2:{new},1:short", "2"),
+        "repeated": _ring_keys(f"2:{new},1:{new}", "2"),
+        "current": _ring_keys(f"2:{new},1:{old}", "3"),
+    }.get(case) or _ring_keys(f"2:{new},1:{old}", "2")
+    if case == "index":
+        keys["JARING_INDEX_KEY"] = old
+    result = _jaring(
+        "regions",
+        "stats",
+        tmp_path=tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path}/x.db",
+        JARING_ENV="production",
+        **keys,
+    )
+    assert message in _one_line_no_traceback(result)
+
+
+def test_keys_new_field_prints_one_more_key_for_the_ring(tmp_path: Path) -> None:
+    result = _jaring("keys", "new", "--field", "2", tmp_path=tmp_path, DATABASE_URL="nonsense://x")
+    assert result.returncode == 0, result.stderr
+    entry = [line for line in result.stdout.splitlines() if not line.startswith("#")]
+    assert len(entry) == 1 and entry[0].startswith("2:") and len(entry[0]) > 60
+    refused = _jaring("keys", "new", "--field", "0", tmp_path=tmp_path, DATABASE_URL="x://")
+    assert "nomor kunci 1–255" in _one_line_no_traceback(refused)
+
+
 def test_keys_new_prints_three_distinct_valid_keys_without_settings(tmp_path: Path) -> None:
     result = _jaring("keys", "new", tmp_path=tmp_path, DATABASE_URL="nonsense://x")
     assert result.returncode == 0, result.stderr
     keys = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
-    assert set(keys) == {"JARING_SECRET_KEY", "JARING_FIELD_KEY", "JARING_INDEX_KEY"}
-    assert len(set(keys.values())) == 3
+    assert set(keys) == {
+        "JARING_SECRET_KEY",
+        "JARING_FIELD_KEYS",
+        "JARING_FIELD_KEY_CURRENT",
+        "JARING_INDEX_KEY",
+    }
+    assert keys["JARING_FIELD_KEYS"].startswith("1:") and keys["JARING_FIELD_KEY_CURRENT"] == "1"
+    assert (
+        len({keys["JARING_SECRET_KEY"], keys["JARING_FIELD_KEYS"][2:], keys["JARING_INDEX_KEY"]})
+        == 3
+    )
     checked = _jaring(
         "check",
         "--deploy",
