@@ -31,6 +31,7 @@ from jaring.accounts.roles import mask_nik
 from jaring.audit.models import Channel
 from jaring.audit.services import export_record
 from jaring.core import crypto
+from jaring.core.tallies import versioned
 from jaring.finance.charts import budget_svg
 from jaring.finance.errors import FinanceError
 from jaring.finance.exchange.applying import response_import
@@ -57,7 +58,11 @@ from jaring.finance.selectors.budget import Simulation, programme_budget
 from jaring.finance.selectors.reconciliation import LISTS, reconcile
 from jaring.finance.selectors.statement import monthly_statement
 from jaring.finance.selectors.status import STATE_KEYS, programme_status, status_frame
-from jaring.finance.selectors.warnings import programme_warnings, unpaid_by_person
+from jaring.finance.selectors.warnings import (
+    home_warnings,
+    programme_warnings,
+    unpaid_by_person,
+)
 from jaring.finance.services import bill_correct, bill_issue, payment_record
 from jaring.finance.services.bills import CHARGING
 from jaring.programmes.models import Decree, DecreeStatus, Programme
@@ -700,16 +705,17 @@ def statement_view(request: HttpRequest, pk: int, month: str) -> HttpResponseBas
 
 def home_panel(request: HttpRequest, obj: object) -> SafeString:
     """The home page's warnings: bills due soon and members about to lapse, per programme
-    the user may see."""
+    the user may see; computed once per write and day, whoever asks (a national user sees
+    every programme of the country)."""
     del obj
     if not request.user.is_authenticated:
         return mark_safe("")
     today = timezone.localdate()
-    warnings = []
-    for programme in programmes_visible(request.user).filter(year__gte=today.year - 1):
-        due, lapse = programme_warnings(programme, today)
-        if due or lapse:
-            warnings.append({"programme": programme, "due": due, "lapse": lapse})
+    user = signed_in_user(request)
+    warnings = versioned(
+        ("home-warnings", user.region_codes, today.isoformat()),
+        lambda: home_warnings(programmes_visible(user), today),
+    )
     if not warnings:
         return mark_safe("")
     return mark_safe(

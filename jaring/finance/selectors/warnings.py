@@ -8,19 +8,22 @@ of the last four months still has unpaid lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import polars as pl
 from django.conf import settings
-from django.db.models import F, Sum
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
-from jaring.finance.models import Bill, BillLine, LineKind
-from jaring.finance.selectors.status import status_frame
-from jaring.finance.services.bills import CHARGING, due_date
+from jaring.finance.models import Bill, BillLine, Enrolment, LineKind
+from jaring.finance.months import months_of
+from jaring.finance.selectors.status import state_key, status_frame
+from jaring.finance.services.bills import CHARGING, due_date, due_day
 from jaring.programmes.models import Membership, Programme
 from jaring.registry.models import Person
 from jaring.rules.months import Month
+from jaring.rules.status import protection_status
 
 #: People named in a warning; the rest are counted.
 NAMED = 5
@@ -32,18 +35,22 @@ def warn_days() -> int:
 
 @dataclass
 class DueWarning:
-    programme: Programme
+    programme: Programme | None
     month: Month
     due: date
     days_left: int
     bill: Bill | None
     outstanding: int
     people: int
+    bill_issued: bool = False
+
+    def __post_init__(self) -> None:
+        self.bill_issued = self.bill_issued or self.bill is not None
 
 
 @dataclass
 class LapseWarning:
-    programme: Programme
+    programme: Programme | None
     month: Month
     lapse_on: date
     days_left: int
@@ -78,6 +85,12 @@ def unpaid_by_person(programme: Programme, month: Month, people: list[int]) -> p
     return pl.DataFrame(
         list(rows), schema={"person_id": pl.Int64, "amount": pl.Int64}, orient="row"
     )
+
+
+def _earliest_due(month: Month) -> date:
+    """The soonest any programme's bill for ``month`` can be due: the configured day (holidays
+    and weekends only move a due date later)."""
+    return date(month.year, month.month, min(due_day(), month.last_day.day))
 
 
 def _needs_status(programme: Programme, month: Month) -> bool:
@@ -128,3 +141,84 @@ def programme_warnings(
                 named,
             )
     return due_warning, lapse_warning
+
+
+def home_warnings(programmes: QuerySet[Programme], today: date) -> list[HomeWarning]:
+    """The warnings of every programme in ``programmes`` (those a user may see), for the home
+    page. A national or provincial user sees hundreds of programmes: what decides that a
+    programme has nothing to say is read for all of them at once (members this month, this
+    month's bill, the members' paid months grouped by programme), and only a programme with a
+    warning is looked at one by one (:func:`programme_warnings`)."""
+    month = Month.of(today)
+    listed = {p.pk: p for p in programmes.filter(year__gte=today.year - 1)}
+    members = dict(
+        Membership.objects.order_by()
+        .filter(programme_id__in=listed)
+        .covering(month)
+        .values_list("programme_id")
+        .annotate(n=Count("id"))
+        .values_list("programme_id", "n")
+    )
+    if not members:
+        return []
+    bills = {
+        b.programme_id: b
+        for b in Bill.objects.filter(programme_id__in=members, month=month.first_day)
+    }
+    due_soon = today >= _earliest_due(month) - timedelta(days=warn_days())
+    mask = Subquery(
+        Enrolment.objects.filter(
+            programme_id=OuterRef("programme_id"), person_id=OuterRef("person_id")
+        ).values("paid_mask")[:1]
+    )
+    masks = (
+        Membership.objects.order_by()
+        .filter(programme_id__in=members)
+        .covering(month)
+        .annotate(mask=Coalesce(mask, Value(0)))
+        .values_list("programme_id", "mask")
+        .distinct()
+    )
+    in_arrears = set()
+    states: dict[tuple[date, int], str] = {}
+    for programme_id, paid_mask in masks.iterator(chunk_size=20_000):
+        base = listed[programme_id].first_month
+        key = states.get((base, paid_mask))
+        if key is None:
+            status = protection_status(months_of(int(paid_mask), base), today)
+            key = states[(base, paid_mask)] = state_key(status.state.value, status.unpaid_months)
+        if key == "arrears_3":
+            in_arrears.add(programme_id)
+    warnings = []
+    for programme_id in sorted(members, key=lambda pk: listed[pk].name):
+        bill = bills.get(programme_id)
+        owing = bill is None or bill.outstanding > 0
+        if not (due_soon and owing) and programme_id not in in_arrears:
+            continue
+        due, lapse = programme_warnings(listed[programme_id], today)
+        if due or lapse:
+            warnings.append(HomeWarning.of(listed[programme_id], due, lapse))
+    return warnings
+
+
+@dataclass(frozen=True)
+class HomeWarning:
+    """A programme's warnings as plain values (cached between requests: no model instances)."""
+
+    programme_id: int
+    programme_name: str
+    due: DueWarning | None
+    lapse: LapseWarning | None
+
+    @classmethod
+    def of(
+        cls, programme: Programme, due: DueWarning | None, lapse: LapseWarning | None
+    ) -> HomeWarning:
+        return cls(
+            programme.pk,
+            programme.name,
+            replace(due, programme=None, bill_issued=due.bill is not None, bill=None)
+            if due
+            else None,
+            replace(lapse, programme=None) if lapse else None,
+        )

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from jaring.audit.services import acting_as
 from jaring.core import bulk
+from jaring.core.tallies import data_version_bump
 from jaring.finance.errors import FinanceError
 from jaring.finance.messages import day_label, month_label
 from jaring.finance.models import (
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
 
 #: Kinds of line that charge money (a cancellation gives it back).
 CHARGING = (LineKind.CHARGE, LineKind.ADDITION)
+#: The data version bumped by every write of bills and payments (pages cached until then).
+BILLS = "finance.Bill"
 
 
 def due_day() -> int:
@@ -219,6 +222,7 @@ def bill_issue(
     with transaction.atomic(), acting_as(user):
         # One issuer at a time per programme.
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        data_version_bump(BILLS)
         for each in months:
             check_month(programme, each)
         existing = Bill.objects.filter(
@@ -312,6 +316,7 @@ def bill_correct(*, user: User | None, bill: Bill) -> Correction:
 
     with transaction.atomic(), acting_as(user):
         locked = Bill.objects.select_for_update().get(pk=bill.pk)
+        data_version_bump(BILLS)
         lines = bill_lines_frame(locked)
         standing = standing_lines(lines)
         members = members_frame(programme, month)

@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from jaring.audit.services import acting_as
+from jaring.core.tallies import data_version_bump
 from jaring.finance.errors import FinanceError
 from jaring.finance.messages import day_label, rupiah
 from jaring.finance.models import (
@@ -35,7 +36,7 @@ from jaring.finance.models import (
     PaymentKind,
 )
 from jaring.finance.months import bit
-from jaring.finance.services.bills import CHARGING, bill_lines_frame, standing_lines
+from jaring.finance.services.bills import BILLS, CHARGING, bill_lines_frame, standing_lines
 from jaring.finance.services.common import check_scope, first_signed_on
 from jaring.finance.tallies import enrolment_tallies_kept
 from jaring.rules.months import Month
@@ -153,6 +154,7 @@ def payment_record(
         )
     content, digest, size = _proof(proof, proof_name)
     with transaction.atomic(), acting_as(user):
+        data_version_bump(BILLS)
         earlier = Payment.objects.filter(programme=programme, reference=reference).first()
         if earlier is not None:
             raise FinanceError(

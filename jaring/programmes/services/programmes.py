@@ -17,6 +17,7 @@ from django.db import transaction
 from jaring.audit.services import acting_as
 from jaring.core import bulk
 from jaring.core.scoping import region_in_scope
+from jaring.core.tallies import data_version_bump
 from jaring.programmes.errors import ProgrammeError
 from jaring.programmes.models import (
     DEFAULT_CRITERIA,
@@ -229,6 +230,8 @@ def programme_update(
         raise ProgrammeError("REGION_OUT_OF_SCOPE", code=programme.region_id)
     with transaction.atomic(), acting_as(user):
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        # Pages cached until the next write name the programme (the home page's warnings).
+        data_version_bump("programmes.Programme")
         signed = programme.decrees.filter(status=DecreeStatus.SIGNED).exists()
         if "region_code" in changes:
             changes["region"] = _owner_region(user, changes.pop("region_code"))
