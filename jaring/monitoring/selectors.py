@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from jaring.core.formats import date_label, number, percent
 from jaring.core.scoping import region_in_scope, user_region_codes
-from jaring.core.tallies import LEVEL_LENGTHS, level_of
+from jaring.core.tallies import LEVEL_LENGTHS, level_of, versioned
 from jaring.finance.selectors.status import lapsed_counts
 from jaring.finance.selectors.tallies import (
     bpjs_tally_children,
@@ -291,7 +292,7 @@ def _counts(codes: list[str], period: Period) -> dict[str, dict[str, int]]:
     bpjs = bpjs_tally_totals(codes, upto=period.key)
     active = paid_tally_totals(codes, upto=period.key)
     on = min(period.end, timezone.localdate())
-    lapsed = {code: lapsed_counts(code, length=len(code), on=on).get(code, 0) for code in codes}
+    lapsed = {code: _lapsed_total(code, on) for code in codes}
     return {
         code: {
             "registered": registered[code],
@@ -302,6 +303,23 @@ def _counts(codes: list[str], period: Period) -> dict[str, dict[str, int]]:
         }
         for code in codes
     }
+
+
+def _lapsed_by(code: str, length: int, on: date) -> dict[str, int]:
+    """Lapsed members within ``code`` by region code cut to ``length``: read from every
+    membership when asked (a membership lapses by the passing of months), so kept until the
+    next write — a page asks for a region and for its children, one scan serves both."""
+    return versioned(
+        ("lapsed", code, length, on), lambda: lapsed_counts(code, length=length, on=on)
+    )
+
+
+def _lapsed_total(code: str, on: date) -> int:
+    """Lapsed members of ``code``: the sum of its children's, which a page shows beside it."""
+    level = LEVEL_LENGTHS.index(len(code))
+    if level + 1 < len(LEVEL_LENGTHS):
+        return sum(_lapsed_by(code, LEVEL_LENGTHS[level + 1], on).values())
+    return _lapsed_by(code, len(code), on).get(code, 0)
 
 
 def coverage_of(place: Place, period: Period) -> Coverage:
@@ -333,10 +351,8 @@ def children_coverage(place: Place, period: Period) -> list[Coverage]:
     in_sk = membership_tally_children(place.code, upto=period.key)
     bpjs = bpjs_tally_children(place.code, upto=period.key)
     active = paid_tally_children(place.code, upto=period.key)
-    lapsed = lapsed_counts(
-        place.code,
-        length=LEVEL_LENGTHS[place.child_level],
-        on=min(period.end, timezone.localdate()),
+    lapsed = _lapsed_by(
+        place.code, LEVEL_LENGTHS[place.child_level], min(period.end, timezone.localdate())
     )
     dens = denominators(codes, period)
     figures = _latest_figures(codes, period)
