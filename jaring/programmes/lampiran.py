@@ -448,12 +448,18 @@ def _render(htmls: list[str], processes: int) -> Iterator[bytes]:
         yield from map(_render_part, htmls)
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     import weasyprint
 
     weasyprint.HTML(string="<p></p>").render()  # fonts and styles loaded once, before forking
-    with multiprocessing.get_context("fork").Pool(min(processes, len(htmls))) as pool:
-        yield from pool.imap(_render_part, htmls)
+    # A worker that dies (killed, out of memory) breaks the pool: the rendering fails with
+    # BrokenProcessPool, and the file is marked failed, instead of waiting for its part forever
+    # (multiprocessing.Pool replaces a dead worker and loses the part it held).
+    with ProcessPoolExecutor(
+        min(processes, len(htmls)), mp_context=multiprocessing.get_context("fork")
+    ) as pool:
+        yield from pool.map(_render_part, htmls)
 
 
 def _page_numbers(pages: int) -> bytes:

@@ -4,7 +4,9 @@ version's files staying byte-identical after the registry changes."""
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 
 import polars as pl
@@ -15,6 +17,7 @@ from jaring.accounts.models import User
 from jaring.accounts.roles import Role
 from jaring.audit.door import DoorClosed
 from jaring.audit.models import Channel, DataExport
+from jaring.programmes import lampiran
 from jaring.programmes.errors import ProgrammeError
 from jaring.programmes.lampiran import CSV_COLUMNS, lampiran_export
 from jaring.programmes.models import Decree
@@ -196,3 +199,17 @@ def test_the_lampiran_freezes_the_indonesian_category_name_whoever_signs(
     indonesian = Message(english).render("id")
     assert indonesian != english
     assert csv["pekerjaan"].to_list() == [indonesian, indonesian]
+
+
+def _dies(html: str) -> bytes:
+    os._exit(1)
+
+
+def test_a_worker_that_dies_fails_the_pdf_instead_of_waiting_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A forked worker killed while it lays out a part (out of memory, a crash) must fail the
+    rendering, so the file is marked failed, not leave it 'being made' forever."""
+    monkeypatch.setattr(lampiran, "_render_part", _dies)
+    with pytest.raises(BrokenProcessPool):
+        list(lampiran._render(["<p>1</p>", "<p>2</p>", "<p>3</p>"], 2))
