@@ -485,6 +485,9 @@ def _join(pdfs: list[bytes], block: TitleBlock, identifier: str, output: Writabl
     numbers = PdfReader(io.BytesIO(_page_numbers(len(writer.pages))))
     for page, number in zip(writer.pages, numbers.pages, strict=True):
         page.merge_page(number)
+        # The merged content is written uncompressed otherwise: ten times the bytes.
+        page.compress_content_streams()
+    writer.compress_identical_objects()
     stamp = block.stamp.astimezone(timezone.get_current_timezone()).strftime("D:%Y%m%d%H%M%S")
     writer.add_metadata(
         {

@@ -182,6 +182,11 @@ def test_a_long_pdf_is_rendered_in_parts_by_two_processes_with_continuous_page_n
     assert numbers == list(range(1, pages + 1))
     everything = "".join(page.extract_text() for page in reader.pages)
     assert all(name in everything for name in frame["nama"].to_list())
+    # Stamping the numbers leaves every page's content compressed (else ten times the bytes).
+    for page in reader.pages:
+        contents = page["/Contents"].get_object()
+        streams = contents if isinstance(contents, list) else [contents]
+        assert all(s.get_object().get("/Filter") == "/FlateDecode" for s in streams)
 
 
 def test_the_lampiran_freezes_the_indonesian_category_name_whoever_signs(
