@@ -13,8 +13,7 @@ from datetime import date, timedelta
 
 import polars as pl
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, QuerySet, Sum
 
 from jaring.finance.models import Bill, BillLine, Enrolment, LineKind
 from jaring.finance.months import months_of
@@ -150,10 +149,13 @@ def home_warnings(programmes: QuerySet[Programme], today: date) -> list[HomeWarn
     month's bill, the members' paid months grouped by programme), and only a programme with a
     warning is looked at one by one (:func:`programme_warnings`)."""
     month = Month.of(today)
-    listed = {p.pk: p for p in programmes.filter(year__gte=today.year - 1)}
+    current = programmes.filter(year__gte=today.year - 1)
+    listed = {p.pk: p for p in current}
+    # The programmes as a subquery, not a list of hundreds of ids, in the two scans below.
+    current_ids = current.order_by().values("pk")
     members = dict(
         Membership.objects.order_by()
-        .filter(programme_id__in=listed)
+        .filter(programme_id__in=current_ids)
         .covering(month)
         .values_list("programme_id")
         .annotate(n=Count("id"))
@@ -166,22 +168,20 @@ def home_warnings(programmes: QuerySet[Programme], today: date) -> list[HomeWarn
         for b in Bill.objects.filter(programme_id__in=members, month=month.first_day)
     }
     due_soon = today >= _earliest_due(month) - timedelta(days=warn_days())
-    mask = Subquery(
-        Enrolment.objects.filter(
-            programme_id=OuterRef("programme_id"), person_id=OuterRef("person_id")
-        ).values("paid_mask")[:1]
-    )
+    # Every paid-month set of the programmes' enrolments, once each: a superset of the members
+    # of this month (a member not enrolled yet is not in arrears; an enrolment whose membership
+    # ended may add a programme, which programme_warnings then answers exactly).
     masks = (
-        Membership.objects.order_by()
-        .filter(programme_id__in=members)
-        .covering(month)
-        .annotate(mask=Coalesce(mask, Value(0)))
-        .values_list("programme_id", "mask")
+        Enrolment.objects.order_by()
+        .filter(programme_id__in=current_ids)
+        .values_list("programme_id", "paid_mask")
         .distinct()
     )
     in_arrears = set()
     states: dict[tuple[date, int], str] = {}
     for programme_id, paid_mask in masks.iterator(chunk_size=20_000):
+        if programme_id not in members:
+            continue
         base = listed[programme_id].first_month
         key = states.get((base, paid_mask))
         if key is None:
