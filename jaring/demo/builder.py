@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jaring.accounts.models import User
+from jaring.core.formats import number
 from jaring.demo.claims import claims_build
 from jaring.demo.finance import finance_build
 from jaring.demo.monitoring import monitoring_build
@@ -50,7 +51,10 @@ def demo_build(*, seed: int, say: Callable[[str], None]) -> int:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     total = Person.objects.count()
-    say(f"Demo selesai: {total:,} orang dalam {time.perf_counter() - started:.1f} detik.")
+    say(
+        f"Demo selesai: {number(total)} orang dalam "
+        f"{number(time.perf_counter() - started, 1)} detik."
+    )
     return total
 
 

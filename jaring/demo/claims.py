@@ -25,10 +25,12 @@ from typing import TYPE_CHECKING
 from jaring.claims.models import Claim, ClaimStatus
 from jaring.claims.selectors import claims_summary
 from jaring.claims.services import HeirSpec, claim_advance, claim_heirs_set, claim_open
+from jaring.core.formats import date_label, number, percent
 from jaring.finance.models import Bill, BillLine
 from jaring.programmes.models import Programme
 from jaring.registry.models import Person, PersonStatus
 from jaring.rules.claims import add_working_days
+from jaring.rules.problems import make_problem
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
@@ -150,7 +152,7 @@ def _mojokerto(demo: Demo) -> None:
     total = sum(c.amount_received or 0 for c in claims)
     demo.say(
         f"  Kab. Mojokerto: {sum(1 for c in claims if c.event == 'death')} JKM + "
-        f"{sum(1 for c in claims if c.event == 'work_death')} JKK diserahkan, Rp {total:,}"
+        f"{sum(1 for c in claims if c.event == 'work_death')} JKK diserahkan, Rp {number(total)}"
     )
 
 
@@ -179,8 +181,8 @@ def _cilegon(demo: Demo) -> None:
         )
     summary = claims_summary(None, year=2024, region="36.72")
     demo.say(
-        f"  Kota Cilegon 2024: {summary.claims} klaim, Rp {summary.paid:,} dibayar; iuran "
-        f"Rp {summary.iuran:,}; rasio {summary.as_dict()['ratio_percent']} %"
+        f"  Kota Cilegon 2024: {summary.claims} klaim, Rp {number(summary.paid)} dibayar; iuran "
+        f"Rp {number(summary.iuran)}; rasio {percent(summary.as_dict()['ratio_percent'], 1)}"
     )
 
 
@@ -218,8 +220,9 @@ def _stalled(demo: Demo) -> None:
     )
     claim_advance(user=user, claim=claim, to=ClaimStatus.SUBMITTED, on=submitted)
     demo.say(
-        f"  Desa Wunut: klaim #{claim.pk} (Rp {claim.total:,}) diajukan {submitted:%d-%m-%Y}, "
-        f"belum dibayar — lewat batas {add_working_days(submitted, 3):%d-%m-%Y}"
+        f"  Desa Wunut: klaim #{claim.pk} (Rp {number(claim.total)}) diajukan "
+        f"{date_label(submitted)}, belum dibayar — lewat batas "
+        f"{date_label(add_working_days(submitted, 3))}"
     )
 
 
@@ -247,6 +250,11 @@ def _lapsed(demo: Demo) -> None:
         reported_on=day + timedelta(days=4),
     )
     reason = claim.findings.filter(role="reason").first()
+    why = (
+        f"{make_problem(reason.code, **reason.params).message.render('id')} ({reason.code})"
+        if reason
+        else "—"
+    )
     claim_advance(
         user=user,
         claim=claim,
@@ -254,7 +262,7 @@ def _lapsed(demo: Demo) -> None:
         on=day + timedelta(days=9),
         note="Ditolak BPJS: kepesertaan berakhir April 2023 (iuran 2023 tidak dibayar)",
     )
-    demo.say(f"  Kota Pekalongan: klaim #{claim.pk} ditolak, {reason.code if reason else '—'}")
+    demo.say(f"  Kota Pekalongan: klaim #{claim.pk} ditolak — {why}")
 
 
 def claims_build(demo: Demo) -> None:
@@ -262,7 +270,7 @@ def claims_build(demo: Demo) -> None:
     started = time.perf_counter()
     for step in (_mojokerto, _cilegon, _stalled, _lapsed):
         step(demo)
-    demo.say(f"  {Claim.objects.count()} klaim ({time.perf_counter() - started:.1f} detik)")
+    demo.say(f"  {Claim.objects.count()} klaim ({number(time.perf_counter() - started, 1)} detik)")
 
 
 __all__ = ["claims_build"]

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from jaring.audit.models import Channel
+from jaring.core.formats import number
 from jaring.finance.exchange.applying import response_import
 from jaring.finance.exchange.registration import registration_file_make
 from jaring.finance.messages import month_label
@@ -126,9 +127,9 @@ def _kediri(demo: Demo) -> None:
     _bill_and_pay(programme, user, [Month(2024, 1), Month(2024, 2)], tag="KDR")
     total = sum(b.total for b in bills)
     demo.say(
-        f"  Kota Kediri: balasan BPJS {answer['registered']:,} terdaftar, "
-        f"{answer['inactive']:,} nonaktif, {answer['not_in_sk']:,} di luar SK; "
-        f"tagihan Sep–Des 2023 Rp {total:,} dibayar"
+        f"  Kota Kediri: balasan BPJS {number(answer['registered'])} terdaftar, "
+        f"{number(answer['inactive'])} nonaktif, {number(answer['not_in_sk'])} di luar SK; "
+        f"tagihan Sep–Des 2023 Rp {number(total)} dibayar"
     )
 
 
@@ -140,7 +141,7 @@ def _pekalongan(demo: Demo) -> None:
     if programme is None:
         return
     bills = _bill_and_pay(programme, user, [Month(2022, m) for m in range(1, 13)], tag="PKL")
-    demo.say(f"  Kota Pekalongan 2022: {bills[0].people:,} orang × 12 bulan dibayar")
+    demo.say(f"  Kota Pekalongan 2022: {number(bills[0].people)} orang × 12 bulan dibayar")
 
 
 #: Kota Cilegon's iuran paid in 2024 as reported beside its claims (RULES.md §8 C2; UNVERIFIED,
@@ -166,7 +167,7 @@ def _cilegon(demo: Demo) -> None:
     fresh = Bill.objects.filter(pk__in=[b.pk for b in bills])
     paid = sum(fresh.values_list("paid", flat=True))
     billed = sum(fresh.values_list("total", flat=True))
-    demo.say(f"  Kota Cilegon 2024: tagihan Rp {billed:,}, iuran dibayar Rp {paid:,}")
+    demo.say(f"  Kota Cilegon 2024: tagihan Rp {number(billed)}, iuran dibayar Rp {number(paid)}")
 
 
 def _mojokerto(demo: Demo) -> None:
@@ -178,8 +179,8 @@ def _mojokerto(demo: Demo) -> None:
         return
     bills = _bill_and_pay(programme, user, [Month(2024, m) for m in range(1, 13)], tag="MJK")
     demo.say(
-        f"  Kab. Mojokerto 2024: {bills[0].people:,} orang × 12 bulan dibayar "
-        f"(Rp {sum(b.total for b in bills):,})"
+        f"  Kab. Mojokerto 2024: {number(bills[0].people)} orang × 12 bulan dibayar "
+        f"(Rp {number(sum(b.total for b in bills))})"
     )
 
 
@@ -210,7 +211,7 @@ def _late(demo: Demo) -> None:
     bills = _bill_and_pay(programme, admin, months, tag="WNT", pay=False)
     _pay(bills[0], admin, day=bills[0].due_date, reference=f"SP2D/WNT/{start}")
     demo.say(
-        f"  Desa Wunut {today.year}: {bills[0].people:,} orang, "
+        f"  Desa Wunut {today.year}: {number(bills[0].people)} orang, "
         f"hanya {month_label(start)} dibayar — tunggakan 3 bulan, peringatan di beranda"
     )
 
@@ -220,7 +221,8 @@ def finance_build(demo: Demo) -> None:
     for step in (_kediri, _pekalongan, _cilegon, _mojokerto, _late):
         step(demo)
     demo.say(
-        f"  {Bill.objects.count()} tagihan diterbitkan ({time.perf_counter() - started:.1f} detik)"
+        f"  {Bill.objects.count()} tagihan diterbitkan "
+        f"({number(time.perf_counter() - started, 1)} detik)"
     )
 
 

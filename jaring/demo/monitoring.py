@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from django.db.models.functions import Mod
 
+from jaring.core.formats import number
 from jaring.monitoring.models import AwardCategory, FigureKind, Measure
 from jaring.monitoring.scorecard import award_rank, scheme_for, score_set
 from jaring.monitoring.services import figure_report, tallies_recompute, target_set
@@ -170,4 +171,6 @@ def _award(demo: Demo) -> None:
             )
     for category in (AwardCategory.REGENCY, AwardCategory.VILLAGE):
         top = award_rank(province_code="33", year=2024, category=category).rows[:3]
-        demo.say("    " + ", ".join(f"{r.rank}. {r.place.name} ({r.score})" for r in top))
+        demo.say(
+            "    " + ", ".join(f"{r.rank}. {r.place.name} ({number(r.score, 2)})" for r in top)
+        )

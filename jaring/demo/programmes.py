@@ -25,6 +25,7 @@ import time
 from datetime import date
 from typing import TYPE_CHECKING
 
+from jaring.core.formats import number
 from jaring.demo.registry import _import, _mix
 from jaring.programmes.models import (
     Decree,
@@ -184,9 +185,9 @@ def _kediri(demo: Demo) -> None:
     second = _sign(draft, user, "188/DEMO-02/419.033/2023", date(2023, 12, 20))
     change = decree_diff(first, second)
     demo.say(
-        f"  Kota Kediri: SK 2023 {first.people:,} orang (Rp {first.total_iuran:,}), "
-        f"SK 2024 {second.people:,} orang (+{second.people - first.people:,}; "
-        f"{change.added:,} masuk, {change.removed:,} keluar)"
+        f"  Kota Kediri: SK 2023 {number(first.people)} orang (Rp {number(first.total_iuran)}), "
+        f"SK 2024 {number(second.people)} orang (+{number(second.people - first.people)}; "
+        f"{number(change.added)} masuk, {number(change.removed)} keluar)"
     )
 
 
@@ -232,8 +233,8 @@ def _pekalongan(demo: Demo) -> None:
     )
     draft = decree_draft(user=user, programme=next_year)
     demo.say(
-        f"  Kota Pekalongan: target 1.000, SK 2022 {signed.people:,} orang (anggaran); "
-        f"2023 target 2.000, draf {draft.people:,} orang"
+        f"  Kota Pekalongan: target 1.000, SK 2022 {number(signed.people)} orang (anggaran); "
+        f"2023 target 2.000, draf {number(draft.people)} orang"
     )
 
 
@@ -264,8 +265,9 @@ def _cilegon(demo: Demo) -> None:
         decree_draft(user=user, programme=programme), user, "DEMO/APBD/2024", date(2024, 1, 5)
     )
     demo.say(
-        f"  Kota Cilegon: {signed.people:,} orang dalam 7 kategori "
-        f"(jumlah kategori {sum(CILEGON_REPORTED.values()):,}; diumumkan {CILEGON_ANNOUNCED:,})"
+        f"  Kota Cilegon: {number(signed.people)} orang dalam 7 kategori "
+        f"(jumlah kategori {number(sum(CILEGON_REPORTED.values()))}; "
+        f"diumumkan {number(CILEGON_ANNOUNCED)})"
     )
 
 
@@ -314,8 +316,8 @@ def _mojokerto(demo: Demo) -> None:
         entry_add(user=user, decree=draft, person_id=person_id, note="diusulkan donatur")
     package = _sign(draft, user, "DEMO/CSR/2024", date(2024, 6, 20))
     demo.say(
-        f"  Kab. Mojokerto: APBD {public.people:,} orang; paket CSR 6 bulan "
-        f"{package.people:,} orang (3 ditanggung ganda, ditandai)"
+        f"  Kab. Mojokerto: APBD {number(public.people)} orang; paket CSR 6 bulan "
+        f"{number(package.people)} orang (3 ditanggung ganda, ditandai)"
     )
 
 
@@ -335,7 +337,7 @@ def _wunut(demo: Demo) -> None:
         decree_draft(user=user, programme=programme), user, "DEMO/KADES/2024", date(2024, 1, 2)
     )
     demo.say(
-        f"  Desa Wunut: {signed.people:,} orang (APBDes, ADD; "
+        f"  Desa Wunut: {number(signed.people)} orang (APBDes, ADD; "
         f"{sum(1 for f in findings if f.severity == 'warning')} peringatan belum terverifikasi)"
     )
 
@@ -348,7 +350,7 @@ def programmes_build(demo: Demo) -> None:
     demo.say(
         f"  {Programme.objects.count()} program, "
         f"{Decree.objects.filter(status=DecreeStatus.SIGNED).count()} SK ditandatangani "
-        f"({time.perf_counter() - started:.1f} detik)"
+        f"({number(time.perf_counter() - started, 1)} detik)"
     )
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
+from jaring.core.formats import number
 from jaring.regions.datafiles import read_region_file
 from jaring.registry.imports.services import import_create, import_run
 from jaring.registry.matching import MatchingError
@@ -279,7 +280,7 @@ def registry_build(demo: Demo) -> None:
             funder=FUNDERS.get(scenario.regency, "apbd"),
             user=users.get(owner.get(scenario.regency, ""), admin),
         )
-        say(f"  {batch.region.name}: {batch.created:,} orang ({batch.source_name})")
+        say(f"  {batch.region.name}: {number(batch.created)} orang ({batch.source_name})")
     for index, spec in enumerate(REPEAT_LISTS):
         people = _repeat_people(spec, firsts[spec.of_regency], seed + 100 + index)
         path = folder / f"daftar-tambahan-{spec.region}.csv"
@@ -294,8 +295,9 @@ def registry_build(demo: Demo) -> None:
             on_existing=OnExisting.SKIP,
         )
         say(
-            f"  {batch.region.name}: {batch.rows:,} baris, {batch.created:,} orang baru, "
-            f"{batch.existing:,} sudah terdaftar ({batch.source_name})"
+            f"  {batch.region.name}: {number(batch.rows)} baris, "
+            f"{number(batch.created)} orang baru, "
+            f"{number(batch.existing)} sudah terdaftar ({batch.source_name})"
         )
     # A list as a kelurahan really sends it (a two-row header, merged village cells), checked
     # but not yet saved: its problems report and the "save" button wait on the import page.
@@ -318,12 +320,12 @@ def registry_build(demo: Demo) -> None:
         dry_run=True,
     )
     total = Person.objects.count()
-    say(f"  registri: {total:,} orang; mencocokkan duplikat…")
+    say(f"  registri: {number(total)} orang; mencocokkan duplikat…")
     try:
         summary = match_run(user=admin)
         say(
-            f"  {summary.candidate_pairs:,} pasangan untuk ditinjau, "
-            f"{summary.likely_duplicates:,} hampir pasti sama"
+            f"  {number(summary.candidate_pairs)} pasangan untuk ditinjau, "
+            f"{number(summary.likely_duplicates)} hampir pasti sama"
         )
     except MatchingError as exc:
         say(f"  pencocokan dilewati: {exc.message.render('id')}")

@@ -7,10 +7,12 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from jaring.demo.builder import demo_build, demo_exists
 from jaring.demo.users import DEMO_PASSWORD, DEMO_USERS
 from jaring.regions.datafiles import DataFileMissingError
+from jaring.regions.models import Region
 from jaring.regions.services import regions_load
 
 
@@ -24,6 +26,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The demo speaks Indonesian: its numbers and dates too ("392.000.000", "21 Nov 2026").
+        with translation.override("id"):
+            self._handle(options)
+
+    def _handle(self, options: dict[str, Any]) -> None:
         if options["reset"]:
             call_command("flush", interactive=False, verbosity=0)
         try:
@@ -35,6 +42,12 @@ class Command(BaseCommand):
         else:
             demo_build(seed=options["seed"], say=self.stdout.write)
         self.stdout.write(f"\nLogin demo (kata sandi untuk semua: {DEMO_PASSWORD}):")
+        codes = {code for user in DEMO_USERS for code in user.regions}
+        names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
         for user in DEMO_USERS:
-            scope = ", ".join(user.regions) or "seluruh Indonesia"
+            # Names for people, the code only as a hint.
+            scope = (
+                ", ".join(f"{names.get(code, code)} ({code})" for code in user.regions)
+                or "seluruh Indonesia"
+            )
             self.stdout.write(f"  {user.username:<20} {user.role.label} — {scope}")
