@@ -40,6 +40,9 @@ class Capabilities:
     enter_monitoring_figures: bool = False
     # Report deaths and work accidents, name the heirs, move claims through their steps.
     manage_claims: bool = False
+    # Enter the JKK assessment of an injury (months unable to work, the disability) from the
+    # doctor's statement: Disnaker's act, not a desa operator's.
+    assess_claims: bool = False
 
 
 CAPABILITIES: dict[Role, Capabilities] = {
@@ -57,6 +60,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         manage_programmes=True,
         enter_monitoring_figures=True,
         manage_claims=True,
+        assess_claims=True,
     ),
     # Monitors its kab/kota; works with aggregates, not with individual identities.
     Role.PROVINCIAL_ADMIN: Capabilities(
@@ -88,6 +92,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
         manage_programmes=True,
         enter_monitoring_figures=True,
         manage_claims=True,
+        assess_claims=True,
     ),
     # Collects the lists of its own desa/kelurahan; must check NIK against the KTP.
     Role.VILLAGE_OPERATOR: Capabilities(

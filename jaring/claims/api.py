@@ -21,7 +21,16 @@ from jaring.audit.door import PersonalPagination
 from jaring.claims.errors import ClaimError
 from jaring.claims.models import Claim
 from jaring.claims.selectors import claim_json, claims_summary, claims_visible, due_on, overdue
-from jaring.claims.services import EVENT_NAMES, claim_advance, claim_open, person_by_nik, step_of
+from jaring.claims.services import (
+    EVENT_NAMES,
+    Assessment,
+    assessment_of,
+    claim_advance,
+    claim_assess,
+    claim_open,
+    person_by_nik,
+    step_of,
+)
 from jaring.core.scoping import region_in_scope
 from jaring.programmes.selectors import programmes_visible
 from jaring.regions.models import Region
@@ -60,6 +69,39 @@ class OpenInput(serializers.Serializer[dict[str, Any]]):
     place = serializers.CharField(max_length=200, required=False, allow_blank=True)
     cause = serializers.CharField(max_length=300, required=False, allow_blank=True)
     reporter = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    incapacity_months = serializers.IntegerField(required=False, allow_null=True)
+    disability = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    disability_percent = serializers.CharField(
+        max_length=8, required=False, allow_blank=True, allow_null=True
+    )
+    function_loss = serializers.CharField(
+        max_length=8, required=False, allow_blank=True, allow_null=True
+    )
+
+
+class AssessInput(serializers.Serializer[dict[str, Any]]):
+    """The JKK assessment of an injury: months unable to work and the disability (partial
+    with its Lampiran III percentage, functional with the share of the function lost too, or
+    total)."""
+
+    incapacity_months = serializers.IntegerField(required=False, allow_null=True)
+    disability = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    disability_percent = serializers.CharField(
+        max_length=8, required=False, allow_blank=True, allow_null=True
+    )
+    function_loss = serializers.CharField(
+        max_length=8, required=False, allow_blank=True, allow_null=True
+    )
+    date = serializers.DateField(required=False)
+
+
+def _assessment(values: dict[str, Any]) -> Assessment:
+    return assessment_of(
+        incapacity_months=values.get("incapacity_months"),
+        disability=values.get("disability") or "",
+        percent=values.get("disability_percent"),
+        function_loss=values.get("function_loss"),
+    )
 
 
 class AdvanceInput(serializers.Serializer[dict[str, Any]]):
@@ -109,6 +151,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet[Claim]):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         try:
+            assessment = _assessment(values)
             claim = claim_open(
                 user=user,
                 person=person_by_nik(user, values["nik"]),
@@ -117,10 +160,28 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet[Claim]):
                 place=values.get("place", ""),
                 cause=values.get("cause", ""),
                 reporter=values.get("reporter", ""),
+                assessment=assessment,
             )
         except ClaimError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
         return Response(claim_json(claim), status=201)
+
+    @extend_schema(request=AssessInput, responses={200: dict[str, Any]})
+    @action(detail=True, methods=["post"])
+    def assess(self, request: Request, pk: str | None = None) -> Response:
+        """Enter the JKK assessment of an injury (``jaring claims assess``)."""
+        user = _manager(request)
+        claim = self.get_object()
+        data = AssessInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            assessed = claim_assess(
+                user=user, claim=claim, assessment=_assessment(values), on=values.get("date")
+            )
+        except ClaimError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        return Response(claim_json(assessed))
 
     @extend_schema(request=AdvanceInput, responses={200: dict[str, Any]})
     @action(detail=True, methods=["post"])

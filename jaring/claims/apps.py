@@ -10,7 +10,7 @@ class ClaimsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from jaring.claims.models import Claim, ClaimDocument, Heir
+        from jaring.claims.models import Claim, ClaimDocument, Heir, Instalment
         from jaring.claims.views import person_claims_panel
         from jaring.core.panels import panel_register
 
@@ -25,3 +25,6 @@ class ClaimsConfig(AppConfig):
             auditlog.register(Heir, exclude_fields=["nik_cipher", "account_cipher"])
         if not auditlog.contains(ClaimDocument):
             auditlog.register(ClaimDocument)
+        # A scholarship instalment recorded paid (with the claim, or a later year's).
+        if not auditlog.contains(Instalment):
+            auditlog.register(Instalment)

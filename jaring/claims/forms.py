@@ -7,7 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jaring.claims.models import ClaimStatus, EventKind, HeirRelation, SchoolLevel
+from jaring.claims.models import (
+    ClaimStatus,
+    DisabilityKind,
+    EventKind,
+    HeirRelation,
+    SchoolLevel,
+)
 
 
 class DateInput(forms.DateInput):
@@ -38,6 +44,49 @@ class OpenForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _styled(self)
+
+
+class AssessmentForm(forms.Form):
+    """The JKK assessment of an injury (Disnaker, from the doctor's statement); the percentages
+    are read as people write them ("35", "2,5") and checked by the service."""
+
+    incapacity_months = forms.IntegerField(
+        label=_("Months unable to work (STMB)"), min_value=1, max_value=240, required=False
+    )
+    disability = forms.ChoiceField(
+        label=_("Permanent disability"), choices=DisabilityKind.choices, required=False
+    )
+    disability_percent = forms.CharField(
+        label=_("Disability, % of the table (Lampiran III PP 44/2015)"),
+        max_length=8,
+        required=False,
+    )
+    function_loss = forms.CharField(
+        label=_("Function lost (%), for a loss of function"), max_length=8, required=False
+    )
+    assessed_on = forms.DateField(
+        label=_("Date of the assessment"), widget=DateInput, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class OpenAssessForm(OpenForm):
+    """The report with the assessment of an injury, for roles that assess (Disnaker)."""
+
+    incapacity_months = AssessmentForm.base_fields["incapacity_months"]
+    disability = AssessmentForm.base_fields["disability"]
+    disability_percent = AssessmentForm.base_fields["disability_percent"]
+    function_loss = AssessmentForm.base_fields["function_loss"]
+
+
+class InstalmentForm(forms.Form):
+    child = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    number = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput, required=False)
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
 
 
 #: Steps offered on a claim's page (the order of the workflow).

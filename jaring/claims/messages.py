@@ -82,6 +82,45 @@ MESSAGES: Mapping[str, _StrPromise] = {
     "FILE_TYPE": gettext_lazy("A scan must be a PDF or an image (JPG, PNG), not %(name)s."),
     "YEAR_INVALID": gettext_lazy("The year %(year)s cannot be read."),
     "REGION_UNKNOWN": gettext_lazy("Region %(code)s does not exist or is outside your regions."),
+    "PERCENT_INVALID": gettext_lazy(
+        "%(value)s is not a percentage (%(what)s): give a number above 0 and at most 100, with "
+        "at most two decimals."
+    ),
+    "INCAPACITY_INVALID": gettext_lazy(
+        "%(months)s months unable to work cannot be entered: give 1 to %(limit)s months."
+    ),
+    "DISABILITY_UNKNOWN": gettext_lazy(
+        "Unknown disability %(kind)s; use partial, functional or total."
+    ),
+    "DISABILITY_PERCENT_NOT_HERE": gettext_lazy(
+        "A percentage belongs to a partial disability, not to %(kind)s."
+    ),
+    "DISABILITY_PERCENT_REQUIRED": gettext_lazy(
+        "A partial disability needs its percentage from the table of Lampiran III PP 44/2015."
+    ),
+    "FUNCTION_LOSS_ONLY_FUNCTIONAL": gettext_lazy(
+        "The share of a function lost belongs to a partial disability of function (cacat "
+        "sebagian fungsi), not to an anatomical one."
+    ),
+    "FUNCTION_LOSS_REQUIRED": gettext_lazy(
+        "A partial disability of function needs the share of the function lost (%%)."
+    ),
+    "ASSESSMENT_NOT_FOR_DEATH": gettext_lazy(
+        "Months unable to work and a disability belong to a work accident or an occupational "
+        "disease the worker survived, not to a death."
+    ),
+    "INSTALMENT_NOT_FOUND": gettext_lazy(
+        "Claim #%(claim)s has no scholarship instalment %(number)s for child %(child)s."
+    ),
+    "INSTALMENT_CLAIM_NOT_PAID": gettext_lazy(
+        "Claim #%(claim)s is %(status)s: its scholarship is paid once the claim is paid."
+    ),
+    "INSTALMENT_ALREADY_PAID": gettext_lazy(
+        "Instalment %(number)s of child %(child)s was already paid on %(date)s."
+    ),
+    "INSTALMENT_NOT_DUE": gettext_lazy(
+        "Instalment %(number)s of child %(child)s is due on %(due)s, not yet on %(date)s."
+    ),
     "PROGRAMME_NOT_FOUND": gettext_lazy(
         "Programme %(programme)s does not exist or is outside your regions."
     ),

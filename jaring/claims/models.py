@@ -37,6 +37,20 @@ class EventKind(models.TextChoices):
 
 #: Events that end a life (one claim per person).
 DEATH_EVENTS = (EventKind.DEATH, EventKind.WORK_DEATH)
+#: Events the worker survives: the JKK assessment (incapacity, disability) belongs to these.
+INJURY_EVENTS = (EventKind.WORK_INJURY, EventKind.OCCUPATIONAL_DISEASE)
+
+
+class DisabilityKind(models.TextChoices):
+    """The disability a work accident left (:class:`jaring.rules.claims.Disability`), as
+    assessed by the doctor and entered by Disnaker: none, partial anatomical (a percentage of
+    Lampiran III PP 44/2015), partial functional (that percentage times the share of the
+    function lost), or total and permanent."""
+
+    NONE = "", _("no permanent disability")
+    PARTIAL = "partial", _("partial, anatomical (cacat sebagian anatomis)")
+    FUNCTIONAL = "functional", _("partial, loss of function (cacat sebagian fungsi)")
+    TOTAL = "total", _("total and permanent (cacat total tetap)")
 
 
 class ClaimStatus(models.TextChoices):
@@ -99,6 +113,27 @@ class Claim(RegionScopedModel):
     tenure_months = models.PositiveSmallIntegerField(_("months of membership"), null=True)
     contribution_months = models.PositiveSmallIntegerField(_("months paid"), null=True)
     era = models.CharField(_("rules of"), max_length=20, blank=True)
+    # The JKK assessment of an injury (a work accident or occupational disease survived):
+    # months of temporary incapacity (STMB) and the permanent disability, entered by Disnaker
+    # from the doctor's statement; the entitlement is recomputed from them.
+    incapacity_months = models.PositiveSmallIntegerField(
+        _("months unable to work"), null=True, blank=True
+    )
+    disability = models.CharField(
+        _("disability"), max_length=10, choices=DisabilityKind.choices, blank=True
+    )
+    disability_percent = models.DecimalField(
+        _("disability (% of Lampiran III)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    function_loss = models.DecimalField(
+        _("function lost (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
+    assessed_by_label = models.CharField(_("assessed by"), max_length=150, blank=True)
     # The workflow.
     status = models.CharField(
         _("status"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.REPORTED
@@ -328,6 +363,8 @@ class Instalment(RegionScopedModel):
     regulation = models.CharField(_("regulation"), max_length=120)
     article = models.CharField(_("article"), max_length=120, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    paid_by_label = models.CharField(_("recorded by"), max_length=150, blank=True)
 
     class Meta:
         verbose_name = _("scholarship instalment")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,7 +21,7 @@ import polars as pl
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
-from jaring.claims.models import Claim, ClaimStatus
+from jaring.claims.models import Claim, ClaimStatus, Instalment
 from jaring.claims.services import sla_working_days
 from jaring.core import bulk
 from jaring.core.scoping import within_q
@@ -73,7 +74,59 @@ def claim_json(claim: Claim) -> dict[str, Any]:
         "status": claim.status,
         "scholarship_max": claim.scholarship_max,
         "tenure_months": claim.tenure_months,
+        "assessment": assessment_json(claim),
+        "instalments": [instalment_json(i) for i in claim.instalments.order_by("due_on", "child")],
     }
+
+
+def assessment_json(claim: Claim) -> dict[str, Any] | None:
+    """The JKK assessment of an injury as entered (``None`` when nothing is entered yet)."""
+    if not claim.incapacity_months and not claim.disability:
+        return None
+    return {
+        "incapacity_months": claim.incapacity_months,
+        "disability": claim.disability or None,
+        "percent": _number(claim.disability_percent),
+        "function_loss": _number(claim.function_loss),
+        "assessed_on": claim.assessed_on.isoformat() if claim.assessed_on else None,
+    }
+
+
+def _number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def instalment_json(instalment: Instalment) -> dict[str, Any]:
+    return {
+        "child": instalment.child,
+        "number": instalment.number,
+        "level": instalment.level,
+        "year": instalment.year,
+        "due_on": instalment.due_on.isoformat(),
+        "amount": instalment.amount,
+        "basis": f"{instalment.regulation} {instalment.article}".strip(),
+        "paid_on": instalment.paid_on.isoformat() if instalment.paid_on else None,
+        "reference": instalment.reference or None,
+    }
+
+
+def instalments_due(
+    user: User | AnonymousUser | None, *, on: date, claim: Claim | None = None
+) -> QuerySet[Instalment]:
+    """Scholarship instalments due by ``on`` and not yet paid, of claims already paid (the
+    later years that came due), earliest first."""
+    instalments = (
+        Instalment.objects.all() if user is None else Instalment.objects.restrict(user)
+    ).filter(
+        paid_on__isnull=True,
+        due_on__lte=on,
+        claim__status__in=PAID_STATUSES,
+    )
+    if claim is not None:
+        instalments = instalments.filter(claim=claim)
+    return instalments.select_related("claim__person").order_by("due_on", "claim_id", "child")
 
 
 # --- the SLA clock --------------------------------------------------------------------------

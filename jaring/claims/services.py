@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
@@ -29,12 +30,14 @@ from jaring.claims.errors import ClaimError
 from jaring.claims.messages import DOCUMENT_LABELS
 from jaring.claims.models import (
     DEATH_EVENTS,
+    INJURY_EVENTS,
     Claim,
     ClaimDocument,
     ClaimFinding,
     ClaimLine,
     ClaimStatus,
     ClaimStep,
+    DisabilityKind,
     EventKind,
     FindingRole,
     Heir,
@@ -52,6 +55,7 @@ from jaring.registry.models import Person, PersonStatus
 from jaring.registry.services import person_status_change
 from jaring.rules.claims import (
     HEIR_RANK,
+    Disability,
     Entitlement,
     entitlement,
     required_documents,
@@ -185,13 +189,111 @@ def _children(heirs: Sequence[Heir]) -> tuple[tuple[Child, ...], tuple[date | No
     )
 
 
-def _compute(
-    claim: Claim,
-    coverage: Coverage,
-    heirs: Sequence[Heir],
+# --- the JKK assessment of an injury --------------------------------------------------------
+
+#: Months of temporary incapacity (STMB) an assessment may give.
+INCAPACITY_MAX_MONTHS = 240
+_HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The JKK assessment of a work accident or occupational disease the worker survived, as
+    Disnaker enters it from the doctor's statement: months unable to work (STMB) and the
+    permanent disability — none, partial anatomical (``percent`` of Lampiran III PP 44/2015),
+    partial functional (``percent`` × ``function_loss`` % of the function lost) or total."""
+
+    incapacity_months: int | None = None
+    disability: str = ""
+    percent: Decimal | None = None
+    function_loss: Decimal | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.incapacity_months and not self.disability
+
+    def rules(self) -> Disability | None:
+        """The rules engine's :class:`~jaring.rules.claims.Disability` (``None``: none)."""
+        if self.disability == DisabilityKind.TOTAL:
+            return Disability(total=True)
+        if self.disability in (DisabilityKind.PARTIAL, DisabilityKind.FUNCTIONAL):
+            return Disability(percent=self.percent, function_loss=self.function_loss)
+        return None
+
+
+def _plain(number: Decimal | None) -> Decimal | None:
+    """``Decimal("35.00")`` → ``35``, ``"12.50"`` → ``12.5`` (as a label shows it)."""
+    if number is None:
+        return None
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
+
+
+def percent_of(value: object, what: str) -> Decimal:
+    """A percentage as entered ("35", "2,5", 12.25): above 0, at most 100, two decimals at
+    most; :class:`ClaimError` otherwise."""
+    text = str(value).strip().replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ClaimError("PERCENT_INVALID", what=what, value=str(value)) from None
+    if not number.is_finite() or not Decimal(0) < number <= _HUNDRED:
+        raise ClaimError("PERCENT_INVALID", what=what, value=str(value))
+    if number != number.quantize(Decimal("0.01")):
+        raise ClaimError("PERCENT_INVALID", what=what, value=str(value))
+    plain = _plain(number)
+    assert plain is not None
+    return plain
+
+
+def assessment_of(
     *,
     incapacity_months: int | None = None,
-) -> Entitlement:
+    disability: str = "",
+    percent: object = None,
+    function_loss: object = None,
+) -> Assessment:
+    """Check an assessment as entered (page, command line, API) and return it; refused with one
+    message: a percentage missing, out of (0, 100] or given where it does not belong, months of
+    incapacity out of 1..240."""
+    if incapacity_months is not None and not 1 <= incapacity_months <= INCAPACITY_MAX_MONTHS:
+        raise ClaimError(
+            "INCAPACITY_INVALID", months=incapacity_months, limit=INCAPACITY_MAX_MONTHS
+        )
+    kind = (disability or "").strip().lower()
+    if kind not in DisabilityKind.values:
+        raise ClaimError("DISABILITY_UNKNOWN", kind=disability)
+    given = percent not in (None, "")
+    loss_given = function_loss not in (None, "")
+    if kind in ("", DisabilityKind.TOTAL) and (given or loss_given):
+        raise ClaimError("DISABILITY_PERCENT_NOT_HERE", kind=DisabilityKind(kind).label)
+    if kind in (DisabilityKind.PARTIAL, DisabilityKind.FUNCTIONAL) and not given:
+        raise ClaimError("DISABILITY_PERCENT_REQUIRED")
+    if kind == DisabilityKind.PARTIAL and loss_given:
+        raise ClaimError("FUNCTION_LOSS_ONLY_FUNCTIONAL")
+    if kind == DisabilityKind.FUNCTIONAL and not loss_given:
+        raise ClaimError("FUNCTION_LOSS_REQUIRED")
+    return Assessment(
+        incapacity_months=incapacity_months or None,
+        disability=kind,
+        percent=percent_of(percent, "Lampiran III") if given else None,
+        function_loss=percent_of(function_loss, "fungsi") if loss_given else None,
+    )
+
+
+def _assessment(claim: Claim) -> Assessment:
+    return Assessment(
+        incapacity_months=claim.incapacity_months,
+        disability=claim.disability,
+        percent=_plain(claim.disability_percent),
+        function_loss=_plain(claim.function_loss),
+    )
+
+
+def _compute(claim: Claim, coverage: Coverage, heirs: Sequence[Heir]) -> Entitlement:
+    """The rules engine's answer for ``claim`` with its stored assessment."""
+    assessment = _assessment(claim)
     membership = coverage.membership
     children, _ = _children(heirs)
     funder = CONTRIBUTION_FUNDER.get(membership.funder) if membership else None  # type: ignore[call-overload]
@@ -204,7 +306,8 @@ def _compute(
             income=membership.income_basis if membership else claim.income_basis,
             children=children,
             funder=funder,
-            incapacity_months=incapacity_months,
+            incapacity_months=assessment.incapacity_months,
+            disability=assessment.rules(),
         )
     except RulesInputError as exc:
         reason = "; ".join(p.message.render("id") for p in exc.problems)
@@ -328,6 +431,20 @@ def _step(
 # --- reporting an event ---------------------------------------------------------------------
 
 
+def _check_assessment_event(event: EventKind, assessment: Assessment) -> None:
+    if not assessment.empty and event not in INJURY_EVENTS:
+        raise ClaimError("ASSESSMENT_NOT_FOR_DEATH")
+
+
+def _set_assessment(claim: Claim, assessment: Assessment, *, user: User | None, on: date) -> None:
+    claim.incapacity_months = assessment.incapacity_months
+    claim.disability = assessment.disability
+    claim.disability_percent = assessment.percent
+    claim.function_loss = assessment.function_loss
+    claim.assessed_on = None if assessment.empty else on
+    claim.assessed_by_label = "" if assessment.empty else _actor(user)
+
+
 def _check_date(person: Person, event_date: date, today: date) -> None:
     if event_date > today:
         raise ClaimError("DATE_IN_FUTURE", date=day_label(event_date), today=day_label(today))
@@ -367,10 +484,15 @@ def claim_open(
     cause: str = "",
     reporter: str = "",
     incapacity_months: int | None = None,
+    assessment: Assessment | None = None,
     reported_on: date | None = None,
     today: date | None = None,
 ) -> Claim:
     """Report an event of ``person`` and compute what it entitles to on ``event_date``.
+
+    For a work accident or occupational disease the worker survived, the JKK ``assessment``
+    (months unable to work, the disability) may come with the report or later
+    (:func:`claim_assess`); ``incapacity_months`` alone is the STMB part of it.
 
     A death marks the person deceased (the registry's ``person_status_change``), ends their
     memberships after that month and takes them out of any open draft decree (removed as
@@ -380,6 +502,11 @@ def claim_open(
     """
     _check_role(user, "report a claim")
     kind = EventKind(event)
+    if assessment is None:
+        assessment = assessment_of(incapacity_months=incapacity_months)
+    _check_assessment_event(kind, assessment)
+    if not assessment.empty and user is not None and not user.capabilities.assess_claims:
+        raise ClaimError("NOT_ALLOWED", what="assess a disability")
     if user is not None and not region_in_scope(user, person.region_id):
         raise ClaimError("PERSON_NOT_FOUND", nik=mask_nik(crypto.decrypt(person.nik_cipher)))
     today = today or timezone.localdate()
@@ -413,7 +540,8 @@ def claim_open(
             income_basis=membership.income_basis if membership else MIN_INCOME_BASIS,
             reported_by=user,
         )
-        result = _compute(claim, coverage, (), incapacity_months=incapacity_months)
+        _set_assessment(claim, assessment, user=user, on=reported_on)
+        result = _compute(claim, coverage, ())
         try:
             with transaction.atomic():
                 claim.save()
@@ -548,6 +676,49 @@ def claim_heirs_set(*, user: User | None, claim: Claim, heirs: Sequence[HeirSpec
         payee = next((h.relation for h in rows if h.is_payee), None)
         _documents(locked, payee)
     return rows
+
+
+def claim_assess(
+    *,
+    user: User | None,
+    claim: Claim,
+    assessment: Assessment,
+    on: date | None = None,
+    today: date | None = None,
+) -> Claim:
+    """Enter (or correct) the JKK assessment of a work accident or occupational disease the
+    worker survived — months unable to work and the permanent disability, from the doctor's
+    statement — and recompute the entitlement from it: STMB and disability lines with their
+    legal basis, the scholarship after a total disability, the documents (an NPWP above
+    Rp 50.000.000). Disnaker's act (roles that may assess claims); only before the claim is
+    submitted to BPJS; ``on`` is the day of the assessment (today by default)."""
+    if user is not None and not user.capabilities.assess_claims:
+        raise ClaimError("NOT_ALLOWED", what="assess a disability")
+    today = today or timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ClaimError("DATE_IN_FUTURE", date=day_label(on), today=day_label(today))
+    with transaction.atomic(), acting_as(user):
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        if locked.event not in INJURY_EVENTS:
+            raise ClaimError("ASSESSMENT_NOT_FOR_DEATH")
+        if locked.status not in (ClaimStatus.REPORTED, ClaimStatus.DOCUMENTS_COMPLETE):
+            raise ClaimError("CLAIM_CLOSED", claim=locked.pk, status=locked.get_status_display())
+        if on < locked.event_date:
+            raise ClaimError(
+                "STEP_DATE_BEFORE",
+                date=day_label(on),
+                previous=locked.get_event_display(),
+                previous_date=day_label(locked.event_date),
+            )
+        heirs = list(Heir.objects.filter(claim=locked))
+        _set_assessment(locked, assessment, user=user, on=on)
+        result = _compute(locked, coverage_of(locked.person_id, locked.event_date), heirs)
+        _store(locked, result, heirs)
+        locked.save()
+        payee = next((h.relation for h in heirs if h.is_payee), None)
+        _documents(locked, payee)
+    return locked
 
 
 # --- documents ------------------------------------------------------------------------------
@@ -689,6 +860,7 @@ def claim_advance(
                 )
             locked.paid_on, locked.amount_received = on, amount
             locked.payment_note = note[:300]
+            _instalments_paid_with_claim(locked, user, on)
         elif target == ClaimStatus.HANDED_OVER:
             locked.handed_over_on = on
             if content is not None:
@@ -700,16 +872,88 @@ def claim_advance(
     return locked
 
 
+# --- scholarship instalments ----------------------------------------------------------------
+
+
+def _instalments_paid_with_claim(claim: Claim, user: User | None, on: date) -> int:
+    """The scholarship instalments due by the day the claim is paid are paid with it (BPJS
+    pays the first year with the lump sum); later years stay open and come due year by year."""
+    due = list(
+        Instalment.objects.filter(claim=claim, paid_on__isnull=True, due_on__lte=on).order_by(
+            "due_on", "child"
+        )
+    )
+    for instalment in due:  # at most a year's lines of two children: audited one by one
+        instalment.paid_on = on
+        instalment.reference = f"klaim #{claim.pk}"
+        instalment.paid_by_label = _actor(user)
+        instalment.save(update_fields=["paid_on", "reference", "paid_by_label"])
+    return len(due)
+
+
+def instalment_pay(
+    *,
+    user: User | None,
+    claim: Claim,
+    child: int,
+    number: int,
+    on: date | None = None,
+    reference: str = "",
+    today: date | None = None,
+) -> Instalment:
+    """Record a later year's scholarship instalment (child ``child``, instalment ``number``)
+    as paid on ``on`` (today by default). Only once the claim itself is paid, once the
+    instalment is due, and once: refused otherwise, with nothing written."""
+    _check_role(user, "record a scholarship payment")
+    today = today or timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ClaimError("DATE_IN_FUTURE", date=day_label(on), today=day_label(today))
+    with transaction.atomic(), acting_as(user):
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        instalment = Instalment.objects.filter(claim=locked, child=child, number=number).first()
+        if instalment is None:
+            raise ClaimError("INSTALMENT_NOT_FOUND", claim=locked.pk, child=child, number=number)
+        if locked.status not in (ClaimStatus.PAID, ClaimStatus.HANDED_OVER):
+            raise ClaimError(
+                "INSTALMENT_CLAIM_NOT_PAID", claim=locked.pk, status=locked.get_status_display()
+            )
+        if instalment.paid_on is not None:
+            raise ClaimError(
+                "INSTALMENT_ALREADY_PAID",
+                child=child,
+                number=number,
+                date=day_label(instalment.paid_on),
+            )
+        if on < instalment.due_on:
+            raise ClaimError(
+                "INSTALMENT_NOT_DUE",
+                child=child,
+                number=number,
+                due=day_label(instalment.due_on),
+                date=day_label(on),
+            )
+        instalment.paid_on = on
+        instalment.reference = reference.strip()[:100]
+        instalment.paid_by_label = _actor(user)
+        instalment.save(update_fields=["paid_on", "reference", "paid_by_label"])
+    return instalment
+
+
 __all__ = [
     "EVENT_NAMES",
     "NEXT_STEPS",
     "STEP_NAMES",
+    "Assessment",
     "HeirSpec",
+    "assessment_of",
     "claim_advance",
+    "claim_assess",
     "claim_document_receive",
     "claim_heirs_set",
     "claim_open",
     "coverage_of",
+    "instalment_pay",
     "person_by_nik",
     "sla_working_days",
     "step_of",

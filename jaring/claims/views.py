@@ -25,9 +25,24 @@ from jaring.accounts.roles import mask_nik
 from jaring.audit.models import Channel
 from jaring.audit.services import export_record
 from jaring.claims.errors import ClaimError
-from jaring.claims.forms import AdvanceForm, DocumentForm, HeirFormSet, OpenForm
+from jaring.claims.forms import (
+    AdvanceForm,
+    AssessmentForm,
+    DocumentForm,
+    HeirFormSet,
+    InstalmentForm,
+    OpenAssessForm,
+    OpenForm,
+)
 from jaring.claims.messages import DOCUMENT_LABELS, LINE_KIND_LABELS
-from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, EventKind, message_of
+from jaring.claims.models import (
+    INJURY_EVENTS,
+    Claim,
+    ClaimDocument,
+    ClaimStatus,
+    EventKind,
+    message_of,
+)
 from jaring.claims.selectors import (
     claim_get,
     claims_by_programme,
@@ -39,14 +54,18 @@ from jaring.claims.selectors import (
 from jaring.claims.services import (
     NEXT_STEPS,
     HeirSpec,
+    assessment_of,
     claim_advance,
+    claim_assess,
     claim_document_receive,
     claim_heirs_set,
     claim_open,
+    instalment_pay,
     person_by_nik,
     sla_working_days,
 )
 from jaring.core import crypto
+from jaring.finance.messages import rupiah
 from jaring.rules.problems import make_problem
 
 PAGE_SIZE = 50
@@ -61,6 +80,10 @@ def _claim(request: HttpRequest, pk: int) -> Claim:
 
 def _may_manage(request: HttpRequest) -> bool:
     return bool(signed_in_user(request).capabilities.manage_claims)
+
+
+def _may_assess(request: HttpRequest) -> bool:
+    return bool(signed_in_user(request).capabilities.assess_claims)
 
 
 def _today(request: HttpRequest) -> date:
@@ -94,10 +117,17 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 def claim_new(request: HttpRequest) -> HttpResponse:
     if not _may_manage(request):
         raise Http404
-    form = OpenForm(request.POST or None)
+    form_class = OpenAssessForm if _may_assess(request) else OpenForm
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            assessment = assessment_of(
+                incapacity_months=data.get("incapacity_months"),
+                disability=data.get("disability") or "",
+                percent=data.get("disability_percent"),
+                function_loss=data.get("function_loss"),
+            )
             person = person_by_nik(signed_in_user(request), data["nik"])
             claim = claim_open(
                 user=signed_in_user(request),
@@ -107,6 +137,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
                 place=data["place"],
                 cause=data["cause"],
                 reporter=data["reporter"],
+                assessment=assessment,
             )
         except ClaimError as exc:
             form.add_error(None, str(exc))
@@ -160,6 +191,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     allowed = [str(s) for s in NEXT_STEPS[claim.status]]
     may_manage = _may_manage(request)
+    editable = claim.status in (ClaimStatus.REPORTED, ClaimStatus.DOCUMENTS_COMPLETE)
+    instalments = list(claim.instalments.all())
     heirs = _heir_rows(request, claim)
     initial = [
         {
@@ -186,12 +219,24 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": documents,
             "heirs": heirs,
             "steps": claim.steps.select_related("by"),
-            "instalments": claim.instalments.all(),
+            "instalments": instalments,
+            "instalment_payable": may_manage
+            and claim.status in (ClaimStatus.PAID, ClaimStatus.HANDED_OVER),
+            "assessment_form": AssessmentForm(
+                initial={
+                    "incapacity_months": claim.incapacity_months,
+                    "disability": claim.disability,
+                    "disability_percent": claim.disability_percent,
+                    "function_loss": claim.function_loss,
+                }
+            )
+            if editable and claim.event in INJURY_EVENTS and _may_assess(request)
+            else None,
             "due": due,
             "late": late,
             "sla_days": sla_working_days(),
             "may_manage": may_manage,
-            "editable": claim.status in (ClaimStatus.REPORTED, ClaimStatus.DOCUMENTS_COMPLETE),
+            "editable": editable,
             "advance_form": AdvanceForm(allowed=allowed) if allowed and may_manage else None,
             "heir_formset": HeirFormSet(initial=initial or [{"relation": "spouse"}], prefix="heir")
             if may_manage
@@ -231,6 +276,73 @@ def claim_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Claim #%(claim)s moved on.") % {"claim": claim.pk})
+    return redirect("claim-detail", pk)
+
+
+@login_required
+@require_POST
+def claim_assess_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Disnaker enters the assessment of an injury; the entitlement is recomputed."""
+    claim = _claim(request, pk)
+    if not _may_assess(request):
+        raise Http404
+    form = AssessmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("claim-detail", pk)
+    data = form.cleaned_data
+    try:
+        assessed = claim_assess(
+            user=signed_in_user(request),
+            claim=claim,
+            assessment=assessment_of(
+                incapacity_months=data.get("incapacity_months"),
+                disability=data.get("disability") or "",
+                percent=data.get("disability_percent"),
+                function_loss=data.get("function_loss"),
+            ),
+            on=data.get("assessed_on"),
+        )
+    except ClaimError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Assessment saved: the entitlement is now %(total)s.")
+            % {"total": rupiah(assessed.total)},
+        )
+    return redirect("claim-detail", pk)
+
+
+@login_required
+@require_POST
+def instalment_pay_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A later year's scholarship instalment recorded paid."""
+    claim = _claim(request, pk)
+    if not _may_manage(request):
+        raise Http404
+    form = InstalmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The instalment could not be read."))
+        return redirect("claim-detail", pk)
+    data = form.cleaned_data
+    try:
+        paid = instalment_pay(
+            user=signed_in_user(request),
+            claim=claim,
+            child=data["child"],
+            number=data["number"],
+            on=data.get("paid_on"),
+            reference=data.get("reference") or "",
+        )
+    except ClaimError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Scholarship of child %(child)s, instalment %(number)s, recorded paid.")
+            % {"child": paid.child, "number": paid.number},
+        )
     return redirect("claim-detail", pk)
 
 

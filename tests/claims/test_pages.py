@@ -131,6 +131,8 @@ CLAIM_URLS = [
     ("claim-detail", True),
     ("claim-advance", True),
     ("claim-heirs", True),
+    ("claim-assess", True),
+    ("claim-instalment", True),
     ("claim-document", True),
     ("claim-document-file", True),
     ("claim-photo", True),
