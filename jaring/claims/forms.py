@@ -57,12 +57,12 @@ class AssessmentForm(forms.Form):
         label=_("Permanent disability"), choices=DisabilityKind.choices, required=False
     )
     disability_percent = forms.CharField(
-        label=_("Disability, % of the table (Lampiran III PP 44/2015)"),
+        label=_("Disability, percent of the table (Lampiran III PP 44/2015)"),
         max_length=8,
         required=False,
     )
     function_loss = forms.CharField(
-        label=_("Function lost (%), for a loss of function"), max_length=8, required=False
+        label=_("Function lost (percent), for a loss of function"), max_length=8, required=False
     )
     assessed_on = forms.DateField(
         label=_("Date of the assessment"), widget=DateInput, required=False

@@ -123,14 +123,14 @@ class Claim(RegionScopedModel):
         _("disability"), max_length=10, choices=DisabilityKind.choices, blank=True
     )
     disability_percent = models.DecimalField(
-        _("disability (% of Lampiran III)"),
+        _("disability (percent of Lampiran III)"),
         max_digits=5,
         decimal_places=2,
         null=True,
         blank=True,
     )
     function_loss = models.DecimalField(
-        _("function lost (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("function lost (percent)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
     assessed_by_label = models.CharField(_("assessed by"), max_length=150, blank=True)
