@@ -62,24 +62,7 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
         ]
 
 
-class OpenInput(serializers.Serializer[dict[str, Any]]):
-    nik = serializers.CharField(max_length=24)
-    event = serializers.ChoiceField(choices=list(EVENT_NAMES))
-    date = serializers.DateField()
-    place = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    cause = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    reporter = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    incapacity_months = serializers.IntegerField(required=False, allow_null=True)
-    disability = serializers.CharField(max_length=12, required=False, allow_blank=True)
-    disability_percent = serializers.CharField(
-        max_length=8, required=False, allow_blank=True, allow_null=True
-    )
-    function_loss = serializers.CharField(
-        max_length=8, required=False, allow_blank=True, allow_null=True
-    )
-
-
-class AssessInput(serializers.Serializer[dict[str, Any]]):
+class AssessFields(serializers.Serializer[dict[str, Any]]):
     """The JKK assessment of an injury: months unable to work and the disability (partial
     with its Lampiran III percentage, functional with the share of the function lost too, or
     total)."""
@@ -92,6 +75,18 @@ class AssessInput(serializers.Serializer[dict[str, Any]]):
     function_loss = serializers.CharField(
         max_length=8, required=False, allow_blank=True, allow_null=True
     )
+
+
+class OpenInput(AssessFields):
+    nik = serializers.CharField(max_length=24)
+    event = serializers.ChoiceField(choices=list(EVENT_NAMES))
+    date = serializers.DateField()
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    cause = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    reporter = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class AssessInput(AssessFields):
     date = serializers.DateField(required=False)
 
 

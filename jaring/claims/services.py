@@ -114,6 +114,15 @@ def _actor(user: User | None) -> str:
     return user.get_username() if user is not None else cli_actor_label()
 
 
+def _day_of(on: date | None, today: date | None) -> date:
+    """The day of an act: ``on``, today by default, never in the future."""
+    today = today or timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ClaimError("DATE_IN_FUTURE", date=day_label(on), today=day_label(today))
+    return on
+
+
 def _check_role(user: User | None, what: str) -> None:
     if user is not None and not user.capabilities.manage_claims:
         raise ClaimError("NOT_ALLOWED", what=what)
@@ -694,10 +703,7 @@ def claim_assess(
     submitted to BPJS; ``on`` is the day of the assessment (today by default)."""
     if user is not None and not user.capabilities.assess_claims:
         raise ClaimError("NOT_ALLOWED", what="assess a disability")
-    today = today or timezone.localdate()
-    on = on or today
-    if on > today:
-        raise ClaimError("DATE_IN_FUTURE", date=day_label(on), today=day_label(today))
+    on = _day_of(on, today)
     with transaction.atomic(), acting_as(user):
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         if locked.event not in INJURY_EVENTS:
@@ -905,10 +911,7 @@ def instalment_pay(
     as paid on ``on`` (today by default). Only once the claim itself is paid, once the
     instalment is due, and once: refused otherwise, with nothing written."""
     _check_role(user, "record a scholarship payment")
-    today = today or timezone.localdate()
-    on = on or today
-    if on > today:
-        raise ClaimError("DATE_IN_FUTURE", date=day_label(on), today=day_label(today))
+    on = _day_of(on, today)
     with transaction.atomic(), acting_as(user):
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         instalment = Instalment.objects.filter(claim=locked, child=child, number=number).first()

@@ -3,12 +3,16 @@ paid through the finance services, so a claim reads its coverage from real rows.
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import polars as pl
 import pytest
+from django.core.management import CommandError, call_command
 
 from jaring.finance.services import bill_issue, payment_record
 from jaring.programmes.models import Programme
@@ -82,3 +86,18 @@ def member(db: None) -> Callable[..., Member]:
         return Member(programme, people.with_columns(id=ids))
 
     return make
+
+
+def run(*args: str) -> dict[str, Any]:
+    """``jaring claims ARGS --json``, read back."""
+    out = io.StringIO()
+    call_command("claims", *args, "--json", stdout=out)
+    result: dict[str, Any] = json.loads(out.getvalue())
+    return result
+
+
+def fails(*args: str) -> str:
+    """The one message of ``jaring claims ARGS --json`` refusing its input."""
+    with pytest.raises(CommandError) as caught:
+        call_command("claims", *args, "--json", stdout=io.StringIO())
+    return str(caught.value)

@@ -6,8 +6,6 @@ percentages through the claim flow."""
 
 from __future__ import annotations
 
-import io
-import json
 from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,7 +13,6 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -35,25 +32,12 @@ from jaring.claims.services import (
     claim_open,
 )
 from jaring.rules.months import Month
-from tests.claims.conftest import Member
+from tests.claims.conftest import Member, fails, run
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 12, 3)
 W = 1_000_000
 JKK_BASIS = "PP 44/2015 jo. PP 82/2019"
-
-
-def run(*args: str) -> dict[str, Any]:
-    out = io.StringIO()
-    call_command("claims", *args, "--json", stdout=out)
-    result: dict[str, Any] = json.loads(out.getvalue())
-    return result
-
-
-def fails(*args: str) -> str:
-    with pytest.raises(CommandError) as caught:
-        call_command("claims", *args, "--json", stdout=io.StringIO())
-    return str(caught.value)
 
 
 def injury(
@@ -397,3 +381,29 @@ def test_any_percentage_text_is_read_or_refused(text: str) -> None:
         assert found.percent is not None
         assert Decimal(0) < found.percent <= 100
         assert found.percent == found.percent.quantize(Decimal("0.01"))
+
+
+def test_assessment_through_the_api(
+    member: Callable[..., Member], make_user: Callable[..., User], login: Callable[[User], Client]
+) -> None:
+    m = member(first=Month(2024, 1), paid=12, regency="35.71")
+    admin = login(make_user("dn", Role.REGENCY_ADMIN, ("35.71",)))
+    operator = login(make_user("op", Role.VILLAGE_OPERATOR, (str(m.person.region_id),)))
+    body = {
+        "nik": m.nik,
+        "event": "work-injury",
+        "date": "2024-05-02",
+        "disability": "partial",
+        "disability_percent": "abc",
+    }
+    assert admin.post("/api/claims/open/", body).status_code == 400
+    assert not Claim.objects.exists()
+    opened = admin.post("/api/claims/open/", {**body, "disability_percent": "20"})
+    assert opened.status_code == 201 and opened.json()["total"] == 16_000_000
+    claim = opened.json()["claim"]
+    url = f"/api/claims/{claim}/assess/"
+    assert operator.post(url, {"incapacity_months": 2}).status_code == 400
+    assessed = admin.post(url, {"incapacity_months": 2, "disability": "total"})
+    assert assessed.status_code == 200
+    assert assessed.json()["total"] == 2 * W + 56 * W + 12_000_000
+    assert assessed.json()["assessment"]["disability"] == "total"

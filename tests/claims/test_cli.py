@@ -3,34 +3,18 @@ message (non-zero exit, nothing changed) for each kind of bad input."""
 
 from __future__ import annotations
 
-import io
-import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from jaring.accounts.roles import Role
 from jaring.claims.models import Claim, ClaimStep
 from jaring.rules.months import Month
-from tests.claims.conftest import Member
+from tests.claims.conftest import Member, fails, run
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args: str) -> dict[str, Any]:
-    out = io.StringIO()
-    call_command("claims", *args, "--json", stdout=out)
-    result: dict[str, Any] = json.loads(out.getvalue())
-    return result
-
-
-def fails(*args: str) -> str:
-    with pytest.raises(CommandError) as caught:
-        call_command("claims", *args, "--json", stdout=io.StringIO())
-    return str(caught.value)
 
 
 def test_open_advance_summary(member: Callable[..., Member]) -> None:

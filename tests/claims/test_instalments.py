@@ -6,13 +6,11 @@ before the claim is paid."""
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -29,25 +27,12 @@ from jaring.claims.services import (
     instalment_pay,
 )
 from jaring.rules.months import Month
-from tests.claims.conftest import Member
+from tests.claims.conftest import Member, fails, run
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 12, 3)
 DEATH = date(2024, 3, 4)
 PAID = date(2024, 3, 25)
-
-
-def run(*args: str) -> dict[str, Any]:
-    out = io.StringIO()
-    call_command("claims", *args, "--json", stdout=out)
-    result: dict[str, Any] = json.loads(out.getvalue())
-    return result
-
-
-def fails(*args: str) -> str:
-    with pytest.raises(CommandError) as caught:
-        call_command("claims", *args, "--json", stdout=io.StringIO())
-    return str(caught.value)
 
 
 def work_death(m: Member, *, paid: bool = True) -> Claim:
