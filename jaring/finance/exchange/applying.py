@@ -5,7 +5,9 @@ One transaction, column-wise: the programme's people (every membership it ever h
 once; a row whose NIK is in none of its decrees is listed as such (and tied to the registry's
 person when there is one), never applied and never dropped; an enrolment changes only when the
 row says something new (a KPJ, a status, a reason, a TMT), so the same content twice changes
-nothing. A byte-identical file is recognised and not read again at all.
+nothing. A KPJ the file gives to two NIKs, or that another person already holds (KPJ_SHARED),
+never replaces a member's own number: it is listed by the reconciliation, and a person decides.
+A byte-identical file is recognised and not read again at all.
 """
 
 from __future__ import annotations
@@ -147,8 +149,11 @@ def response_import(
         on="person_id",
         how="left",
     )
+    contested = pl.col("problems").list.contains("KPJ_SHARED") & (
+        pl.col("old_kpj").fill_null("") != ""
+    )
     applied = applied.with_columns(
-        new_kpj=pl.when(pl.col("kpj") != "")
+        new_kpj=pl.when((pl.col("kpj") != "") & ~contested)
         .then(pl.col("kpj"))
         .otherwise(pl.col("old_kpj").fill_null("")),
         new_tmt=pl.coalesce("tmt", "old_tmt"),
