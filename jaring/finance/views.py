@@ -4,7 +4,6 @@ from the programmes (or bills) the user may see; people come through ``restrict(
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -516,7 +515,8 @@ def budget_view(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "form": form,
             "error": error,
-            "chart": mark_safe(json.dumps(chart)),
+            # Drawn by budget_svg, every text in it escaped: the SVG itself, not a JSON string.
+            "chart": mark_safe(chart),
             "tab": "budget",
         },
     )

@@ -48,6 +48,9 @@ def test_pages_render_and_pay(
         assert response.status_code == 200, url
     page = admin.get(reverse("finance-bill", args=[bill.pk])).content.decode()
     assert "Rp 504.000" in page and "PP 44/2015" in page
+    # The budget's chart is an SVG in the page (it was a JSON string the browser could not draw).
+    budget = admin.get(reverse("finance-budget", args=[programme.pk])).content.decode()
+    assert '<svg viewBox="0 0 720 260"' in budget and '\\"' not in budget
     proof = SimpleUploadedFile("sp2d.pdf", b"%PDF-1.4 proof", content_type="application/pdf")
     response = admin.post(
         reverse("finance-pay", args=[bill.pk]),
