@@ -8,7 +8,9 @@ membership of 3–12 months, each covered month paid with probability 0.8: the e
 ``jaring national export`` writes them); a matching model trained as the test suite trains it.
 Timed: ``coverage_on`` with each engine (Spark: the session made beforehand, as a cluster's
 would be running), and ``pairs_on`` with each engine on two kab/kota of ``--match-people`` with
-``--shared`` people registered in both, with precision and recall on those. Timings on a shared
+``--shared`` people registered in both — once as exact copies, once written differently in
+the second kab/kota (each copy changed in one field or more, as
+``jaring.synthetic.corruption`` changes duplicates) — with precision and recall on those. Timings on a shared
 machine are noisy: the load average is printed with the results.
 """
 
@@ -99,23 +101,32 @@ def main() -> None:
     )
     model = train_model(frame, seed=1)
     half = args.match_people // 2
-    people = national_people(
-        read_exports(
-            synthetic_exports(
-                folder / "match", {"35.71": half, "36.72": half}, shared=args.shared, seed=5
+    truth = {(i, 2 * half + i) for i in range(1, args.shared + 1)}
+    # The shared people as the first region lists them (exact copies), then written
+    # differently in the second region (each copy changed in one field or more).
+    for label, written_differently in (("exact", False), ("written_differently", True)):
+        people = national_people(
+            read_exports(
+                synthetic_exports(
+                    folder / f"match-{label}",
+                    {"35.71": half, "36.72": half},
+                    shared=args.shared,
+                    seed=5,
+                    written_differently=written_differently,
+                )
             )
         )
-    )
-    truth = {(i, 2 * half + i) for i in range(1, args.shared + 1)}
-    for engine in ("duckdb", "spark"):
-        start = time.perf_counter()
-        pairs = pairs_on(engine, people, model, threshold=0.95, spark=spark)
-        result[f"match_{engine}_s"] = round(time.perf_counter() - start, 1)
-        found = set(pairs.select("person_id_l", "person_id_r").iter_rows())
-        hits = len(found & truth)
-        result[f"match_{engine}_pairs"] = len(found)
-        result[f"match_{engine}_precision"] = round(hits / len(found), 4) if found else None
-        result[f"match_{engine}_recall"] = round(hits / len(truth), 4)
+        for engine in ("duckdb", "spark"):
+            start = time.perf_counter()
+            pairs = pairs_on(engine, people, model, threshold=0.95, spark=spark)
+            key = f"match_{label}_{engine}"
+            result[f"{key}_s"] = round(time.perf_counter() - start, 1)
+            found = set(pairs.select("person_id_l", "person_id_r").iter_rows())
+            hits = len(found & truth)
+            result[f"{key}_pairs"] = len(found)
+            result[f"{key}_precision"] = round(hits / len(found), 4) if found else None
+            result[f"{key}_recall"] = round(hits / len(truth), 4)
+        print(json.dumps(result), file=sys.stderr, flush=True)
     spark.stop()
     result["load_after"] = _load()
     print(json.dumps(result, indent=2))
