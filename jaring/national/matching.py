@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -202,16 +203,24 @@ def pairs_on(
         session = running.spark  # type: ignore[attr-defined]
         spark_api = SparkAPI(spark_session=session, break_lineage_method="persist")
         frame = session.createDataFrame(people.to_arrow())
-        linker = Linker(spark_api.register(frame, table_name="national"), settings, log_level=None)
-        predictions = linker.inference.predict(
-            threshold_match_probability=threshold, warning_mode="never"
-        )
-        columns = ["source_l", "local_id_l", "source_r", "local_id_r"]
-        table = (
-            predictions.as_spark_dataframe()
-            .select(*columns, "match_probability", "match_weight")
-            .toArrow()
-        )
+        # A name of its own: a session runs many matchings (a cluster's, the tests'), and
+        # Splink refuses a table name it already holds.
+        table_name = f"national_{uuid.uuid4().hex}"
+        try:
+            linker = Linker(
+                spark_api.register(frame, table_name=table_name), settings, log_level=None
+            )
+            predictions = linker.inference.predict(
+                threshold_match_probability=threshold, warning_mode="never"
+            )
+            columns = ["source_l", "local_id_l", "source_r", "local_id_r"]
+            table = (
+                predictions.as_spark_dataframe()
+                .select(*columns, "match_probability", "match_weight")
+                .toArrow()
+            )
+        finally:
+            session.catalog.dropTempView(table_name)
     return _pairs(pl.DataFrame(pl.from_arrow(table)))
 
 

@@ -130,3 +130,6 @@ def test_duckdb_and_spark_find_the_same_pairs(
     assert len(a ^ b) <= 0.005 * max(len(a), len(b))
     joined = by_duckdb.join(by_spark, on=key, suffix="_spark")
     assert (joined["match_probability"] - joined["match_probability_spark"]).abs().max() < 1e-6
+    # The same session matches again (a cluster's session runs one matching after another).
+    again = pairs_on("spark", people, model, threshold=0.95, spark=spark)
+    assert again.height == by_spark.filter(pl.col("match_probability") >= 0.95).height
