@@ -10,8 +10,8 @@ Timed: ``coverage_on`` with each engine (Spark: the session made beforehand, as 
 would be running), and ``pairs_on`` with each engine on two kab/kota of ``--match-people`` with
 ``--shared`` people registered in both — once as exact copies, once written differently in
 the second kab/kota (each copy changed in one field or more, as
-``jaring.synthetic.corruption`` changes duplicates) — with precision and recall on those. Timings on a shared
-machine are noisy: the load average is printed with the results.
+``jaring.synthetic.corruption`` changes duplicates) — with precision and recall on those.
+Timings on a shared machine are noisy: the load average is printed with the results.
 """
 
 from __future__ import annotations
@@ -32,6 +32,34 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def training_model() -> Any:
+    """The matching model as the test suite trains it (tests/conftest.py:
+    trained_model_file): 4,000 people of Kota Kediri and 300 copies written differently."""
+    import numpy as np
+    import polars as pl
+
+    from jaring.registry.matching.model import train_model
+    from jaring.synthetic.corruption import corrupt_duplicates
+    from jaring.synthetic.people import generate_people
+
+    base = generate_people(4000, regency="35.71", seed=21)
+    columns = ["nik", "name", "birth_date", "sex", "village_code", "phone"]
+    copies = corrupt_duplicates(
+        base.head(300).select(*columns, "village_name", "kecamatan_code"),
+        villages=base.select("village_code", "village_name", "kecamatan_code")
+        .unique()
+        .with_columns(regency=pl.lit("35.71")),
+        neighbours={"35.71": "35.06"},
+        rng=np.random.default_rng(5),
+    )
+    frame = (
+        pl.concat([base.select(columns), copies.select(columns)])
+        .with_row_index("person_id", offset=1)
+        .with_columns(pl.col("person_id").cast(pl.Int64))
+    )
+    return train_model(frame, seed=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=200_000)
@@ -46,16 +74,11 @@ def main() -> None:
     import django
 
     django.setup()
-    import numpy as np
-    import polars as pl
 
     from jaring.national.coverage import coverage_on
     from jaring.national.engines import DuckDBEngine, SparkEngine, spark_session
     from jaring.national.matching import national_people, pairs_on
     from jaring.national.parts import read_exports
-    from jaring.registry.matching.model import train_model
-    from jaring.synthetic.corruption import corrupt_duplicates
-    from jaring.synthetic.people import generate_people
     from tests.national.conftest import synthetic_exports
 
     result: dict[str, Any] = {"load_before": _load(), "people": args.people}
@@ -83,23 +106,7 @@ def main() -> None:
     result["coverage_equal"] = by_spark.equals(by_duckdb)
     print(json.dumps(result), file=sys.stderr, flush=True)
 
-    # The model as the test suite trains it (tests/conftest.py: trained_model_file).
-    base = generate_people(4000, regency="35.71", seed=21)
-    columns = ["nik", "name", "birth_date", "sex", "village_code", "phone"]
-    copies = corrupt_duplicates(
-        base.head(300).select(*columns, "village_name", "kecamatan_code"),
-        villages=base.select("village_code", "village_name", "kecamatan_code")
-        .unique()
-        .with_columns(regency=pl.lit("35.71")),
-        neighbours={"35.71": "35.06"},
-        rng=np.random.default_rng(5),
-    )
-    frame = (
-        pl.concat([base.select(columns), copies.select(columns)])
-        .with_row_index("person_id", offset=1)
-        .with_columns(pl.col("person_id").cast(pl.Int64))
-    )
-    model = train_model(frame, seed=1)
+    model = training_model()
     half = args.match_people // 2
     truth = {(i, 2 * half + i) for i in range(1, args.shared + 1)}
     # The shared people as the first region lists them (exact copies), then written

@@ -34,7 +34,9 @@ SPARK_LOCAL_CONFIG: dict[str, str] = {
 }
 
 
-def spark_config(master: str | None = None, conf: Mapping[str, str] | None = None) -> dict[str, str]:
+def spark_config(
+    master: str | None = None, conf: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The session's settings: the master from ``master``, else ``JARING_SPARK_MASTER`` (default
     ``local[2]``); in local mode :data:`SPARK_LOCAL_CONFIG`, on a cluster (``spark://…``,
     ``k8s://…``, ``yarn``) only :data:`SPARK_SQL_CONFIG`; then ``conf`` (``--spark-conf``,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from io import StringIO
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -69,6 +69,20 @@ def test_each_region_gets_its_side(two_regions: dict[str, Signed], tmp_path: Pat
 def test_not_a_pairs_folder(db: None, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="bukan hasil"):
         import_pairs(str(tmp_path))
+
+
+def test_a_damaged_or_missing_pairs_part_flags_nobody(
+    two_regions: dict[str, Signed], tmp_path: Path
+) -> None:
+    folder = pairs_folder(two_regions, tmp_path / "pairs")
+    part = folder / "pairs.parquet"
+    part.write_bytes(part.read_bytes()[:-20] + b"\0" * 20)
+    with pytest.raises(CommandError, match="rusak"):
+        import_pairs(str(folder))
+    part.unlink()
+    with pytest.raises(CommandError, match="hilang"):
+        import_pairs(str(folder))
+    assert not CrossRegionFlag.objects.exists()
 
 
 def test_the_review_queue_shows_them_with_only_the_region_to_contact(

@@ -17,7 +17,7 @@ from jaring.national.parts import read_exports
 from jaring.registry.matching.model import MatchModel
 from jaring.registry.matching.services import model_path
 from jaring.synthetic.people import generate_people
-from tests.national.conftest import synthetic_exports
+from tests.national.conftest import OTHER_KEY, synthetic_exports
 
 
 def match(*args: str) -> dict:
@@ -58,7 +58,8 @@ def test_where_someone_lives_is_no_evidence_between_regions(
         assert all("l.source <> r.source" in r for r in rules)
         # The kecamatan one lives in is never shared across regions; the NIK's is.
         assert not any("l.kecamatan = r.kecamatan" in r for r in rules)
-        assert any("l.birth_date = r.birth_date AND l.nik_region = r.nik_region" in r for r in rules)
+        by_nik = "l.birth_date = r.birth_date AND l.nik_region = r.nik_region"
+        assert any(by_nik in r for r in rules)
     # The region's own model is untouched.
     (village,) = [c for c in model.settings["comparisons"] if c["output_column_name"] == "village"]
     assert village["comparison_levels"][-1]["u_probability"] < 1e-3
@@ -112,6 +113,31 @@ def test_a_model_for_other_comparisons_is_refused(
         match("--input", str(folders[0]), "--input", str(folders[1]),
               "--output", str(tmp_path / "out"), "--model", str(other))  # fmt: skip
     assert not (tmp_path / "out").exists()
+
+
+def test_bad_exports_are_refused_and_nothing_is_written(
+    db: None, trained_model_file: None, tmp_path: Path
+) -> None:
+    kediri, cilegon = synthetic_exports(tmp_path / "in", {"35.71": 40, "36.72": 40})
+    (other,) = synthetic_exports(tmp_path / "other-key", {"36.72": 40}, key=OTHER_KEY)
+    out = tmp_path / "out"
+    cases = {
+        "kunci nasional yang berbeda": [kediri, other],
+        "dua kali": [kediri, kediri],
+        "bukan ekspor nasional": [kediri, tmp_path / "in"],
+    }
+    for message, folders in cases.items():
+        inputs = [arg for folder in folders for arg in ("--input", str(folder))]
+        with pytest.raises(CommandError, match=message):
+            match(*inputs, "--output", str(out))
+    (cilegon / "memberships.parquet").unlink()
+    with pytest.raises(CommandError, match=r"memberships\.parquet hilang"):
+        match("--input", str(kediri), "--input", str(cilegon), "--output", str(out))
+    people = kediri / "people.parquet"
+    people.write_bytes(people.read_bytes()[:-40] + b"\0" * 40)
+    with pytest.raises(CommandError, match="rusak"):
+        match("--input", str(kediri), "--output", str(out))
+    assert not out.exists()
 
 
 @pytest.mark.spark
