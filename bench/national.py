@@ -33,31 +33,24 @@ def _load() -> str:
 
 
 def training_model() -> Any:
-    """The matching model as the test suite trains it (tests/conftest.py:
-    trained_model_file): 4,000 people of Kota Kediri and 300 copies written differently."""
-    import numpy as np
-    import polars as pl
-
+    """The matching model as the test suite trains it (tests/conftest.py)."""
     from jaring.registry.matching.model import train_model
-    from jaring.synthetic.corruption import corrupt_duplicates
-    from jaring.synthetic.people import generate_people
+    from tests.conftest import training_registry
 
-    base = generate_people(4000, regency="35.71", seed=21)
-    columns = ["nik", "name", "birth_date", "sex", "village_code", "phone"]
-    copies = corrupt_duplicates(
-        base.head(300).select(*columns, "village_name", "kecamatan_code"),
-        villages=base.select("village_code", "village_name", "kecamatan_code")
-        .unique()
-        .with_columns(regency=pl.lit("35.71")),
-        neighbours={"35.71": "35.06"},
-        rng=np.random.default_rng(5),
-    )
-    frame = (
-        pl.concat([base.select(columns), copies.select(columns)])
-        .with_row_index("person_id", offset=1)
-        .with_columns(pl.col("person_id").cast(pl.Int64))
-    )
-    return train_model(frame, seed=1)
+    return train_model(training_registry(), seed=1)
+
+
+def django_for_bench(prefix: str) -> Path:
+    """Django set up on a scratch folder (test settings); returns the folder."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["JARING_ENV"] = "test"
+    os.environ["JARING_VAR_DIR"] = str(folder)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    return folder
 
 
 def main() -> None:
@@ -66,15 +59,7 @@ def main() -> None:
     parser.add_argument("--match-people", type=int, default=20_000)
     parser.add_argument("--shared", type=int, default=500)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="jaring-bench-national-"))
-    os.environ["JARING_ENV"] = "test"
-    os.environ["JARING_VAR_DIR"] = str(folder)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
+    folder = django_for_bench("jaring-bench-national-")
     from jaring.national.coverage import coverage_on
     from jaring.national.engines import DuckDBEngine, SparkEngine, spark_session
     from jaring.national.matching import national_people, pairs_on

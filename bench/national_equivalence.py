@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.national import django_for_bench, training_model
 
 
 def _load() -> str:
@@ -37,15 +36,7 @@ def main() -> int:
     parser.add_argument("--shared", type=int, default=1_000)
     parser.add_argument("--threshold", type=float, default=0.5)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="jaring-bench-equivalence-"))
-    os.environ["JARING_ENV"] = "test"
-    os.environ["JARING_VAR_DIR"] = str(folder)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from bench.national import training_model
+    folder = django_for_bench("jaring-bench-equivalence-")
     from jaring.national.coverage import coverage_on
     from jaring.national.engines import DuckDBEngine, SparkEngine, spark_session
     from jaring.national.matching import national_people, pairs_on
