@@ -8,8 +8,10 @@ membership of 3–12 months, each covered month paid with probability 0.8: the e
 ``jaring national export`` writes them); a matching model trained as the test suite trains it.
 Timed: ``coverage_on`` with each engine (Spark: the session made beforehand, as a cluster's
 would be running), and ``pairs_on`` with each engine on two kab/kota of ``--match-people`` with
-``--shared`` people registered in both, with precision and recall on those. Timings on a shared
-machine are noisy: the load average is printed with the results.
+``--shared`` people registered in both — once as exact copies, once written differently in
+the second kab/kota (each copy changed in one field or more, as
+``jaring.synthetic.corruption`` changes duplicates) — with precision and recall on those.
+Timings on a shared machine are noisy: the load average is printed with the results.
 """
 
 from __future__ import annotations
@@ -30,13 +32,17 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--people", type=int, default=200_000)
-    parser.add_argument("--match-people", type=int, default=20_000)
-    parser.add_argument("--shared", type=int, default=500)
-    args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="jaring-bench-national-"))
+def training_model() -> Any:
+    """The matching model as the test suite trains it (tests/conftest.py)."""
+    from jaring.registry.matching.model import train_model
+    from tests.conftest import training_registry
+
+    return train_model(training_registry(), seed=1)
+
+
+def django_for_bench(prefix: str) -> Path:
+    """Django set up on a scratch folder (test settings); returns the folder."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     os.environ["JARING_ENV"] = "test"
     os.environ["JARING_VAR_DIR"] = str(folder)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
@@ -44,16 +50,20 @@ def main() -> None:
     import django
 
     django.setup()
-    import numpy as np
-    import polars as pl
+    return folder
 
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=200_000)
+    parser.add_argument("--match-people", type=int, default=20_000)
+    parser.add_argument("--shared", type=int, default=500)
+    args = parser.parse_args()
+    folder = django_for_bench("jaring-bench-national-")
     from jaring.national.coverage import coverage_on
     from jaring.national.engines import DuckDBEngine, SparkEngine, spark_session
     from jaring.national.matching import national_people, pairs_on
     from jaring.national.parts import read_exports
-    from jaring.registry.matching.model import train_model
-    from jaring.synthetic.corruption import corrupt_duplicates
-    from jaring.synthetic.people import generate_people
     from tests.national.conftest import synthetic_exports
 
     result: dict[str, Any] = {"load_before": _load(), "people": args.people}
@@ -81,41 +91,34 @@ def main() -> None:
     result["coverage_equal"] = by_spark.equals(by_duckdb)
     print(json.dumps(result), file=sys.stderr, flush=True)
 
-    # The model as the test suite trains it (tests/conftest.py: trained_model_file).
-    base = generate_people(4000, regency="35.71", seed=21)
-    columns = ["nik", "name", "birth_date", "sex", "village_code", "phone"]
-    copies = corrupt_duplicates(
-        base.head(300).select(*columns, "village_name", "kecamatan_code"),
-        villages=base.select("village_code", "village_name", "kecamatan_code")
-        .unique()
-        .with_columns(regency=pl.lit("35.71")),
-        neighbours={"35.71": "35.06"},
-        rng=np.random.default_rng(5),
-    )
-    frame = (
-        pl.concat([base.select(columns), copies.select(columns)])
-        .with_row_index("person_id", offset=1)
-        .with_columns(pl.col("person_id").cast(pl.Int64))
-    )
-    model = train_model(frame, seed=1)
+    model = training_model()
     half = args.match_people // 2
-    people = national_people(
-        read_exports(
-            synthetic_exports(
-                folder / "match", {"35.71": half, "36.72": half}, shared=args.shared, seed=5
+    truth = {(i, 2 * half + i) for i in range(1, args.shared + 1)}
+    # The shared people as the first region lists them (exact copies), then written
+    # differently in the second region (each copy changed in one field or more).
+    for label, written_differently in (("exact", False), ("written_differently", True)):
+        people = national_people(
+            read_exports(
+                synthetic_exports(
+                    folder / f"match-{label}",
+                    {"35.71": half, "36.72": half},
+                    shared=args.shared,
+                    seed=5,
+                    written_differently=written_differently,
+                )
             )
         )
-    )
-    truth = {(i, 2 * half + i) for i in range(1, args.shared + 1)}
-    for engine in ("duckdb", "spark"):
-        start = time.perf_counter()
-        pairs = pairs_on(engine, people, model, threshold=0.95, spark=spark)
-        result[f"match_{engine}_s"] = round(time.perf_counter() - start, 1)
-        found = set(pairs.select("person_id_l", "person_id_r").iter_rows())
-        hits = len(found & truth)
-        result[f"match_{engine}_pairs"] = len(found)
-        result[f"match_{engine}_precision"] = round(hits / len(found), 4) if found else None
-        result[f"match_{engine}_recall"] = round(hits / len(truth), 4)
+        for engine in ("duckdb", "spark"):
+            start = time.perf_counter()
+            pairs = pairs_on(engine, people, model, threshold=0.95, spark=spark)
+            key = f"match_{label}_{engine}"
+            result[f"{key}_s"] = round(time.perf_counter() - start, 1)
+            found = set(pairs.select("person_id_l", "person_id_r").iter_rows())
+            hits = len(found & truth)
+            result[f"{key}_pairs"] = len(found)
+            result[f"{key}_precision"] = round(hits / len(found), 4) if found else None
+            result[f"{key}_recall"] = round(hits / len(truth), 4)
+        print(json.dumps(result), file=sys.stderr, flush=True)
     spark.stop()
     result["load_after"] = _load()
     print(json.dumps(result, indent=2))

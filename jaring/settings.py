@@ -16,6 +16,9 @@ Everything a deployment changes comes from the environment:
 - ``JARING_NATIONAL_KEY``: the national index key, given by the national operator to every
   region that exports for national matching and coverage (``jaring national export``; empty:
   no export). Never generated: two regions must hold the same one (docs/scale.md).
+- ``JARING_SPARK_MASTER`` (default ``local[2]``) and ``JARING_SPARK_CONF`` (``spark.x=…``
+  separated by spaces, e.g. ``spark.driver.memory=8g``): the Spark of ``jaring national …
+  --engine spark``; the commands' ``--master`` and ``--spark-conf`` override them.
 - ``JARING_VAR_DIR``: where the SQLite file, uploads and generated files live (default ``var/``).
 - ``JARING_DEBUG``: ``1`` to show tracebacks (default on in the demo only).
 - ``JARING_ALLOWED_HOSTS``: comma-separated host names.
@@ -122,6 +125,10 @@ if JARING_ENV == "production":
 # Held by the national operator, not by the region: never generated, never checked against the
 # region's own keys here (``jaring national export`` refuses when it is missing or too short).
 JARING_NATIONAL_KEY = os.environ.get("JARING_NATIONAL_KEY", "")
+# The Spark the national commands use with --engine spark (docs/scale.md): a master URL
+# (local[2], spark://host:7077, k8s://https://…) and Spark settings "spark.x=… spark.y=…".
+JARING_SPARK_MASTER = os.environ.get("JARING_SPARK_MASTER", "local[2]")
+JARING_SPARK_CONF = os.environ.get("JARING_SPARK_CONF", "")
 
 DEBUG = os.environ.get("JARING_DEBUG", "1" if JARING_ENV == "demo" else "0") == "1"
 ALLOWED_HOSTS = [

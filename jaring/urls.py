@@ -16,6 +16,7 @@ from jaring.finance.api import (
     ProgrammeFinanceViewSet,
 )
 from jaring.monitoring import api as monev_api
+from jaring.national import views as national_views
 from jaring.programmes.api import (
     DecreeEntryViewSet,
     DecreeViewSet,
@@ -106,6 +107,11 @@ urlpatterns = [
     path("duplikat/jalankan/", matching_views.duplicate_run, name="duplicate-run"),
     path(
         "duplikat/tumpang-tindih/", matching_views.coverage_overlap_list, name="coverage-overlaps"
+    ),
+    path(
+        "duplikat/wilayah-lain/",
+        national_views.cross_region_flags,
+        name="duplicate-cross-region",
     ),
     path("", include("jaring.programmes.urls")),
     path("", include("jaring.finance.urls")),

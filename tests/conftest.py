@@ -130,40 +130,32 @@ def synthetic() -> SyntheticRegistry:
     return synthetic_registry(4_000, seed=11, n_new=300)
 
 
-@pytest.fixture(scope="session")
-def trained_model_file(django_db_setup: None) -> None:
-    """Train once per test session on a synthetic registry with known duplicates."""
+def training_registry() -> pl.DataFrame:
+    """What the tests' model is trained on (and bench/national.py's): 4,000 people of Kota
+    Kediri and 300 copies written differently."""
+    columns = ["nik", "name", "birth_date", "sex", "village_code", "phone"]
     base = generate_people(4000, regency="35.71", seed=21)
     copies = corrupt_duplicates(
-        base.head(300).select(
-            "nik",
-            "name",
-            "birth_date",
-            "sex",
-            "village_code",
-            "phone",
-            "village_name",
-            "kecamatan_code",
-        ),
+        base.head(300).select(*columns, "village_name", "kecamatan_code"),
         villages=base.select("village_code", "village_name", "kecamatan_code")
         .unique()
         .with_columns(regency=pl.lit("35.71")),
         neighbours={"35.71": "35.06"},
         rng=np.random.default_rng(5),
     )
-    frame = (
-        pl.concat(
-            [
-                base.select("nik", "name", "birth_date", "sex", "village_code", "phone"),
-                copies.select("nik", "name", "birth_date", "sex", "village_code", "phone"),
-            ]
-        )
+    return (
+        pl.concat([base.select(columns), copies.select(columns)])
         .with_row_index("person_id", offset=1)
         .with_columns(pl.col("person_id").cast(pl.Int64))
     )
+
+
+@pytest.fixture(scope="session")
+def trained_model_file(django_db_setup: None) -> None:
+    """Train once per test session on a synthetic registry with known duplicates."""
     path = model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    train_model(frame, seed=1).save(path)
+    train_model(training_registry(), seed=1).save(path)
 
 
 @pytest.fixture

@@ -18,16 +18,57 @@ from jaring.national.errors import NationalError
 
 ENGINES = ("duckdb", "spark")
 
-#: Spark in local mode on a small machine: two cores, 2 GB for the driver, no web UI, few
-#: shuffle partitions (the default 200 make tiny inputs slow). A cluster sets its own.
+#: What the national SQL needs of any Spark: dates in UTC, Spark's non-ANSI arithmetic.
+SPARK_SQL_CONFIG: dict[str, str] = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.ansi.enabled": "false",
+}
+#: Spark in local mode on a small machine: 2 GB for the driver, no web UI, few shuffle
+#: partitions (the default 200 make tiny inputs slow). A cluster sets its own (docs/scale.md).
 SPARK_LOCAL_CONFIG: dict[str, str] = {
     "spark.master": "local[2]",
     "spark.driver.memory": "2g",
     "spark.ui.enabled": "false",
     "spark.sql.shuffle.partitions": "4",
-    "spark.sql.session.timeZone": "UTC",
-    "spark.sql.ansi.enabled": "false",
+    **SPARK_SQL_CONFIG,
 }
+
+
+def spark_config(
+    master: str | None = None, conf: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The session's settings: the master from ``master``, else ``JARING_SPARK_MASTER`` (default
+    ``local[2]``); in local mode :data:`SPARK_LOCAL_CONFIG`, on a cluster (``spark://…``,
+    ``k8s://…``, ``yarn``) only :data:`SPARK_SQL_CONFIG`; then ``conf`` (``--spark-conf``,
+    ``JARING_SPARK_CONF``) over both, e.g. ``spark.driver.memory``."""
+    from django.conf import settings
+
+    chosen = master or settings.JARING_SPARK_MASTER or "local[2]"
+    base = SPARK_LOCAL_CONFIG if chosen.startswith("local") else SPARK_SQL_CONFIG
+    return {
+        **base,
+        "spark.master": chosen,
+        **parse_spark_conf(settings.JARING_SPARK_CONF),
+        **(conf or {}),
+    }
+
+
+def parse_spark_conf(items: str | list[str] | None) -> dict[str, str]:
+    """``spark.x=1`` items (a list, or one string separated by spaces) as a dictionary; anything
+    else is refused by name."""
+    if not items:
+        return {}
+    entries = items.split() if isinstance(items, str) else items
+    conf = {}
+    for item in entries:
+        name, sep, value = item.partition("=")
+        if not sep or not name.startswith("spark.") or not value:
+            raise NationalError(
+                f"Pengaturan Spark {item!r} tidak terbaca; tulis NAMA=NILAI, "
+                "contoh spark.driver.memory=8g."
+            )
+        conf[name.strip()] = value.strip()
+    return conf
 
 
 class Engine(Protocol):
@@ -103,8 +144,8 @@ class SparkEngine:
 
 
 def spark_session(config: Mapping[str, str] | None = None) -> Any:
-    """A Spark session (local mode with :data:`SPARK_LOCAL_CONFIG` unless ``config`` says
-    otherwise; ``spark-submit`` on a cluster passes its own master)."""
+    """A Spark session with ``config`` (default: :func:`spark_config`, local mode unless
+    ``JARING_SPARK_MASTER`` says otherwise)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # pragma: no cover - depends on the installation
@@ -112,7 +153,7 @@ def spark_session(config: Mapping[str, str] | None = None) -> Any:
             "Mesin Spark perlu paket pyspark (pip install 'jaring[spark]') dan Java 17 "
             "(openjdk-17-jre-headless); atau pakai --engine duckdb."
         ) from exc
-    settings = dict(config if config is not None else SPARK_LOCAL_CONFIG)
+    settings = dict(config if config is not None else spark_config())
     if "spark.jars" not in settings:
         # Splink's Scala functions (jaro_winkler, damerau_levenshtein…) for national matching.
         from splink.backends.spark import similarity_jar_location
@@ -134,8 +175,8 @@ def spark_session(config: Mapping[str, str] | None = None) -> Any:
 
 @contextmanager
 def engine_for(name: str, *, spark: Any = None) -> Iterator[Engine]:
-    """An engine by name; ``spark``: a session to use (tests share one), else one is made and
-    stopped afterwards."""
+    """An engine by name; ``spark``: a session to use (tests share one, the commands make one
+    with ``--master``), else one is made with :func:`spark_config` and stopped afterwards."""
     if name == "duckdb":
         duck = DuckDBEngine()
         try:
@@ -152,3 +193,19 @@ def engine_for(name: str, *, spark: Any = None) -> Iterator[Engine]:
     finally:
         if own:
             session.stop()
+
+
+@contextmanager
+def spark_for(engine: str, master: str | None, conf: list[str] | None) -> Iterator[Any]:
+    """The session a command's ``--engine spark [--master URL] [--spark-conf NAME=VALUE …]``
+    asks for (``None`` for DuckDB, which takes neither option), stopped afterwards."""
+    if engine != "spark":
+        if master or conf:
+            raise NationalError("--master dan --spark-conf hanya untuk --engine spark.")
+        yield None
+        return
+    session = spark_session(spark_config(master, parse_spark_conf(conf)))
+    try:
+        yield session
+    finally:
+        session.stop()

@@ -11,6 +11,12 @@ needs, made the same way for both engines (:func:`national_settings`):
   (Levenshtein), so they stay unreachable on both;
 - every blocking rule also asks ``l.source <> r.source``: pairs within a region are that
   region's own ``jaring match``;
+- where someone lives is no evidence: the model learnt the village comparison on one region's
+  pairs, among which "another kab/kota" is almost only a duplicate that moved (u ≈ 2·10⁻⁶,
+  +15 bits), but *every* pair across exports lives in two kab/kota (exports never share one,
+  :func:`jaring.national.parts.read_exports`), so on these pairs each of its levels gets a
+  Bayes factor of 1 (u = m). Kept, the level alone outweighed a completely different name,
+  and two people born the same day whose NIKs differ only in the serial were paired;
 - for Spark the DuckDB SQL is rewritten: identifiers in backticks, Splink's Scala UDF
   ``jaro_winkler`` for ``jaro_winkler_similarity``, ``list_has_all(a, b)`` as
   ``size(array_except(b, a)) = 0``.
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +52,9 @@ PAIR_SCHEMA: dict[str, pl.DataType] = {
     "match_probability": pl.Float64(),
     "match_weight": pl.Float64(),
 }
+
+#: Comparisons of where a person lives: no evidence between two regions (module docstring).
+PLACE_COMPARISONS = frozenset({"village"})
 
 _HASHED = {
     "nik": "nik_index",
@@ -109,6 +119,22 @@ def _spark_sql(condition: str) -> str:
     return re.sub(r'"(\w+)"', r"`\1`", sql)
 
 
+#: "One or two NIK digits wrong" when a birth date is missing, on hashes: all but one of the
+#: NIK's three parts (kecamatan, date, serial) agree. Every one-digit slip is one (the other
+#: two parts are intact), as is a swap inside one part; two slips in two parts are not.
+HASHED_CLOSE = {
+    'hamming("nik_l", "nik_r") <= 2': '"nik_head_l" = "nik_head_r" OR "nik_tail_l" = '
+    '"nik_tail_r" OR "nik_rest_l" = "nik_rest_r"',
+}
+
+
+def _national_rule(rule: str | dict[str, Any]) -> str:
+    """A blocking rule for pairs across exports: the kecamatan one lives in is never shared
+    between two regions, the kecamatan that issued the NIK (its first six digits) is."""
+    text = rule["blocking_rule"] if isinstance(rule, dict) else rule
+    return text.replace("l.kecamatan = r.kecamatan", "l.nik_region = r.nik_region")
+
+
 def national_settings(model: MatchModel, engine: str) -> dict[str, Any]:
     """The trained model's settings for national pairs on ``engine`` (module docstring)."""
     settings = copy.deepcopy(model.settings)
@@ -117,15 +143,19 @@ def national_settings(model: MatchModel, engine: str) -> dict[str, Any]:
     settings["additional_columns_to_retain"] = ["source", "local_id"]
     settings["blocking_rules_to_generate_predictions"] = [
         {
-            "blocking_rule": f"({rule['blocking_rule'] if isinstance(rule, dict) else rule})"
-            " AND l.source <> r.source",
+            "blocking_rule": f"({_national_rule(rule)}) AND l.source <> r.source",
             "sql_dialect": engine,
         }
         for rule in settings["blocking_rules_to_generate_predictions"]
     ]
     for comparison in settings["comparisons"]:
+        if comparison["output_column_name"] in PLACE_COMPARISONS:
+            for level in comparison["comparison_levels"]:
+                if not level.get("is_null_level"):
+                    level["u_probability"] = level["m_probability"]
         for level in comparison["comparison_levels"]:
-            sql = level["sql_condition"].replace("hamming(", "levenshtein(")
+            sql = HASHED_CLOSE.get(level["sql_condition"], level["sql_condition"])
+            sql = sql.replace("hamming(", "levenshtein(")
             level["sql_condition"] = _spark_sql(sql) if engine == "spark" else sql
     return settings
 
@@ -173,16 +203,24 @@ def pairs_on(
         session = running.spark  # type: ignore[attr-defined]
         spark_api = SparkAPI(spark_session=session, break_lineage_method="persist")
         frame = session.createDataFrame(people.to_arrow())
-        linker = Linker(spark_api.register(frame, table_name="national"), settings, log_level=None)
-        predictions = linker.inference.predict(
-            threshold_match_probability=threshold, warning_mode="never"
-        )
-        columns = ["source_l", "local_id_l", "source_r", "local_id_r"]
-        table = (
-            predictions.as_spark_dataframe()
-            .select(*columns, "match_probability", "match_weight")
-            .toArrow()
-        )
+        # A name of its own: a session runs many matchings (a cluster's, the tests'), and
+        # Splink refuses a table name it already holds.
+        table_name = f"national_{uuid.uuid4().hex}"
+        try:
+            linker = Linker(
+                spark_api.register(frame, table_name=table_name), settings, log_level=None
+            )
+            predictions = linker.inference.predict(
+                threshold_match_probability=threshold, warning_mode="never"
+            )
+            columns = ["source_l", "local_id_l", "source_r", "local_id_r"]
+            table = (
+                predictions.as_spark_dataframe()
+                .select(*columns, "match_probability", "match_weight")
+                .toArrow()
+            )
+        finally:
+            session.catalog.dropTempView(table_name)
     return _pairs(pl.DataFrame(pl.from_arrow(table)))
 
 

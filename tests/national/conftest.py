@@ -19,6 +19,8 @@ from jaring.finance.months import range_mask
 from jaring.finance.services.common import enrolments_create, enrolments_frame
 from jaring.finance.tallies import enrolment_tallies_kept
 from jaring.national.exports import NIK_PARTS, PARTS, SCHEMA_VERSION, nik_part, write_parts
+from jaring.registry.names import normalize_names
+from jaring.synthetic.corruption import DuplicateMix, corrupt_duplicates
 from jaring.synthetic.people import generate_people
 from tests.finance.conftest import Signed, signed_programme
 
@@ -84,13 +86,24 @@ def spark() -> Iterator[object]:
 
 
 def synthetic_exports(
-    folder: Path, regencies: dict[str, int], *, seed: int = 7, key: str = KEY, shared: int = 0
+    folder: Path,
+    regencies: dict[str, int],
+    *,
+    seed: int = 7,
+    key: str = KEY,
+    shared: int = 0,
+    written_differently: bool = False,
+    extra: dict[str, pl.DataFrame] | None = None,
 ) -> list[Path]:
     """Export folders made straight from the synthetic generator (no database): per kab/kota
     ``n`` people registered between Jan 2023 and Jun 2024, about 70 % in a membership of 3–12
     months from 2023 on, each covered month paid with probability 0.8. ``shared``: the first
     kab/kota's first ``shared`` people are registered again in each other one (same NIK, name,
-    birth date and phone; a desa there) — cross-region duplicates."""
+    birth date and phone; a desa there) — cross-region duplicates. ``written_differently``:
+    each such copy is changed in one field or more as lists do
+    (:func:`jaring.synthetic.corruption.corrupt_duplicates`: a typo or an honorific in the
+    name, a NIK digit wrong, the birth date swapped or missing, another phone). ``extra``:
+    rows of :func:`generate_people`'s columns added last to a kab/kota's people."""
     rng = np.random.default_rng(seed)
     folders = []
     next_id = 1
@@ -100,10 +113,24 @@ def synthetic_exports(
         if origin is None:
             origin = people
         elif shared:
-            again = origin.head(shared).with_columns(
+            again = origin.head(shared)
+            if written_differently:
+                again = corrupt_duplicates(
+                    again,
+                    villages=again.select("village_code", "village_name", "kecamatan_code")
+                    .unique()
+                    .with_columns(regency=pl.col("village_code").str.slice(0, 5)),
+                    neighbours={},
+                    rng=rng,
+                    mix=DuplicateMix(village=0.0),
+                ).drop("dup_kinds")
+            again = again.with_columns(
                 village_code=pl.Series(people["village_code"].head(shared).to_list())
             )
             people = pl.concat([people, again.select(people.columns)])
+            n = people.height
+        if extra and regency in extra:
+            people = pl.concat([people, extra[regency].select(people.columns)])
             n = people.height
         ids = list(range(next_id, next_id + n))
         next_id += n
@@ -122,7 +149,7 @@ def synthetic_exports(
                 "phone_index": crypto.national_index_many(
                     people["phone"].to_list(), purpose="phone", secret=key
                 ),
-                "name_norm": people["name"].str.to_lowercase(),
+                "name_norm": normalize_names(people["name"]),
                 "birth_date": people["birth_date"],
                 "sex": people["sex"],
                 "region": people["village_code"],

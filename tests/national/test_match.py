@@ -12,11 +12,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from jaring.national.matching import national_people, pairs_on
+from jaring.national.matching import national_people, national_settings, pairs_on
 from jaring.national.parts import read_exports
 from jaring.registry.matching.model import MatchModel
 from jaring.registry.matching.services import model_path
-from tests.national.conftest import synthetic_exports
+from jaring.synthetic.people import generate_people
+from tests.national.conftest import OTHER_KEY, synthetic_exports
 
 
 def match(*args: str) -> dict:
@@ -42,6 +43,64 @@ def test_cross_region_duplicates_are_found(
     assert pairs.height <= 25 + 2
 
 
+def test_where_someone_lives_is_no_evidence_between_regions(
+    db: None, trained_model_file: None
+) -> None:
+    """A region's model learnt "another kab/kota" from its own pairs (almost only a duplicate
+    that moved: +15 bits); every pair across exports lives in two kab/kota."""
+    model = MatchModel.load(model_path())
+    for engine in ("duckdb", "spark"):
+        settings = national_settings(model, engine)
+        (village,) = [c for c in settings["comparisons"] if c["output_column_name"] == "village"]
+        levels = [lv for lv in village["comparison_levels"] if not lv.get("is_null_level")]
+        assert levels and all(lv["m_probability"] == lv["u_probability"] for lv in levels)
+        rules = [r["blocking_rule"] for r in settings["blocking_rules_to_generate_predictions"]]
+        assert all("l.source <> r.source" in r for r in rules)
+        # The kecamatan one lives in is never shared across regions; the NIK's is.
+        assert not any("l.kecamatan = r.kecamatan" in r for r in rules)
+        by_nik = "l.birth_date = r.birth_date AND l.nik_region = r.nik_region"
+        assert any(by_nik in r for r in rules)
+    # The region's own model is untouched.
+    (village,) = [c for c in model.settings["comparisons"] if c["output_column_name"] == "village"]
+    assert village["comparison_levels"][-1]["u_probability"] < 1e-3
+
+
+def test_a_twin_in_another_region_is_not_paired_a_nik_slip_is(
+    db: None, trained_model_file: None, tmp_path: Path
+) -> None:
+    chosen = generate_people(50, regency="35.71", seed=3).filter(pl.col("phone").is_not_null())
+    someone, other = chosen.head(1), chosen.slice(1, 1)
+    # Born the same day in the same kecamatan as someone, another serial, another name, another
+    # desa: a different person.
+    twin = someone.with_columns(
+        nik=pl.col("nik").str.slice(0, 12) + pl.lit("9876"),
+        name=pl.lit("Kambali"),
+        phone=pl.lit(None, pl.String),
+        village_code=pl.lit(chosen["village_code"][5]),
+    )
+    # Cilegon lists someone as Kediri does, and the other one with the birth date left out and
+    # one NIK digit wrong (a new NIK: its hash shares nothing with the right one's), both
+    # living in a desa of Cilegon now.
+    nik = other["nik"][0]
+    slip = nik[:7] + str((int(nik[7]) + 1) % 10) + nik[8:]
+    cilegon = generate_people(2, regency="36.72", seed=4)["village_code"]
+    moved = pl.concat(
+        [someone, other.with_columns(nik=pl.lit(slip), birth_date=pl.lit(None, pl.Date))]
+    ).with_columns(village_code=cilegon)
+    folders = synthetic_exports(
+        tmp_path / "in",
+        {"35.71": 200, "36.72": 100},
+        # Kediri: ids 1–200, then someone 201, the other one 202, the twin 203; Cilegon: ids
+        # 204–303, then someone 304 and the other one 305.
+        extra={"35.71": pl.concat([someone, other, twin]), "36.72": moved},
+    )
+    people = national_people(read_exports(folders))
+    pairs = pairs_on("duckdb", people, MatchModel.load(model_path()), threshold=0.95)
+    found = set(pairs.select("person_id_l", "person_id_r").iter_rows())
+    assert {(201, 304), (202, 305)} <= found
+    assert not any(203 in pair for pair in found)
+
+
 def test_a_model_for_other_comparisons_is_refused(
     db: None, trained_model_file: None, tmp_path: Path
 ) -> None:
@@ -54,6 +113,31 @@ def test_a_model_for_other_comparisons_is_refused(
         match("--input", str(folders[0]), "--input", str(folders[1]),
               "--output", str(tmp_path / "out"), "--model", str(other))  # fmt: skip
     assert not (tmp_path / "out").exists()
+
+
+def test_bad_exports_are_refused_and_nothing_is_written(
+    db: None, trained_model_file: None, tmp_path: Path
+) -> None:
+    kediri, cilegon = synthetic_exports(tmp_path / "in", {"35.71": 40, "36.72": 40})
+    (other,) = synthetic_exports(tmp_path / "other-key", {"36.72": 40}, key=OTHER_KEY)
+    out = tmp_path / "out"
+    cases = {
+        "kunci nasional yang berbeda": [kediri, other],
+        "dua kali": [kediri, kediri],
+        "bukan ekspor nasional": [kediri, tmp_path / "in"],
+    }
+    for message, folders in cases.items():
+        inputs = [arg for folder in folders for arg in ("--input", str(folder))]
+        with pytest.raises(CommandError, match=message):
+            match(*inputs, "--output", str(out))
+    (cilegon / "memberships.parquet").unlink()
+    with pytest.raises(CommandError, match=r"memberships\.parquet hilang"):
+        match("--input", str(kediri), "--input", str(cilegon), "--output", str(out))
+    people = kediri / "people.parquet"
+    people.write_bytes(people.read_bytes()[:-40] + b"\0" * 40)
+    with pytest.raises(CommandError, match="rusak"):
+        match("--input", str(kediri), "--output", str(out))
+    assert not out.exists()
 
 
 @pytest.mark.spark
@@ -72,3 +156,6 @@ def test_duckdb_and_spark_find_the_same_pairs(
     assert len(a ^ b) <= 0.005 * max(len(a), len(b))
     joined = by_duckdb.join(by_spark, on=key, suffix="_spark")
     assert (joined["match_probability"] - joined["match_probability_spark"]).abs().max() < 1e-6
+    # The same session matches again (a cluster's session runs one matching after another).
+    again = pairs_on("spark", people, model, threshold=0.95, spark=spark)
+    assert again.height == by_spark.filter(pl.col("match_probability") >= 0.95).height

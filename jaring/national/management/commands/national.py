@@ -4,6 +4,8 @@
   (Parquet, blind indexes under JARING_NATIONAL_KEY, never a plain NIK or phone; audited);
 - ``jaring national coverage --input DIR [--input DIR …] --output DIR [--engine duckdb|spark]``:
   coverage per kab/kota, province and nation by month;
+- with ``--engine spark``, ``--master URL`` (default ``JARING_SPARK_MASTER``, ``local[2]``)
+  and ``--spark-conf NAME=VALUE`` (repeated; also ``JARING_SPARK_CONF``) choose the Spark;
 - ``jaring national match --input DIR [--input DIR …] --output DIR --engine spark|duckdb``:
   cross-region candidate pairs with the trained model of ``jaring match``;
 - ``jaring national import-pairs DIR``: this region's share back as cross-region flags.
@@ -20,8 +22,25 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jaring.national.engines import spark_for
 from jaring.national.errors import NationalError
 from jaring.regions.models import Region
+
+
+def _spark_options(parser: ArgumentParser) -> None:
+    parser.add_argument(
+        "--master",
+        default=None,
+        help="Master Spark: local[2] (bawaan, atau JARING_SPARK_MASTER), spark://host:7077, "
+        "k8s://https://…",
+    )
+    parser.add_argument(
+        "--spark-conf",
+        action="append",
+        default=None,
+        metavar="NAMA=NILAI",
+        help="Pengaturan Spark, mis. spark.driver.memory=8g (ulangi; juga JARING_SPARK_CONF)",
+    )
 
 
 class Command(BaseCommand):
@@ -52,6 +71,7 @@ class Command(BaseCommand):
         )
         coverage.add_argument("--output", type=Path, required=True, help="Folder baru tujuan")
         coverage.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+        _spark_options(coverage)
         coverage.add_argument("--json", action="store_true", help="Ringkasan sebagai JSON")
 
         match = sub.add_parser("match", help="Pasangan calon orang yang sama lintas wilayah")
@@ -64,6 +84,7 @@ class Command(BaseCommand):
         )
         match.add_argument("--output", type=Path, required=True, help="Folder baru tujuan")
         match.add_argument("--engine", choices=["spark", "duckdb"], default="duckdb")
+        _spark_options(match)
         match.add_argument(
             "--model",
             type=Path,
@@ -115,7 +136,10 @@ class Command(BaseCommand):
         from jaring.national.parts import read_exports
 
         exports = read_exports(options["input"])
-        frame = national_coverage(exports, output=options["output"], engine=options["engine"])
+        with spark_for(options["engine"], options["master"], options["spark_conf"]) as spark:
+            frame = national_coverage(
+                exports, output=options["output"], engine=options["engine"], spark=spark
+            )
         result = {"output": str(options["output"]), "engine": options["engine"], **summary(frame)}
         latest = result["latest"] or {}
         self._print(
@@ -135,13 +159,15 @@ class Command(BaseCommand):
 
         exports = read_exports(options["input"])
         threshold = options["threshold"]
-        pairs = national_match(
-            exports,
-            output=options["output"],
-            model_path=options["model"] or model_path(),
-            engine=options["engine"],
-            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
-        )
+        with spark_for(options["engine"], options["master"], options["spark_conf"]) as spark:
+            pairs = national_match(
+                exports,
+                output=options["output"],
+                model_path=options["model"] or model_path(),
+                engine=options["engine"],
+                threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+                spark=spark,
+            )
         result = {
             "output": str(options["output"]),
             "engine": options["engine"],
