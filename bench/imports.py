@@ -358,7 +358,7 @@ def main() -> None:
                     "summary": {k: v for k, v in csv_summary.items() if k != "problems"},
                     "matches_ground_truth": all(
                         csv_summary[k] == truth.summary[k]
-                        for k in ("rows", "accepted", "warnings", "rejected", "problems")
+                        for k in ("rows", "accepted", "warnings", "held", "rejected", "problems")
                     ),
                 },
                 "csv_again": {

@@ -104,13 +104,20 @@ def _expected_summary(rows: pl.DataFrame) -> dict[str, Any]:
 
 
 def _with_duplicates(rows: pl.DataFrame) -> pl.DataFrame:
-    """Duplicate codes from the expected NIKs. Rows of one NIK describing one person (``who``):
-    every later row repeats the first — an identical repeat when it has the first row's origin
-    (an exact copy), else a repeat of the same person written differently (another address).
-    Rows of one NIK describing several people conflict, all of them."""
+    """Duplicate codes from the expected NIKs. Rows of one NIK describing one person: every
+    later row repeats the first — an identical repeat when it has the first row's origin (an
+    exact copy), else a repeat of the same person written differently (another address).
+    Rows of one NIK describing several people conflict, all of them. One person is who the
+    checker sees: the same normalised name and birth date (two people the generator made may
+    be one there); a row whose damage wrote another birth date is its own ``who``."""
+    person = pl.struct(
+        "name_normalized",
+        "birth_date",
+        pl.when(pl.col("birth_date").is_null()).then(pl.col("who")).alias("_who"),
+    )
     grouped = rows.with_columns(
         _n=pl.when(pl.col("nik").is_not_null()).then(pl.len().over("nik")).otherwise(0),
-        _people=pl.col("who").n_unique().over("nik"),
+        _people=person.n_unique().over("nik"),
         _first_origin=pl.col("origin").first().over("nik"),
         _rank=pl.int_range(pl.len()).over("nik"),
         _first_row=pl.col("_row").first().over("nik"),

@@ -18,6 +18,7 @@ import polars as pl
 
 from jaring.regions.datafiles import read_region_file
 from jaring.regions.names import name_key
+from jaring.registry.names import normalize_names_expr
 from jaring.synthetic.messy import damage as dmg
 from jaring.synthetic.messy.damage import ROW_KINDS, DamageRates
 
@@ -51,6 +52,8 @@ APOSTROPHE_NAMES = ("Ma’ruf Hidayat", "Syafi’i", "Mu’arif Hasan", "Nur’a
 _MONTHS = {i + 1: m for i, m in enumerate(dmg.MONTHS_ID)}
 _MONTHS_SHORT = {i + 1: m[:3].upper() for i, m in enumerate(dmg.MONTHS_ID)}
 _EPOCH = date(1899, 12, 30)
+#: Kinds whose damage writes a birth date other than the person's (or none that reads).
+_DATE_CHANGED = ("date_impossible", "date_mismatch", "date_future")
 
 
 @dataclass
@@ -377,6 +380,13 @@ def damage_rows(
             "nik": niks,
             "origin": np.arange(n),
             "who": np.arange(n),
+            # The birth date the checker reads, where it is the person's own (the damage of
+            # these kinds writes another one, or none).
+            "birth_date": people.select(
+                pl.when(pl.Series(kind_names).is_in(_DATE_CHANGED))
+                .then(None)
+                .otherwise(pl.col("birth_date"))
+            ).to_series(),
             "in_registry": in_registry,
         },
         schema={
@@ -385,6 +395,7 @@ def damage_rows(
             "nik": pl.String,
             "origin": pl.Int64,
             "who": pl.Int64,
+            "birth_date": pl.Date,
             "in_registry": pl.Boolean,
         },
     )
@@ -448,4 +459,14 @@ def _add_repeats(
         villages = written["desa"].fill_null("").to_numpy()[order]
         order = order[np.argsort(villages.astype(str), kind="stable")]
     index = order.tolist()
-    return MessyRows(written[index], cells[index], expected[index])
+    written, expected = written[index], expected[index]
+    # Who a row describes, as the checker tells people apart under one NIK (its name after
+    # normalisation and its birth date): two people the generator made can be one person
+    # there — a NIK that lost its last digit in a number cell may be another person's NIK,
+    # and people of one birth date may share a name.
+    expected = expected.with_columns(
+        name_normalized=pl.when(pl.col("kind") != "name_missing").then(
+            written.select(normalize_names_expr(pl.col("name").str.to_lowercase())).to_series()
+        )
+    )
+    return MessyRows(written, cells[index], expected)

@@ -209,3 +209,54 @@ def test_sex_ticked_under_l_and_p_reads_back_as_the_generator_meant(
     problems = truth.summary["problems"]
     assert min(problems[c] for c in ("NIK_SEX_MISMATCH", "SEX_FROM_NIK", "SEX_UNREADABLE")) > 0
     _compare(truth, KEDIRI)
+
+
+_TWIN_FIELDS = ("name", "birth_date", "sex", "village_code", "village_name", "kecamatan_code",
+                "kecamatan_name")  # fmt: skip
+
+
+def test_two_people_one_nik_and_one_name_are_one_person(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A NIK that lost its 16th digit in a number cell can be another person's NIK; when that
+    person has the same name and birth date (as happens in a million-row list), the checker
+    sees one person written twice, and so does the ground truth — not a conflict."""
+
+    def twins(n: int, **kwargs: Any) -> pl.DataFrame:
+        people = generate_people(n, **kwargs)
+        # Every odd person is the even one before it under the NIK ending in 0 (the number a
+        # lost digit makes), at the same place, with the same name, birth date and sex.
+        source = (
+            people.with_row_index("_i")
+            .filter(
+                (pl.col("_i") % 2 == 0)
+                & ~pl.col("nik").str.ends_with("0")
+                & (pl.col("nik").str.slice(12, 3) != "000")  # not a serial 0000
+            )
+            .select(
+                pl.col("_i") + 1,
+                pl.col("nik").str.slice(0, 15) + "0",
+                *[pl.col(c) for c in _TWIN_FIELDS],
+            )
+        )
+        odd = people.with_row_index("_i")
+        odd = odd.drop(source.columns[1:]).join(source, on="_i").select("_i", *people.columns)
+        out = people.with_row_index("_i").update(odd, on="_i").drop("_i")
+        assert out["nik"].n_unique() == out.height
+        return out
+
+    monkeypatch.setattr("jaring.synthetic.messy.generate_people", twins)
+    rates = replace(DamageRates.none(), nik_number_lost_digit=0.3)
+    truth = write_messy_file(
+        tmp_path / "kembar.csv",
+        rows=600,
+        regency="33.74",
+        seed=41,
+        fmt="csv",
+        rates=rates,
+        header_style="standard",
+        csv_style="comma-utf8",
+    )
+    problems = truth.summary["problems"]
+    assert problems["NIK_DUPLICATE_SAME_PERSON"] > 20
+    _compare(truth, "33.74")
