@@ -12,6 +12,7 @@ from jaring.core.tallies import tally_breakdown, tally_children, tally_months, t
 from jaring.registry.models import (
     ImportBatch,
     ImportRow,
+    ImportStatus,
     OccupationMatch,
     PeopleTally,
     Person,
@@ -74,6 +75,11 @@ def person_source_rows(user: User | AnonymousUser, person: Person) -> QuerySet[I
 
 def imports_visible(user: User | AnonymousUser) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.restrict(user).select_related("region", "created_by")
+
+
+def imports_held(user: User | AnonymousUser) -> QuerySet[ImportBatch]:
+    """Saved imports with rows still held for a person's decision (the home page's to-do)."""
+    return imports_visible(user).filter(status=ImportStatus.COMMITTED, held__gt=0)
 
 
 # --- counts from the people tally (kept current by every write; see registry.tallies) --------

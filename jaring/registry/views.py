@@ -31,6 +31,7 @@ from jaring.registry.filters import PersonFilterSet, is_nik_query
 from jaring.registry.models import OccupationCategory, Person, PersonStatus
 from jaring.registry.person_forms import PersonForm, PersonStatusForm
 from jaring.registry.selectors import (
+    imports_held,
     imports_visible,
     people_counts_visible,
     people_summary_visible,
@@ -95,6 +96,8 @@ def home(request: HttpRequest) -> HttpResponse:
             **figures,
             "region_rows": [(r, counts[r.code]) for r in regions],
             "recent_imports": imports_visible(user)[:5],
+            # The to-do list: saved imports with rows held for a decision.
+            "held_imports": imports_held(user)[:5] if user.capabilities.import_lists else [],
             # Sections of higher apps (bills due, members about to lapse: finance).
             "panels": panels_render("home", request, None),
         },
