@@ -74,7 +74,10 @@ def test_held_rows_come_in_cases_in_file_order(tmp_path: Path) -> None:
 
 
 def test_the_nik_s_kecamatan_preselects_a_candidate_of_an_unknown_name(tmp_path: Path) -> None:
-    text = "NIK;Nama;Tgl Lahir;JK;Kelurahan\n3374101708800004;Joko;17-08-1980;L;Mangunharjo Kidul Wetan\n"
+    text = (
+        "NIK;Nama;Tgl Lahir;JK;Kelurahan\n"
+        "3374101708800004;Joko;17-08-1980;L;Mangunharjo Kidul Wetan\n"
+    )
     batch = _import(tmp_path, text, SEMARANG)
     (keys,) = held_cases(batch)
     case = held_case(batch, keys)
