@@ -302,6 +302,15 @@ _ROW_SPECS: tuple[ProblemSpec, ...] = (
         ),
     ),
     _spec(
+        "VILLAGE_FROM_TITLE",
+        "warning",
+        "desa",
+        gettext_noop(
+            "No desa/kelurahan in the row: the list's title names {title}, so the row is "
+            "counted there. Check it."
+        ),
+    ),
+    _spec(
         "VILLAGE_OUTSIDE_IMPORT",
         "hold",
         "desa",

@@ -23,8 +23,8 @@ from jaring.registry.models import ImportBatch, ImportRow, Person
 
 pytestmark = pytest.mark.django_db
 
-SEMARANG = "33.74"  # two Mangunharjo: 33.74.10.1003 (Kec. Tugu), 33.74.16.1007
-TUGU, MIJEN = "33.74.10.1003", "33.74.16.1007"
+SEMARANG = "33.74"  # two Mangunharjo: in Kec. Tembalang (33.74.10) and Kec. Tugu (33.74.16)
+IN_TEMBALANG, IN_TUGU = "33.74.10.1003", "33.74.16.1007"
 KEDIRI = "35.71"
 S = "daftar.csv"  # the sheet of a CSV list is its file name
 
@@ -66,11 +66,11 @@ def test_held_rows_come_in_cases_in_file_order(tmp_path: Path) -> None:
     assert held_cases(batch) == [((S, 2),), ((S, 3),), ((S, 4),)]
     case = held_case(batch, held_cases(batch)[0], waiting=[(S, 3), (S, 4)])
     assert case.kind == "village" and case.written == "Mangunharjo"
-    assert {c.code for c in case.candidates} >= {TUGU, MIJEN}
+    assert {c.code for c in case.candidates} >= {IN_TEMBALANG, IN_TUGU}
     assert case.preselected == ""  # the NIK's kecamatan has neither
     assert case.same_written == ((S, 3),)  # Sri Wahyuni wrote the same name
     named = {c.code: (c.name, c.kecamatan) for c in case.candidates}
-    assert named[TUGU][0] == "Mangunharjo" and named[TUGU][1]
+    assert named[IN_TEMBALANG][0] == "Mangunharjo" and named[IN_TEMBALANG][1]
 
 
 def test_the_nik_s_kecamatan_preselects_a_candidate_of_an_unknown_name(tmp_path: Path) -> None:
@@ -82,20 +82,20 @@ def test_the_nik_s_kecamatan_preselects_a_candidate_of_an_unknown_name(tmp_path:
     (keys,) = held_cases(batch)
     case = held_case(batch, keys)
     assert case.hold_code in {"VILLAGE_UNKNOWN", "VILLAGE_AMBIGUOUS"}
-    assert case.preselected == TUGU  # the candidate in the NIK's kecamatan (33.74.10)
+    assert case.preselected == IN_TEMBALANG  # the candidate in the NIK's kecamatan (33.74.10)
 
 
 def test_choosing_the_village_registers_the_row_audited(tmp_path: Path) -> None:
     batch = _semarang_list(tmp_path)
-    decided = held_register(batch=batch, user=None, rows=[(S, 2)], village_code=MIJEN)
+    decided = held_register(batch=batch, user=None, rows=[(S, 2)], village_code=IN_TUGU)
     assert (decided.created, decided.linked, decided.declined) == (1, 0, 0)
     person = Person.objects.get(name="Budi Santoso")
-    assert person.region_id == MIJEN and person.nik == "3374011708800002"
+    assert person.region_id == IN_TUGU and person.nik == "3374011708800002"
     row = ImportRow.objects.get(batch=batch, row_number=2)
     assert (row.action, row.person_id, row.region_id, row.nik_cipher) == (
         "created",
         person.pk,
-        MIJEN,
+        IN_TUGU,
         None,
     )
     batch.refresh_from_db()
@@ -106,16 +106,18 @@ def test_choosing_the_village_registers_the_row_audited(tmp_path: Path) -> None:
     assert on_batch.changes["held"] == ["3", "2"]
     # Decided is decided: the same row again is refused, nothing changes.
     with pytest.raises(ImportRequestError) as refused:
-        held_register(batch=batch, user=None, rows=[(S, 2)], village_code=TUGU)
+        held_register(batch=batch, user=None, rows=[(S, 2)], village_code=IN_TEMBALANG)
     assert refused.value.code == "IMPORT_HELD_DECIDED"
-    assert Person.objects.get(name="Budi Santoso").region_id == MIJEN
+    assert Person.objects.get(name="Budi Santoso").region_id == IN_TUGU
 
 
 def test_a_village_for_every_row_that_wrote_the_name_at_once(tmp_path: Path) -> None:
     batch = _semarang_list(tmp_path)
-    decided = held_register(batch=batch, user=None, rows=[(S, 2), (S, 3)], village_code=TUGU)
+    decided = held_register(
+        batch=batch, user=None, rows=[(S, 2), (S, 3)], village_code=IN_TEMBALANG
+    )
     assert decided.created == 2
-    assert set(Person.objects.filter(region_id=TUGU).values_list("name", flat=True)) >= {
+    assert set(Person.objects.filter(region_id=IN_TEMBALANG).values_list("name", flat=True)) >= {
         "Budi Santoso",
         "Sri Wahyuni",
     }
@@ -170,7 +172,7 @@ def test_a_nik_registered_meanwhile_is_linked_not_registered_twice(tmp_path: Pat
     batch = _semarang_list(tmp_path)
     text = "NIK;Nama;Tgl Lahir;JK;Kelurahan\n3374011708800002;Budi Santoso;17-08-1980;L;Tugurejo\n"
     _import(tmp_path, text, SEMARANG, name="lagi.csv")
-    decided = held_register(batch=batch, user=None, rows=[(S, 2)], village_code=MIJEN)
+    decided = held_register(batch=batch, user=None, rows=[(S, 2)], village_code=IN_TUGU)
     assert (decided.created, decided.linked) == (0, 1)
     assert Person.objects.filter(name="Budi Santoso").count() == 1
     assert ImportRow.objects.get(batch=batch, row_number=2).action == "skipped"
@@ -193,17 +195,17 @@ def test_the_page_decides_a_village_then_a_conflict(
     text = page.content.decode()
     assert page.status_code == 200 and "Kasus 1 dari 3" in text
     assert "Mangunharjo" in text and "Kec." in text
-    answer = client.post(url, {"row": f"{S}:2", "village": MIJEN, "same": "1"})
+    answer = client.post(url, {"row": f"{S}:2", "village": IN_TUGU, "same": "1"})
     assert answer.status_code == 302
-    assert set(Person.objects.filter(region_id=MIJEN).values_list("name", flat=True)) == {
+    assert set(Person.objects.filter(region_id=IN_TUGU).values_list("name", flat=True)) == {
         "Budi Santoso",
         "Sri Wahyuni",
     }
     # The one left: a name not found, decided with another village of the list.
     page = client.get(url)
     assert "Kasus 1 dari 1" in page.content.decode()
-    client.post(url, {"row": f"{S}:4", "village": "other", "village_other": TUGU})
-    assert Person.objects.get(name="Joko Susilo").region_id == TUGU
+    client.post(url, {"row": f"{S}:4", "village": "other", "village_other": IN_TEMBALANG})
+    assert Person.objects.get(name="Joko Susilo").region_id == IN_TEMBALANG
     assert "Tidak ada baris" in client.get(url).content.decode()
 
 
@@ -250,8 +252,8 @@ def test_cli_lists_and_decides(tmp_path: Path) -> None:
     listed = _cli(str(batch.pk))
     assert [c["rows"][0]["row"] for c in listed["cases"]] == [2, 3, 4]
     first = listed["cases"][0]
-    assert first["kind"] == "village" and TUGU in [c["code"] for c in first["candidates"]]
-    done = _cli(str(batch.pk), "--register", "2", "--register", "3", "--village", TUGU)
+    assert first["kind"] == "village" and IN_TEMBALANG in [c["code"] for c in first["candidates"]]
+    done = _cli(str(batch.pk), "--register", "2", "--register", "3", "--village", IN_TEMBALANG)
     assert (done["created"], done["held"]) == (2, 1)
     done = _cli(str(batch.pk), "--decline", "4")
     assert (done["declined"], done["held"]) == (1, 0)
