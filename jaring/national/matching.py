@@ -21,7 +21,6 @@ People come prepared by :func:`jaring.registry.matching.prepare.prepare_people` 
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -111,7 +110,7 @@ def _spark_sql(condition: str) -> str:
 
 def national_settings(model: MatchModel, engine: str) -> dict[str, Any]:
     """The trained model's settings for national pairs on ``engine`` (module docstring)."""
-    settings = copy.deepcopy(model.settings)
+    settings = model.splink
     settings["link_type"] = "dedupe_only"
     settings["sql_dialect"] = engine
     settings["additional_columns_to_retain"] = ["source", "local_id"]
