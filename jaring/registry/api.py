@@ -13,7 +13,7 @@ from rest_framework import serializers, viewsets
 from jaring.audit.door import PersonalPagination
 from jaring.registry.fields import IN_API
 from jaring.registry.filters import PersonFilterSet
-from jaring.registry.models import Person
+from jaring.registry.models import Person, PersonStatus
 from jaring.registry.selectors import people_visible
 
 
@@ -62,4 +62,5 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
     door_kind = "people-api"
 
     def get_queryset(self) -> QuerySet[Person]:
-        return people_visible(self.request.user)
+        merged = self.request.query_params.get("status") == PersonStatus.MERGED
+        return people_visible(self.request.user, merged=merged)

@@ -26,13 +26,15 @@ if TYPE_CHECKING:
     from jaring.accounts.models import User
 
 
-def people_visible(user: User | AnonymousUser) -> QuerySet[Person]:
-    """People of the user's regions, merged duplicates left out."""
-    return (
-        Person.objects.restrict(user)
-        .exclude(status=PersonStatus.MERGED)
-        .select_related("region", "occupation")
-    )
+def people_visible(user: User | AnonymousUser, *, merged: bool = False) -> QuerySet[Person]:
+    """People of the user's regions, merged duplicates left out — or only them (``merged``:
+    the list's "merged into another record" filter)."""
+    people = Person.objects.restrict(user)
+    if merged:
+        people = people.filter(status=PersonStatus.MERGED)
+    else:
+        people = people.exclude(status=PersonStatus.MERGED)
+    return people.select_related("region", "occupation")
 
 
 def person_get(user: User | AnonymousUser, pk: int) -> Person:
