@@ -100,9 +100,9 @@ def test_choosing_the_village_registers_the_row_audited(tmp_path: Path) -> None:
     )
     batch.refresh_from_db()
     assert (batch.held, batch.decided, batch.created) == (2, 1, 2)
-    created = LogEntry.objects.get(object_pk=str(person.pk), action=LogEntry.Action.CREATE)
+    created = LogEntry.objects.get_for_object(person).get(action=LogEntry.Action.CREATE)
     assert created.additional_data["row"] == 2 and created.additional_data["decided"]
-    on_batch = LogEntry.objects.filter(object_pk=str(batch.pk)).latest("id")
+    on_batch = LogEntry.objects.get_for_object(batch).latest("id")
     assert on_batch.changes["held"] == ["3", "2"]
     # Decided is decided: the same row again is refused, nothing changes.
     with pytest.raises(ImportRequestError) as refused:
