@@ -91,6 +91,7 @@ urlpatterns = [
     path("impor/templat.xlsx", import_views.import_template_download, name="import-template"),
     path("impor/<int:pk>/", import_views.import_detail, name="import-detail"),
     path("impor/<int:pk>/perubahan/", import_views.import_changes, name="import-changes"),
+    path("impor/<int:pk>/ditahan/", import_views.import_held, name="import-held"),
     path("impor/<int:pk>/kolom/", import_views.import_mapping, name="import-mapping"),
     path("impor/<int:pk>/progres/", import_views.import_progress, name="import-progress"),
     path("impor/<int:pk>/simpan/", import_views.import_commit, name="import-commit"),

@@ -72,11 +72,16 @@ class RecordChange(NamedTuple):
 
 
 def record_bulk_updates(
-    model: type[models.Model], records: Iterable[RecordChange], *, actor: User | None
+    model: type[models.Model],
+    records: Iterable[RecordChange],
+    *,
+    actor: User | None,
+    action: int = LogEntry.Action.UPDATE,
 ) -> int:
     """Write the audit entries of updates that bypass ``save()`` (an import's bulk update), so
-    a person's history shows them like any edit: one UPDATE entry per record, before and after.
-    Returns how many were written."""
+    a person's history shows them like any edit: one UPDATE entry per record, before and after
+    (``action``: CREATE for records created in bulk by a person's decision). Returns how many
+    were written."""
     content_type = ContentType.objects.get_for_model(model)
     now = timezone.now()
     entries = [
@@ -85,7 +90,7 @@ def record_bulk_updates(
             object_pk=str(record.pk),
             object_id=record.pk,
             object_repr=record.label,
-            action=LogEntry.Action.UPDATE,
+            action=action,
             changes=dict(record.changes),
             changes_text="",
             actor=actor,

@@ -27,7 +27,6 @@ People come prepared by :func:`jaring.registry.matching.prepare.prepare_people` 
 
 from __future__ import annotations
 
-import copy
 import re
 import uuid
 from pathlib import Path
@@ -137,7 +136,7 @@ def _national_rule(rule: str | dict[str, Any]) -> str:
 
 def national_settings(model: MatchModel, engine: str) -> dict[str, Any]:
     """The trained model's settings for national pairs on ``engine`` (module docstring)."""
-    settings = copy.deepcopy(model.settings)
+    settings = model.splink
     settings["link_type"] = "dedupe_only"
     settings["sql_dialect"] = engine
     settings["additional_columns_to_retain"] = ["source", "local_id"]

@@ -101,6 +101,16 @@ class NameIndex:
             return NameMatch(written, "ambiguous", score=top_score, candidates=codes)
         return NameMatch(written, "fuzzy", top[0].code, top[0].name, float(top_score))
 
+    def closest(self, written: str, *, limit: int = 5, cutoff: float = 60.0) -> list[str]:
+        """Codes of the regions whose names are closest to ``written`` (best first, at most
+        ``limit``, none below ``cutoff``): what a person may have meant by a name not found."""
+        keys = candidate_keys(written)
+        if not keys or not self._keys:
+            return []
+        best = process.extract(keys[-1], self._keys, scorer=fuzz.ratio, limit=limit)
+        codes = [r.code for key, score, _i in best if score >= cutoff for r in self._by_key[key]]
+        return codes[:limit]
+
     def resolve_many(self, names: Iterable[str | None]) -> dict[str, NameMatch]:
         """Each distinct name once: a column of a million rows costs its distinct values."""
         return {n: self.resolve(n) for n in {n for n in names if n is not None}}

@@ -14,7 +14,7 @@ from jaring.audit.door import PersonalPagination
 from jaring.audit.pacing import BrowsePacing
 from jaring.registry.fields import IN_API
 from jaring.registry.filters import PersonFilterSet
-from jaring.registry.models import Person
+from jaring.registry.models import Person, PersonStatus
 from jaring.registry.selectors import people_visible
 
 
@@ -65,4 +65,5 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
     throttle_classes = [BrowsePacing]
 
     def get_queryset(self) -> QuerySet[Person]:
-        return people_visible(self.request.user)
+        merged = self.request.query_params.get("status") == PersonStatus.MERGED
+        return people_visible(self.request.user, merged=merged)

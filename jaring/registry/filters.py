@@ -8,6 +8,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from jaring.core import crypto
 from jaring.core.forms import bootstrap_widgets
@@ -22,6 +23,29 @@ from jaring.registry.models import (
 from jaring.registry.names import normalize_name
 
 _NIK_QUERY = re.compile(r"^\d{16}$")
+#: A Kemendagri code typed in the search box: kab/kota, kecamatan or desa ("35.71.01").
+_REGION_QUERY = re.compile(r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$")
+#: A NIK copied from a page that masks it ("3571**********01").
+_MASKED_NIK = re.compile(r"^[\d*xX•.\s-]{12,}$")
+
+
+def search_hint(value: str) -> str:
+    """Why a search box's text was read as it was, in words a person understands (a msgid),
+    or "" when it is a name or a whole NIK: a region code filters by region; a part of a NIK
+    or a masked one finds nobody (a NIK is found whole or not at all)."""
+    value = (value or "").strip()
+    digits = re.sub(r"\D", "", value)
+    if not value or _NIK_QUERY.match(digits) or normalize_name(value):
+        return ""
+    if _REGION_QUERY.match(value):
+        return gettext_noop("Searched as a region code: the people of that region.")
+    if "*" in value or "•" in value or (_MASKED_NIK.match(value) and "x" in value.lower()):
+        return gettext_noop(
+            "A masked NIK cannot be searched: type the whole 16-digit NIK from the KTP."
+        )
+    return gettext_noop(
+        "A NIK is searched whole: type its 16 digits (this has %(n)s). Part of a NIK finds nobody."
+    )
 
 
 def is_nik_query(value: str) -> bool:
@@ -63,6 +87,9 @@ class PersonFilterSet(django_filters.FilterSet):
         if _NIK_QUERY.match(digits):
             # NIK is stored encrypted; its keyed hash finds it without decrypting anything.
             return queryset.filter(nik_index=crypto.blind_index(digits, purpose="nik"))
+        if _REGION_QUERY.match(value):
+            # A kecamatan or desa code: the people of that region (search_hint says so).
+            return queryset.filter(within_q("region", [value]))
         name = normalize_name(value)
         if not name:
             # Part of a NIK (or only digits and signs): no answer — a NIK is found whole or

@@ -12,6 +12,7 @@ from jaring.core.tallies import tally_breakdown, tally_children, tally_months, t
 from jaring.registry.models import (
     ImportBatch,
     ImportRow,
+    ImportStatus,
     OccupationMatch,
     PeopleTally,
     Person,
@@ -25,13 +26,15 @@ if TYPE_CHECKING:
     from jaring.accounts.models import User
 
 
-def people_visible(user: User | AnonymousUser) -> QuerySet[Person]:
-    """People of the user's regions, merged duplicates left out."""
-    return (
-        Person.objects.restrict(user)
-        .exclude(status=PersonStatus.MERGED)
-        .select_related("region", "occupation")
-    )
+def people_visible(user: User | AnonymousUser, *, merged: bool = False) -> QuerySet[Person]:
+    """People of the user's regions, merged duplicates left out — or only them (``merged``:
+    the list's "merged into another record" filter)."""
+    people = Person.objects.restrict(user)
+    if merged:
+        people = people.filter(status=PersonStatus.MERGED)
+    else:
+        people = people.exclude(status=PersonStatus.MERGED)
+    return people.select_related("region", "occupation")
 
 
 def person_get(user: User | AnonymousUser, pk: int) -> Person:
@@ -74,6 +77,11 @@ def person_source_rows(user: User | AnonymousUser, person: Person) -> QuerySet[I
 
 def imports_visible(user: User | AnonymousUser) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.restrict(user).select_related("region", "created_by")
+
+
+def imports_held(user: User | AnonymousUser) -> QuerySet[ImportBatch]:
+    """Saved imports with rows still held for a person's decision (the home page's to-do)."""
+    return imports_visible(user).filter(status=ImportStatus.COMMITTED, held__gt=0)
 
 
 # --- counts from the people tally (kept current by every write; see registry.tallies) --------

@@ -3,6 +3,7 @@ hold), the people list, a person with their history, and exports."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -28,10 +29,11 @@ from jaring.regions.models import Region
 from jaring.regions.selectors import region_children
 from jaring.registry.editing import CheckedPerson
 from jaring.registry.exports import ExportFormat, people_export
-from jaring.registry.filters import PersonFilterSet, is_nik_query
+from jaring.registry.filters import PersonFilterSet, is_nik_query, search_hint
 from jaring.registry.models import OccupationCategory, Person, PersonStatus
 from jaring.registry.person_forms import PersonForm, PersonStatusForm
 from jaring.registry.selectors import (
+    imports_held,
     imports_visible,
     people_counts_visible,
     people_summary_visible,
@@ -96,6 +98,8 @@ def home(request: HttpRequest) -> HttpResponse:
             **figures,
             "region_rows": [(r, counts[r.code]) for r in regions],
             "recent_imports": imports_visible(user)[:5],
+            # The to-do list: saved imports with rows held for a decision.
+            "held_imports": imports_held(user)[:5] if user.capabilities.import_lists else [],
             # Sections of higher apps (bills due, members about to lapse: finance).
             "panels": panels_render("home", request, None),
         },
@@ -153,7 +157,8 @@ def region_browser(request: HttpRequest, code: str | None = None) -> HttpRespons
 
 @login_required
 def people_list(request: HttpRequest) -> HttpResponse:
-    filterset = PersonFilterSet(request.GET, queryset=people_visible(request.user))
+    merged = request.GET.get("status") == PersonStatus.MERGED
+    filterset = PersonFilterSet(request.GET, queryset=people_visible(request.user, merged=merged))
     people = filterset.qs if filterset.is_valid() else people_visible(request.user).none()
     # The working list: people no longer listed or deceased only when asked for by status.
     if not request.GET.get("status"):
@@ -175,6 +180,10 @@ def people_list(request: HttpRequest) -> HttpResponse:
         filterset = PersonFilterSet(query, queryset=people_visible(request.user).none())
     template = "registry/_people_table.html" if request.htmx else "registry/people_list.html"  # type: ignore[attr-defined]
     context = {"filter": filterset, "page": page, "query": query.urlencode()}
+    typed = request.GET.get("q", "")
+    if hint := search_hint(typed):
+        # Why the box was read as it was (a region code, part of a NIK): never the digits.
+        context["search_hint"] = _(hint) % {"n": len(re.sub(r"\D", "", typed))}
     if "q" in request.GET and "q" not in query:
         context["next_path"] = f"{request.path}?{query.urlencode()}"  # not the NIK either
     return render(request, template, context)

@@ -15,7 +15,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from jaring.accounts.models import User
 from jaring.accounts.roles import Role
-from jaring.registry.models import Person
+from jaring.registry.models import Person, PersonStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +106,44 @@ def test_region_browser_walks_down_to_desa(
     village = client.get(reverse("region-detail", args=[people["village_code"][0]]))
     assert village.context["rows"] == [] and village.context["total"] >= 1
     assert client.get(reverse("region-detail", args=["99.99"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("typed", "found", "hint"),
+    [
+        ("35.71.01", 4, "kode wilayah"),  # a kecamatan code: the people of that kecamatan
+        ("357101170880", 0, "16 angka"),  # part of a NIK: nobody, and why
+        ("3571**********01", 0, "disamarkan"),  # a masked NIK copied from a page
+    ],
+)
+def test_the_search_box_says_how_it_read_a_code_or_part_of_a_nik(
+    typed: str,
+    found: int,
+    hint: str,
+    add_people: Callable[..., pl.DataFrame],
+    make_user: Callable[..., User],
+    login: Callable[[User], Client],
+) -> None:
+    add_people(4, "35.71", seed=3, within="35.71.01")
+    add_people(3, "35.71", seed=4, within="35.71.02")
+    client = login(make_user("k", Role.REGENCY_ADMIN, ("35.71",)))
+    response = client.get(reverse("people-list"), {"q": typed})
+    assert response.context["page"].paginator.count == found
+    assert hint in response.content.decode()
+
+
+def test_the_merged_filter_lists_the_merged_records(
+    add_people: Callable[..., pl.DataFrame],
+    make_user: Callable[..., User],
+    login: Callable[[User], Client],
+) -> None:
+    add_people(3, "35.71", seed=3)
+    merged = Person.objects.order_by("id").first()
+    assert merged is not None
+    Person.objects.filter(pk=merged.pk).update(status=PersonStatus.MERGED)
+    client = login(make_user("k", Role.REGENCY_ADMIN, ("35.71",)))
+    listed = client.get(reverse("people-list"), {"status": "merged"}).context["page"]
+    assert [p.pk for p in listed] == [merged.pk]
+    assert merged.pk not in [p.pk for p in client.get(reverse("people-list")).context["page"]]
+    api = client.get("/api/people/", {"status": "merged"}).json()
+    assert [p["id"] for p in api["results"]] == [merged.pk]

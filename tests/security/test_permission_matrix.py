@@ -72,6 +72,7 @@ KIND_BY_NAME: dict[str, str] = {
             "import-workbook",
             "import-discard",
             "import-changes",
+            "import-held",
             "api-import-detail",
             "api-import-commit",
             "api-import-problems",

@@ -302,6 +302,15 @@ _ROW_SPECS: tuple[ProblemSpec, ...] = (
         ),
     ),
     _spec(
+        "VILLAGE_FROM_TITLE",
+        "warning",
+        "desa",
+        gettext_noop(
+            "No desa/kelurahan in the row: the list's title names {title}, so the row is "
+            "counted there. Check it."
+        ),
+    ),
+    _spec(
         "VILLAGE_OUTSIDE_IMPORT",
         "hold",
         "desa",
@@ -504,6 +513,30 @@ _REQUEST_SPECS: tuple[ProblemSpec, ...] = (
         "error",
         None,
         gettext_noop("This import has not been saved yet; save it before confirming changes."),
+    ),
+    _spec(
+        "IMPORT_HELD_DECIDED",
+        "error",
+        None,
+        gettext_noop("Row {row} is no longer waiting: someone decided it meanwhile."),
+    ),
+    _spec(
+        "IMPORT_HELD_VILLAGE_NEEDED",
+        "error",
+        None,
+        gettext_noop("Row {row} has no desa/kelurahan: choose one before registering it."),
+    ),
+    _spec(
+        "IMPORT_HELD_VILLAGE_OUTSIDE",
+        "error",
+        None,
+        gettext_noop("Desa/kelurahan {code} is not a village of this list's kabupaten/kota."),
+    ),
+    _spec(
+        "IMPORT_HELD_TWO_OF_ONE_NIK",
+        "error",
+        None,
+        gettext_noop("One NIK is one person: keep only one of the rows of a NIK."),
     ),
     _spec(
         "IMPORT_FILE_PURGED",

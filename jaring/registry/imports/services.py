@@ -46,10 +46,12 @@ from jaring.registry.imports.applying.commit import (
 )
 from jaring.registry.imports.applying.workbook import write_problems_workbook
 from jaring.registry.imports.checking import CheckedTable, Classifier, check_table
+from jaring.registry.imports.checking.places import title_village
 from jaring.registry.imports.problems import ImportFileError, problem_message
 from jaring.registry.imports.reading import RawTable, read_table
 from jaring.registry.imports.reading.grid import ROW_COLUMN, SHEET_COLUMN
 from jaring.registry.imports.reading.mapping import guess_mapping
+from jaring.registry.imports.reading.titles import TitlePlace
 from jaring.registry.imports.recovery import IN_PROCESS, run_lock
 from jaring.registry.models import (
     ImportBatch,
@@ -96,6 +98,10 @@ class Preview:
     sample: list[dict[str, Any]]
     rows: int  # rows read: all of them when ``complete``, else the first ones
     complete: bool = True
+    #: The village the list's title rows name (rows without a desa are counted there), when
+    #: no desa/kelurahan was chosen at upload.
+    title: TitlePlace | None = None
+    title_village: Region | None = None
 
 
 # --- creating a batch --------------------------------------------------------------------------
@@ -255,7 +261,14 @@ def import_preview(batch: ImportBatch, *, sample_rows: int = 8) -> Preview:
     only (bounded time and memory in a web request; the run reads the whole file)."""
     table = _read(batch, preview=True)
     sample = table.frame.head(sample_rows).select(list(table.headers)).to_dicts()
+    hint, village = table.title_place, None
+    if hint is not None and batch.region.level != RegionLevel.VILLAGE:
+        villages, kecamatan, place = _place_indexes(batch.region)
+        code = title_village(hint, villages=villages, kecamatan_index=kecamatan, place=place)
+        village = Region.objects.select_related("parent").filter(code=code).first()
     return Preview(
+        title=hint,
+        title_village=village,
         sheets=tuple(table.sheets),
         headers=tuple(table.headers),
         mapping=_mapping_for(batch, table),

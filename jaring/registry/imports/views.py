@@ -11,17 +11,29 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.permissions import capability_required, signed_in_user
 from jaring.audit.models import Channel
+from jaring.core.formats import date_label
 from jaring.core.messages import shown
 from jaring.regions.models import Region
 from jaring.registry.exports import import_workbook_allowed, import_workbook_release
 from jaring.registry.forms import ImportUploadForm, MappingForm
 from jaring.registry.imports.applying.commit import HELD_CHANGE_CODES
+from jaring.registry.imports.deciding import (
+    COMPARED_VALUES,
+    HeldCase,
+    Key,
+    held_case,
+    held_cases,
+    held_decline,
+    held_register,
+)
 from jaring.registry.imports.discarding import (
     DISCARDABLE,
     ImportDiscardError,
@@ -273,3 +285,114 @@ def import_template_download(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="templat-daftar-jaring.xlsx"'
     return response
+
+
+# --- rows held for a decision ---------------------------------------------------------------
+
+
+def _key(text: str) -> Key | None:
+    sheet, _sep, row = text.rpartition(":")
+    return (sheet, int(row)) if row.isdigit() else None
+
+
+def _held_post(request: HttpRequest, batch: ImportBatch, case: HeldCase | None) -> None:
+    """Carry out the decision posted for ``case`` (the one the page showed)."""
+    user = signed_in_user(request)
+    rows = [k for k in (_key(t) for t in request.POST.getlist("row")) if k is not None]
+    shown_rows = {(r.sheet, r.row) for r in case.rows} if case else set()
+    if case is None or not rows or not set(rows) <= shown_rows:
+        messages.error(request, _("This row is no longer waiting: someone decided it meanwhile."))
+        return
+    keep = request.POST.get("keep", "")
+    village = request.POST.get("village", "")
+    if village == "other":
+        village = request.POST.get("village_other", "")
+    try:
+        if request.POST.get("decision") == "decline" or keep == "none":
+            held_decline(batch=batch, user=user, rows=rows)
+            messages.success(request, _("Not registered: kept in the import as listed."))
+            return
+        chosen = [k for k in [_key(keep)] if k is not None and k in shown_rows] if keep else rows
+        if request.POST.get("same") == "1" and case.same_written:
+            chosen += list(case.same_written)
+        decided = held_register(
+            batch=batch,
+            user=user,
+            rows=chosen,
+            village_code=village if case.needs_village else "",
+            birth_date=parse_date(request.POST.get("birth_date", "") or "")
+            if case.needs_birth_date
+            else None,
+        )
+    except ImportRequestError as exc:
+        messages.error(request, shown(exc.message))
+    else:
+        messages.success(
+            request,
+            _("Registered: %(created)d new, %(linked)d already registered, %(declined)d not kept.")
+            % {"created": decided.created, "linked": decided.linked, "declined": decided.declined},
+        )
+
+
+def _held_shown(case: HeldCase, user: Any) -> list[dict[str, Any]]:
+    """The rows of a case as the page shows them: identity masked as the role requires."""
+
+    def birth(value: Any) -> str:
+        shown_date = user.show_birth_date(value)
+        return str(shown_date) if isinstance(shown_date, int) else date_label(shown_date)
+
+    return [
+        {
+            "row": row,
+            "nik": user.show_nik(row.nik),
+            "values": {
+                name: birth(row.birth_date) if name == "birth_date" else row.value(name)
+                for name in COMPARED_VALUES
+            },
+        }
+        for row in case.rows
+    ]
+
+
+_VALUE_LABELS = {"village": "desa"}
+
+
+@capability_required("import_lists")
+def import_held(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rows of a saved import held for a decision, one case at a time: choose the village,
+    keep one of the rows of a NIK (or none), register or not (mobile-first)."""
+    batch = _batch(request, pk)
+    user = signed_in_user(request)
+    saved = batch.status == ImportStatus.COMMITTED
+    cases = held_cases(batch) if saved else []
+    try:
+        index = max(0, min(int(request.GET.get("kasus", "0")), len(cases) - 1))
+    except ValueError:
+        index = 0
+    waiting = [k for c in cases for k in c]
+    case = held_case(batch, cases[index], waiting=waiting) if cases else None
+    if request.method == "POST":
+        _held_post(request, batch, case)
+        return redirect(f"{reverse('import-held', args=[batch.pk])}?kasus={index}")
+    shown_rows = _held_shown(case, user) if case else []
+    comparison = [
+        (
+            _(FIELD_LABELS[_VALUE_LABELS.get(name, name)]),
+            name in case.differs,
+            [r["values"][name] for r in shown_rows],
+        )
+        for name in COMPARED_VALUES
+    ] if case else []  # fmt: skip
+    context = {
+        "batch": batch,
+        "saved": saved,
+        "case": case,
+        "rows": shown_rows,
+        "comparison": comparison,
+        "index": index,
+        "number": index + 1,
+        "total": len(cases),
+        "previous": index - 1 if index > 0 else None,
+        "next": index + 1 if index + 1 < len(cases) else None,
+    }
+    return render(request, "registry/imports/held.html", context)

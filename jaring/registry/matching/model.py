@@ -47,6 +47,7 @@ from jaring.registry.matching.settings import (
     MIN_M_PROBABILITY,
     TRAINING_BLOCKING_RULES,
     MatchSettings,
+    comparisons_fingerprint,
     splink_settings,
 )
 from jaring.rules.messages import Message, gettext_noop
@@ -76,7 +77,8 @@ def make_linker(
 ) -> tuple[Linker, SplinkDataFrame]:
     """A linker over ``frame`` (registered as table ``name``) with a copy of the settings."""
     sdf = db_api.register(frame.to_arrow(), table_name=name)
-    return Linker(sdf, copy.deepcopy(model_settings), log_level=None), sdf
+    settings = {k: v for k, v in model_settings.items() if k != FINGERPRINT_KEY}
+    return Linker(sdf, copy.deepcopy(settings), log_level=None), sdf
 
 
 def _pairs_sharing(frame: pl.DataFrame, columns: list[str]) -> int:
@@ -200,11 +202,22 @@ def nik_counted_u(frame: pl.DataFrame) -> dict[tuple[str, str], float]:
     return u
 
 
+#: Where a saved model keeps :func:`~jaring.registry.matching.settings.comparisons_fingerprint`
+#: (not a Splink setting: :attr:`MatchModel.splink` leaves it out).
+FINGERPRINT_KEY = "jaring_comparisons"
+
+
 @dataclass(frozen=True)
 class MatchModel:
-    """A trained model: Splink's settings dictionary with the learned m and u."""
+    """A trained model: Splink's settings dictionary with the learned m and u, and the
+    fingerprint of the comparisons it was trained for."""
 
     settings: dict[str, Any]
+
+    @property
+    def splink(self) -> dict[str, Any]:
+        """The settings as Splink takes them (a copy)."""
+        return copy.deepcopy({k: v for k, v in self.settings.items() if k != FINGERPRINT_KEY})
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the JSON atomically: an interrupted save leaves the old file intact."""
@@ -246,7 +259,8 @@ class MatchModel:
                 Message(gettext_noop("The file is not a Splink matching model."))
             ) from error
         expected = [(c.field, [lv.sql for lv in c.levels]) for c in COMPARISONS]
-        if saved != expected:
+        # The same SQL with another fixed weight (a capped phone) is another model too.
+        if saved != expected or self.settings.get(FINGERPRINT_KEY) != comparisons_fingerprint():
             raise ModelFileError(
                 Message(
                     gettext_noop(
@@ -434,4 +448,5 @@ def train_model(
     trained.pop("linker_uid", None)
     _fill_unobserved(trained, u_pairs)
     _condition_on_branches(trained)
+    trained[FINGERPRINT_KEY] = comparisons_fingerprint()
     return MatchModel(trained)

@@ -16,6 +16,7 @@ where double payment happens (:func:`coverage_overlaps`).
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,8 @@ from jaring.registry.models import (
 from jaring.registry.selectors import mentions_q
 from jaring.registry.tallies import people_tally_kept
 from jaring.rules.messages import Message, gettext_noop
+
+logger = logging.getLogger("jaring.matching")
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
@@ -125,10 +128,15 @@ def distinct_pairs() -> pl.DataFrame:
 
 
 def trained_model(people: pl.DataFrame, *, retrain: bool, seed: int = 1) -> tuple[MatchModel, bool]:
-    """The saved model, or one trained on ``people`` (and saved) when there is none."""
+    """The saved model, or one trained on ``people`` (and saved) when there is none — or when
+    the saved one was trained for other comparisons (an older version of Jaring): such a model
+    is never used, it is trained again."""
     path = model_path()
     if path.exists() and not retrain:
-        return matching.MatchModel.load(path), False
+        try:
+            return matching.MatchModel.load(path), False
+        except matching.ModelFileError:
+            logger.warning("matching model %s is for other comparisons: training it again", path)
     model = matching.train_model(people, seed=seed, settings=engine_settings(DEFAULT_THRESHOLD))
     path.parent.mkdir(parents=True, exist_ok=True)
     model.save(path)
@@ -272,7 +280,13 @@ def match_batch(batch: ImportBatch, *, threshold: float = REVIEW_THRESHOLD) -> M
     ).values("person_id")
     new = people_for_matching(Person.objects.filter(pk__in=touched))
     registry = people_for_matching(Person.objects.exclude(pk__in=touched))
-    model = matching.MatchModel.load(model_path())
+    try:
+        model = matching.MatchModel.load(model_path())
+    except matching.ModelFileError:
+        # Trained for other comparisons: the next full run trains it again; until then an
+        # import is not matched rather than matched with the wrong weights.
+        logger.warning("matching model %s is for other comparisons: not used", model_path())
+        return None
     pairs = matching.find_pairs_incremental(
         new,
         registry,

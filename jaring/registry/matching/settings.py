@@ -46,6 +46,8 @@ docs/adr/0005-matching-engine-splink.md; the measured figures in docs/benchmarks
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -409,6 +411,21 @@ class MatchSettings:
 
     def __post_init__(self) -> None:
         check_threshold(self.threshold)
+
+
+def comparisons_fingerprint() -> str:
+    """A digest of what a trained model depends on besides the data: every comparison's levels
+    (SQL, fixed m and u, neutral, counted u, branch). A model saved under another fingerprint
+    was trained for other comparisons and is trained again, never used."""
+    spec = [
+        [
+            c.field,
+            [[lv.key, lv.sql, lv.neutral, lv.counted_u, lv.fixed_m, lv.fixed_u, lv.branch]
+             for lv in c.levels],
+        ]
+        for c in COMPARISONS
+    ]  # fmt: skip
+    return hashlib.sha256(json.dumps(spec).encode()).hexdigest()[:16]
 
 
 def splink_settings(counted_u: dict[tuple[str, str], float] | None = None) -> dict[str, Any]:

@@ -83,6 +83,9 @@ class ImportBatch(RegionScopedModel):
     changes_held = models.PositiveIntegerField(default=0)
     # How many people each field was changed for ({"address": 3}): what the result page says.
     changes = models.JSONField(default=dict, blank=True)
+    # Held rows a person has decided since (registered, or not registered): ``held`` counts
+    # the rows still waiting, so accepted + warnings + held + decided + rejected = rows.
+    decided = models.PositiveIntegerField(default=0)
     duplicates_in_file = models.PositiveIntegerField(default=0)
     existing = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
@@ -136,6 +139,7 @@ class RowAction(models.TextChoices):
     CONFLICT = "conflict", _("Differs from the registry (review)")
     DUPLICATE = "duplicate", _("Repeats an earlier row of the file")
     HELD = "held", _("Held for a decision, not saved yet")
+    DECLINED = "declined", _("Not registered, by a person's decision")
     NONE = "none", _("Rejected, not saved")
 
 
@@ -190,6 +194,9 @@ class ImportRow(RegionScopedModel):
     # Only the blind index of the NIK: the person holds the encrypted NIK, and the list's own
     # writing of it stays in the uploaded file. NULL when no NIK could be read (rejected row).
     nik_index = models.CharField(max_length=32, null=True, blank=True)  # noqa: DJ001
+    # The encrypted NIK of a row held for a decision (only then): registering it later needs
+    # the number, which no person holds yet. Cleared once the row is decided.
+    nik_cipher = models.BinaryField(null=True, blank=True)
     name = models.CharField(max_length=150, blank=True)
     birth_place = models.CharField(max_length=100, blank=True)
     birth_date = models.DateField(null=True, blank=True)

@@ -22,7 +22,7 @@ from jaring.registry.matching import (
     find_pairs_incremental,
     train_model,
 )
-from jaring.registry.matching.model import nik_counted_u
+from jaring.registry.matching.model import FINGERPRINT_KEY, nik_counted_u
 from jaring.registry.matching.prepare import prepare_people
 from jaring.synthetic.people import generate_people
 
@@ -170,6 +170,24 @@ def test_a_model_for_other_comparisons_is_refused(tmp_path: Path, model: MatchMo
     path.write_text(json.dumps(settings), encoding="utf-8")
     with pytest.raises(ModelFileError, match="latih ulang"):
         MatchModel.load(path)
+
+
+def test_a_model_saved_before_the_weights_changed_is_refused(
+    tmp_path: Path, model: MatchModel
+) -> None:
+    """Same SQL, another rule-set weight (the phone capped at about +5 bits since a family
+    shares one number): a model saved before has no fingerprint, or another, and is not used."""
+    settings = json.loads(json.dumps(model.settings))
+    settings.pop(FINGERPRINT_KEY)
+    path = tmp_path / "before.json"
+    path.write_text(json.dumps(settings), encoding="utf-8")
+    with pytest.raises(ModelFileError, match="latih ulang"):
+        MatchModel.load(path)
+    settings[FINGERPRINT_KEY] = "0" * 16
+    path.write_text(json.dumps(settings), encoding="utf-8")
+    with pytest.raises(ModelFileError, match="latih ulang"):
+        MatchModel.load(path)
+    assert FINGERPRINT_KEY not in model.splink and model.splink["comparisons"]
 
 
 def test_an_unreadable_model_file_is_refused(tmp_path: Path) -> None:

@@ -16,10 +16,12 @@ from rest_framework.test import APIClient
 
 from jaring.accounts.models import User
 from jaring.accounts.roles import Role
+from jaring.registry.matching.model import FINGERPRINT_KEY
 from jaring.registry.matching.services import (
     DecisionError,
     coverage_overlaps,
     match_run,
+    model_path,
     people_distinct,
     people_for_matching,
     people_merge,
@@ -126,6 +128,24 @@ def test_cli_match_summary_and_bad_input(duplicate_registry: dict[str, pl.DataFr
         call_command("match", "--threshold", "banyak")
     with pytest.raises(CommandError, match="tidak dikenal"):
         call_command("match", "--region", "99.99")
+
+
+def test_a_saved_model_for_other_comparisons_is_trained_again(
+    duplicate_registry: dict[str, pl.DataFrame],
+) -> None:
+    """A model saved by an older version (before the comparisons changed) is never used: a
+    full run trains it again and saves it."""
+    path = model_path()
+    kept = path.read_text(encoding="utf-8")
+    try:
+        old = json.loads(kept)
+        old.pop(FINGERPRINT_KEY)
+        path.write_text(json.dumps(old), encoding="utf-8")
+        summary = match_run(region_code="35.71")
+        assert summary.trained
+        assert json.loads(path.read_text(encoding="utf-8"))[FINGERPRINT_KEY]
+    finally:
+        path.write_text(kept, encoding="utf-8")
 
 
 def test_a_registry_too_small_to_train_on_is_refused(

@@ -100,12 +100,23 @@ def _staging_rows(batch: ImportBatch, planned: pl.DataFrame) -> pl.DataFrame:
         pl.col("action"),
         pl.col("person_id"),
         *[given(field) for field in PERSON_FIELDS if field.written],
+        pl.col("nik_cipher"),
     )
 
 
+# A row held for a person's decision: its NIK is kept (encrypted) until it is decided.
+_WAITS = (pl.col("state") == RowState.HELD.value) & pl.col("nik").is_not_null()
+
+
 def _with_listed_phone_ciphers(chunk: pl.DataFrame) -> pl.DataFrame:
-    """Phone ciphers for the staging rows that keep their values (see :func:`_staging_rows`)."""
-    return with_ciphers(chunk.with_columns(phone=pl.when(_KEEPS_VALUES).then("phone")), nik=False)
+    """Phone ciphers for the staging rows that keep their values (see :func:`_staging_rows`),
+    and NIK ciphers for the rows held for a decision (registering one later needs its NIK)."""
+    return with_ciphers(
+        chunk.with_columns(
+            phone=pl.when(_KEEPS_VALUES).then("phone"), nik=pl.when(_WAITS).then("nik")
+        ),
+        nik=True,
+    )
 
 
 def _problem_rows(batch: ImportBatch, problems: pl.DataFrame) -> pl.DataFrame:

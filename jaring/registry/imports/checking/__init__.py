@@ -182,7 +182,12 @@ def check_table(
             "names": lambda: step.name_columns(w),
             "phones": lambda: step.phone_columns(w, mapping),
             "places": lambda: step.place_columns(
-                w, mapping, villages=villages, kecamatan=kecamatan, place=place
+                w,
+                mapping,
+                villages=villages,
+                kecamatan=kecamatan,
+                place=place,
+                title=table.title_place,
             ),
             "sex": lambda: step.sex_columns(w, mapping),
             "income": lambda: step.income_columns(w, default_income),

@@ -211,6 +211,7 @@ def findings_for(w: pl.DataFrame, mapping: Mapping[str, str]) -> list[Finding]:
             desa,
             {"value": desa, "village": pl.col("p_village"), "kecamatan": pl.col("p_nik_kecamatan")},
         ),
+        Finding("VILLAGE_FROM_TITLE", desa_header, params={"title": pl.col("p_title")}),
         Finding(
             "VILLAGE_OUTSIDE_IMPORT",
             desa_header,

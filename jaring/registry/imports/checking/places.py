@@ -4,7 +4,10 @@ Rules, per distinct (desa, kecamatan) pair as written:
 
 * ``place`` is where the list comes from, as chosen at upload: a desa/kelurahan (a desa's own
   list), a kecamatan, or ``None`` (the whole kab/kota);
-* desa empty → the ``place`` when it is a desa, else ``VILLAGE_MISSING`` (held for a person);
+* desa empty → the ``place`` when it is a desa; else the village the list's title rows name
+  ("DAFTAR RT/RW KELURAHAN BANDAR LOR KECAMATAN MOJOROTO", :func:`title_village`) with
+  ``VILLAGE_FROM_TITLE`` (a warning: a hint the operator checks); else ``VILLAGE_MISSING``
+  (held for a person);
 * kecamatan written → resolved with the kecamatan index (``KECAMATAN_UNKNOWN`` warning when it
   cannot be); it only helps: it picks among villages of the same name, and a village found in
   another kecamatan gets ``KECAMATAN_MISMATCH`` (the village wins);
@@ -28,6 +31,7 @@ import polars as pl
 
 if TYPE_CHECKING:  # importing selectors loads Django models; only types are needed here
     from jaring.regions.selectors import NameIndex, NameMatch
+    from jaring.registry.imports.reading.titles import TitlePlace
 
 PLACE_CODES: tuple[str, ...] = (
     "VILLAGE_MISSING",
@@ -36,6 +40,7 @@ PLACE_CODES: tuple[str, ...] = (
     "VILLAGE_FUZZY",
     "VILLAGE_OUTSIDE_IMPORT",
     "VILLAGE_FROM_NIK",
+    "VILLAGE_FROM_TITLE",
     "KECAMATAN_UNKNOWN",
     "KECAMATAN_MISMATCH",
 )
@@ -64,6 +69,30 @@ def _kecamatan_code(written: str | None, index: NameIndex | None) -> tuple[str |
     return None, True
 
 
+def title_village(
+    hint: TitlePlace | None,
+    *,
+    villages: NameIndex,
+    kecamatan_index: NameIndex | None,
+    place: str | None,
+) -> str | None:
+    """The code of the village a list's title names, when it is exactly one village of the
+    kab/kota (inside the ``place``; the kecamatan the title names picks among equal names),
+    else ``None``: a title is a hint, and a hint that does not point at one village is none."""
+    if hint is None or hint.village is None:
+        return None
+    match = villages.resolve(hint.village)
+    if match.status in ("exact", "fuzzy") and match.code:
+        codes = [match.code]
+    else:
+        codes = list(match.candidates) if match.status == "ambiguous" else []
+    kec_code, _unknown = _kecamatan_code(hint.kecamatan, kecamatan_index)
+    if kec_code and len(codes) > 1:
+        codes = [c for c in codes if _inside(c, kec_code)]
+    codes = [c for c in codes if place is None or _within(c, place)]
+    return codes[0] if len(codes) == 1 else None
+
+
 def _resolve(
     desa: str | None,
     kecamatan: str | None,
@@ -71,6 +100,7 @@ def _resolve(
     villages: NameIndex,
     kecamatan_index: NameIndex | None,
     place: str | None,
+    titled: str | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = dict.fromkeys(PLACE_CODES, False)
     out.update(village_code=None, p_village=None, p_candidates=None, p_code=None, _candidates=None)
@@ -78,6 +108,8 @@ def _resolve(
     if desa is None:
         if _is_village(place):
             out["village_code"] = place
+        elif titled is not None:
+            out["village_code"], out["VILLAGE_FROM_TITLE"] = titled, True
         else:
             out["VILLAGE_MISSING"] = True
         return out
@@ -124,10 +156,13 @@ def resolve_places(
     villages: NameIndex,
     kecamatan_index: NameIndex | None,
     place: str | None,
+    title: TitlePlace | None = None,
 ) -> pl.DataFrame:
     """Per row: ``village_code``, one Boolean column per :data:`PLACE_CODES` code, and message
-    parameters ``p_village``, ``p_candidates``, ``p_code``. ``desa``/``kecamatan`` name cleaned
-    String columns of ``frame`` (or are ``None`` when the file has no such column)."""
+    parameters ``p_village``, ``p_candidates``, ``p_code``, ``p_title``. ``desa``/``kecamatan``
+    name cleaned String columns of ``frame`` (or are ``None`` when the file has no such
+    column); ``title``: the place the list's title rows name (a hint for rows without a desa)."""
+    titled = title_village(title, villages=villages, kecamatan_index=kecamatan_index, place=place)
     source = frame.select(
         (pl.col(desa) if desa else pl.lit(None, pl.String)).alias("_desa"),
         (pl.col(kecamatan) if kecamatan else pl.lit(None, pl.String)).alias("_kec"),
@@ -148,6 +183,7 @@ def resolve_places(
                 villages=villages,
                 kecamatan_index=kecamatan_index,
                 place=place,
+                titled=titled,
             ),
         }
         for d, k in pairs.iter_rows()
@@ -166,7 +202,8 @@ def resolve_places(
     joined = source.join(
         resolved, on=["_desa", "_kec"], how="left", nulls_equal=True, maintain_order="left"
     )
-    return joined.drop("_desa", "_kec")
+    shown = f"{title.village} ({title.title})" if title is not None and titled else None
+    return joined.drop("_desa", "_kec").with_columns(p_title=pl.lit(shown, dtype=pl.String))
 
 
 def narrow_by_nik(frame: pl.DataFrame, place: str | None) -> pl.DataFrame:

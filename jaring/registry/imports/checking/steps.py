@@ -35,6 +35,7 @@ from jaring.registry.names import normalize_names_expr
 if TYPE_CHECKING:
     from jaring.regions.selectors import NameIndex
     from jaring.registry.imports.checking import Classifier
+    from jaring.registry.imports.reading.titles import TitlePlace
 
 CLEANED_FIELDS = ("name", "birth_place", "address", "desa", "kecamatan", "occupation")
 # Fields with few distinct values in any list: cleaned once per distinct value.
@@ -193,6 +194,7 @@ def place_columns(
     villages: NameIndex,
     kecamatan: NameIndex | None,
     place: str | None,
+    title: TitlePlace | None = None,
 ) -> pl.DataFrame:
     places = resolve_places(
         w,
@@ -201,6 +203,7 @@ def place_columns(
         villages=villages,
         kecamatan_index=kecamatan,
         place=place,
+        title=title,
     )
     return places.rename({c: f"m_{c}" for c in PLACE_CODES})
 

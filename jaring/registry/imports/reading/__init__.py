@@ -36,6 +36,7 @@ from jaring.registry.imports.reading.grid import (
 )
 from jaring.registry.imports.reading.html_table import read_html_grids, read_xml2003_grids
 from jaring.registry.imports.reading.mapping import HEADER_SEARCH_ROWS, PEOPLE, Vocabulary
+from jaring.registry.imports.reading.titles import TitlePlace, title_place
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -82,10 +83,17 @@ class RawTable:
     separator: str | None = None
     notes: tuple[str, ...] = ()
     complete: bool = True  # False: a preview, the file has more rows
+    #: The first sheet's rows above its header, as text: a title may name the list's place.
+    titles: tuple[str, ...] = ()
 
     @property
     def rows(self) -> int:
         return self.frame.height
+
+    @property
+    def title_place(self) -> TitlePlace | None:
+        """The desa/kelurahan and kecamatan the title rows name, as written (a hint)."""
+        return title_place(self.titles)
 
     def number_column(self, header: str) -> str | None:
         """The ``_num:`` column of ``header``, when some of its cells were numeric."""
@@ -401,6 +409,7 @@ def read_table(
         headers=tuple(headers),
         frame=frame,
         header_rows={t.name: t.header_row for t in tables},
+        titles=tables[0].titles,
         encoding=encoding,
         separator=separator,
         notes=tuple(notes),

@@ -155,10 +155,15 @@ def read_delimited_grid(
         .replace("", None)
         .alias("_extra")
     ).to_series()
+    above = _sample_records(utf8[:_SAMPLE_CHARS].decode("utf-8", "ignore"), separator)
+    titles = tuple(
+        " ".join(f.strip() for f in fields if f.strip()) for _, fields in above[:header_record]
+    )
     grid = SheetGrid(
         name=name,
         strings=frame.select(columns[:width]),
         first_row=header_record + 1,
         extra=extra,
+        titles=tuple(t for t in titles if t),
     )
     return grid, encoding, separator

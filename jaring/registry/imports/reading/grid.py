@@ -54,6 +54,8 @@ class SheetGrid:
     issues: Mapping[tuple[int, int], str] = field(default_factory=dict)
     extra: pl.Series | None = None
     date_cells: bool = False  # the reader renders date cells as "YYYY-MM-DD 00:00:00"
+    #: Lines above the grid's first row that the reader skipped (a CSV's title lines).
+    titles: tuple[str, ...] = ()
 
 
 @dataclass
@@ -62,6 +64,8 @@ class SheetTable:
     header_row: int
     headers: list[str]
     frame: pl.DataFrame
+    #: The rows above the header, each as one line of text (a list's title).
+    titles: tuple[str, ...] = ()
 
 
 def column_letter(index: int) -> str:
@@ -185,7 +189,13 @@ def sheet_table(grid: SheetGrid, vocabulary: Vocabulary | None = None) -> SheetT
     # Last: the columns above are placed by position in the sheet; this one is not in it.
     if combined and combined.sex_ticks:
         frame, headers = _with_sex_from_ticks(frame, headers, *combined.sex_ticks)
-    return SheetTable(grid.name, header_row, headers, frame)
+    titles = tuple(
+        " ".join(str(c).strip() for c in row if c is not None and str(c).strip())
+        for row in head[:header_index]
+    )
+    return SheetTable(
+        grid.name, header_row, headers, frame, (*grid.titles, *(t for t in titles if t))
+    )
 
 
 def _combined_header(
