@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0009_changes_held'),
+        ('registry', '0010_import_runner'),
     ]
 
     operations = [
