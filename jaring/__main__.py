@@ -10,6 +10,7 @@ setting) end with one line on stderr and a non-zero exit status, not a traceback
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -55,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         from django.core.management import execute_from_command_line
         from django.db import DatabaseError, InterfaceError
 
+        from jaring.core.scratch import route_temp_files
+
+        # Temporary files (uploads, workbooks, scratch) in the data folder, never in /tmp.
+        with contextlib.suppress(OSError):  # a data folder not writable: the command says so
+            route_temp_files()
         execute_from_command_line(args)
     except ImproperlyConfigured as exc:
         return _fail(f"konfigurasi salah: {exc}")

@@ -279,6 +279,8 @@ JARING_MAX_UPLOAD_BYTES = int(os.environ.get("JARING_MAX_UPLOAD_BYTES", 200 * 10
 JARING_RETENTION_DAYS = int(os.environ.get("JARING_RETENTION_DAYS", "90"))
 # Management commands ``jaring serve`` runs a minute after it starts and then every day.
 JARING_DAILY_COMMANDS = ["purge"]
+# Management commands ``jaring serve`` runs first, before the server and the worker start.
+JARING_START_COMMANDS = ["recover"]
 # Working days BPJS has to settle a claim once its file is submitted (PP 44/2015, Permenaker
 # 5/2021): the claims' service-level clock and overdue list.
 JARING_CLAIM_SLA_DAYS = int(os.environ.get("JARING_CLAIM_SLA_DAYS", "3"))

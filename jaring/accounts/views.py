@@ -37,6 +37,7 @@ from jaring.accounts.services import (
     users_template,
 )
 from jaring.core.messages import shown
+from jaring.core.scratch import scratch_folder
 
 PAGE_SIZE = 50
 
@@ -202,7 +203,7 @@ def user_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower() or ".xlsx"
         try:
-            with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+            with tempfile.NamedTemporaryFile(suffix=suffix, dir=scratch_folder()) as handle:
                 for chunk in upload.chunks():
                     handle.write(chunk)
                 handle.flush()

@@ -43,6 +43,9 @@ import polars as pl
 from django.db import OperationalError, connection, models
 from django.db.models import QuerySet
 
+from jaring.core import failpoints
+from jaring.core.scratch import scratch_folder
+
 _Batch = TypeVar("_Batch")
 
 
@@ -182,13 +185,14 @@ def copy_frames(*copies: FrameCopy, chunk_rows: int = 100_000) -> None:
         for copy in copies:
             with _indexes_deferred(copy.model, copy.frame.height):
                 _copy_postgres(copy, chunk_rows)
+            failpoints.reached("bulk-copied")
         return
     with (
         connection.cursor() as cursor,
         _sqlite_bulk_cache(cursor),
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="jaring-scratch") as stager,
     ):
-        free, folder = _free_attachments(cursor), _scratch_folder()
+        free, folder = _free_attachments(cursor), scratch_folder()
         staged: list[Future[tuple[Path, list[str]]] | None] = []
         for copy in copies:
             if copy.frame.height >= SCRATCH_FROM_ROWS and free > 0:
@@ -203,6 +207,7 @@ def copy_frames(*copies: FrameCopy, chunk_rows: int = 100_000) -> None:
                         _sqlite_executemany(cursor, copy, chunk_rows)
                     else:
                         _insert_from_scratch(cursor, copy.model, *scratch.result())
+                failpoints.reached("bulk-copied")
         finally:
             _discard_scratch(stager, staged)
         if any(scratch is not None for scratch in staged):
@@ -332,13 +337,13 @@ def _overlapped(write: Callable[[_Batch], object], batches: Iterator[_Batch]) ->
 
 
 # From this many rows SQLite gets them through a scratch file (below); fewer go by
-# ``executemany``, which needs no file and no attached database.
-SCRATCH_FROM_ROWS = 20_000
+# ``executemany``, which needs no file and no attached database. (The crash tests lower it.)
+SCRATCH_FROM_ROWS = int(os.environ.get("JARING_SCRATCH_FROM_ROWS", "20000"))
 _SCRATCH_PREFIX = "jaring_scratch_"
 _scratch_numbers = itertools.count(1)
 
 
-def _write_scratch(copy: FrameCopy, chunk_rows: int, folder: str | None) -> tuple[Path, list[str]]:
+def _write_scratch(copy: FrameCopy, chunk_rows: int, folder: Path) -> tuple[Path, list[str]]:
     """Write the prepared rows of ``copy`` into a throwaway SQLite file through ADBC; returns
     the file and its columns. Runs in a background thread: it touches no Django connection.
 
@@ -370,6 +375,7 @@ def _write_scratch(copy: FrameCopy, chunk_rows: int, folder: str | None) -> tupl
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+    failpoints.reached("bulk-scratch-written")
     return path, first.columns
 
 
@@ -399,14 +405,6 @@ def _discard_scratch(
     for future in staged:
         if future is not None and not future.cancelled() and future.exception() is None:
             future.result()[0].unlink(missing_ok=True)
-
-
-def _scratch_folder() -> str | None:
-    """Next to the database file (the same disk, sized for it); the system's default for an
-    in-memory database."""
-    if connection.is_in_memory_db():  # type: ignore[attr-defined]  # SQLite's wrapper only
-        return None
-    return str(Path(connection.settings_dict["NAME"]).resolve().parent)
 
 
 def _detach_finished_scratch(cursor: Any | None) -> None:

@@ -31,6 +31,7 @@ from jaring.accounts.roles import mask_nik
 from jaring.audit.models import Channel
 from jaring.audit.services import export_record
 from jaring.core import crypto
+from jaring.core.scratch import scratch_folder
 from jaring.core.tallies import versioned
 from jaring.finance.charts import budget_svg
 from jaring.finance.errors import FinanceError
@@ -603,7 +604,9 @@ def response_upload(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose the response file."))
         return redirect("finance-exchange", pk)
     upload = form.cleaned_data["file"]
-    with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix) as handle:
+    with tempfile.NamedTemporaryFile(
+        suffix=Path(upload.name).suffix, dir=scratch_folder()
+    ) as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
         handle.flush()

@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -47,6 +45,7 @@ from jaring.audit.models import Channel
 from jaring.core import bulk, crypto
 from jaring.core.bulk import now_utc
 from jaring.core.scoping import within_q
+from jaring.core.scratch import written_into_place
 from jaring.finance.models import Enrolment
 from jaring.finance.months import months_of
 from jaring.national.errors import NationalError
@@ -308,9 +307,10 @@ def write_parts(
     scratch folder beside ``output``, then rename it into place: a reader never sees half an
     export."""
     check_output(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
-    try:
+    # Written in the scratch area, then renamed into place (core.scratch): a reader never sees
+    # half an export, and a killed export leaves nothing beside the destination.
+    with written_into_place(output) as scratch:
+        scratch.mkdir()
         parts = {}
         for name, frame in frames.items():
             path = scratch / f"{name}.parquet"
@@ -325,12 +325,6 @@ def write_parts(
                 frame.write_csv(scratch / f"{name}.csv")
         manifest = {**manifest, "parts": parts}
         (scratch / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
-        if output.exists():
-            output.rmdir()
-        scratch.rename(output)
-    except BaseException:
-        shutil.rmtree(scratch, ignore_errors=True)
-        raise
     return manifest
 
 

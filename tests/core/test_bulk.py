@@ -4,7 +4,6 @@ path for large frames, and lookups by key."""
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from jaring.core import bulk
+from jaring.core.scratch import scratch_folder
 from jaring.registry.models import ImportProblem, Person
 from jaring.registry.services import people_bulk_create
 from jaring.synthetic.people import generate_people
@@ -119,7 +119,7 @@ def low_scratch_threshold(monkeypatch: pytest.MonkeyPatch, transactional_db: Non
 def _scratch_files() -> list[Path]:
     if connection.vendor != "sqlite":
         return []
-    return list(Path(bulk._scratch_folder() or tempfile.gettempdir()).glob("jaring-bulk-*"))
+    return list(scratch_folder().glob("jaring-bulk-*"))
 
 
 def _copy_statements(queries: CaptureQueriesContext) -> list[str]:

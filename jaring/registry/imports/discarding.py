@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from jaring.accounts.models import User
 
 #: The states a batch may be deleted in: nothing of it is in the registry, no worker holds it.
-DISCARDABLE = frozenset({ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.FAILED})
+DISCARDABLE = frozenset(
+    {ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.FAILED, ImportStatus.INTERRUPTED}
+)
 
 
 class ImportDiscardError(ValueError):

@@ -520,6 +520,15 @@ _REQUEST_SPECS: tuple[ProblemSpec, ...] = (
             "contact the admin."
         ),
     ),
+    _spec(
+        "IMPORT_INTERRUPTED",
+        "error",
+        None,
+        gettext_noop(
+            "The import stopped half-way (its process ended: a restart, a power cut); nothing "
+            "was saved and its temporary files were removed. Run it again."
+        ),
+    ),
 )
 
 #: Codes registered here (file- and row-level); NIK/income codes stay in the rules registry.

@@ -15,6 +15,7 @@ Progress (stage, rows done) is written outside the transaction so pages can poll
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import time
@@ -33,16 +34,23 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from jaring.audit.services import acting_as
+from jaring.core import failpoints
 from jaring.core.scoping import region_in_scope
+from jaring.core.scratch import Owner, written_into_place
 from jaring.regions.models import Region, RegionLevel
 from jaring.regions.selectors import NameIndex, region_name_index
-from jaring.registry.imports.applying.commit import commit_batch, confirm_held_changes
+from jaring.registry.imports.applying.commit import (
+    BatchMovedError,
+    commit_batch,
+    confirm_held_changes,
+)
 from jaring.registry.imports.applying.workbook import write_problems_workbook
 from jaring.registry.imports.checking import CheckedTable, Classifier, check_table
 from jaring.registry.imports.problems import ImportFileError, problem_message
 from jaring.registry.imports.reading import RawTable, read_table
 from jaring.registry.imports.reading.grid import ROW_COLUMN, SHEET_COLUMN
 from jaring.registry.imports.reading.mapping import guess_mapping
+from jaring.registry.imports.recovery import IN_PROCESS, run_lock
 from jaring.registry.models import (
     ImportBatch,
     ImportProblem,
@@ -344,51 +352,89 @@ def import_run(
     ``commit`` defaults to the batch's own choice (``not dry_run``). Raises
     :class:`~jaring.registry.imports.problems.ImportFileError` for a file that cannot be read;
     the batch is then marked failed with the message, and nothing else is written.
+
+    The batch records this process as its runner while it runs (and, on PostgreSQL, this
+    connection holds its lock): if the process is killed, the next start marks the batch
+    interrupted (:mod:`.recovery`).
     """
     started = time.perf_counter()
     batch = ImportBatch.objects.select_related("region").get(pk=batch_id)
     commit = (not batch.dry_run) if commit is None else commit
-    report = _report(batch_id, progress)
+    with run_lock(batch_id) as locked:
+        if not locked:  # another process runs it
+            raise ImportRequestError("IMPORT_NOT_RUNNABLE", status=ImportStatus.CHECKING)
+        summary = _run(batch, commit=commit, report=_report(batch_id, progress))
+    return {**summary, "seconds": round(time.perf_counter() - started, 2)}
+
+
+def _run(batch: ImportBatch, *, commit: bool, report: Progress) -> dict[str, Any]:
+    batch_id = batch.pk
+    owner = Owner.current()
+    runner = {"runner_host": owner.host, "runner_pid": owner.pid, "runner_since": owner.since}
     # Compare-and-set: start only from a state a run may start from (queued by the page, or
     # uploaded by the command line); a batch already running or committed is never run again.
     started_run = ImportBatch.objects.filter(pk=batch_id, status__in=STARTABLE).update(
-        status=ImportStatus.CHECKING, error_code="", error_params={}, finished_at=None
+        status=ImportStatus.CHECKING, error_code="", error_params={}, finished_at=None, **runner
     )
     if not started_run:
         raise ImportRequestError("IMPORT_NOT_RUNNABLE", status=batch.status)
+    batch.__dict__.update(runner)
+    mine = ImportBatch.objects.filter(pk=batch_id, **runner)
     try:
+        failpoints.reached("import-started")
         report("reading", 0, 0)
         table = _read(batch)
+        failpoints.reached("import-read")
         report("checking", 0, table.rows)
         checked = check_batch(batch, table, today=timezone.localdate())
+        failpoints.reached("import-checked")
         report("protecting", checked.rows.height // 2, checked.rows.height)
         rows = with_blind_indexes(checked.rows)
-        if not ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.CHECKING).update(
-            status=ImportStatus.COMMITTING
-        ):
+        failpoints.reached("import-protected")
+        if not mine.filter(status=ImportStatus.CHECKING).update(status=ImportStatus.COMMITTING):
             raise ImportRequestError("IMPORT_NOT_RUNNABLE", status=ImportStatus.CHECKING)
+        failpoints.reached("import-committing")
         report("saving", checked.rows.height, checked.rows.height)
-        commit_batch(batch, checked, rows, commit=commit)
+        try:
+            commit_batch(batch, checked, rows, commit=commit)
+        except BatchMovedError as exc:
+            raise ImportRequestError("IMPORT_NOT_RUNNABLE", status=exc.status) from exc
     except (ImportFileError, ImportRequestError) as exc:
-        ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportStatus.COMMITTED).update(
+        mine.filter(status__in=IN_PROCESS).update(
             status=ImportStatus.FAILED,
             error_code=exc.code,
             error_params=dict(exc.params),
             stage="failed",
+            **_NO_RUNNER,
         )
         raise
     except Exception:
         logger.exception("import %s failed", batch_id)
-        ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportStatus.COMMITTED).update(
+        mine.filter(status__in=IN_PROCESS).update(
             status=ImportStatus.FAILED,
             error_code="IMPORT_FAILED",
             error_params={},
             stage="failed",
+            **_NO_RUNNER,
         )
         raise
-    return import_summary(
-        ImportBatch.objects.get(pk=batch_id), seconds=time.perf_counter() - started
-    )
+    except BaseException:
+        # Stopped from outside (Ctrl+C, the worker's SIGTERM): interrupted now, not at the
+        # next start. The transaction has been rolled back already.
+        with contextlib.suppress(Exception):
+            mine.filter(status__in=IN_PROCESS).update(
+                status=ImportStatus.INTERRUPTED,
+                error_code="IMPORT_INTERRUPTED",
+                error_params={},
+                stage="interrupted",
+                finished_at=timezone.now(),
+                **_NO_RUNNER,
+            )
+        raise
+    return import_summary(ImportBatch.objects.get(pk=batch_id))
+
+
+_NO_RUNNER: dict[str, Any] = {"runner_host": "", "runner_pid": None, "runner_since": ""}
 
 
 def import_changes_settle(
@@ -487,14 +533,12 @@ def import_workbook(
         pl.when(pl.col("column") == "").then(None).otherwise(pl.col("column")).alias("column"),
         "params",
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".part")
-    write_problems_workbook(
-        table,
-        CheckedTable(rows=rows, problems=problems),
-        partial,
-        only_problems=only_problems,
-        language=language,
-    )
-    partial.replace(path)
+    with written_into_place(path) as partial:
+        write_problems_workbook(
+            table,
+            CheckedTable(rows=rows, problems=problems),
+            partial,
+            only_problems=only_problems,
+            language=language,
+        )
     return path

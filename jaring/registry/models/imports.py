@@ -31,7 +31,7 @@ class ImportStatus(models.TextChoices):
     COMMITTED = "committed", _("Saved")
     FAILED = "failed", _("Failed")
     # The process running it stopped (a crash, a restart): marked at the next start.
-    INTERRUPTED = "interrupted", _("Interrupted")
+    INTERRUPTED = "interrupted", _("Interrupted, run it again")
 
 
 class ImportBatch(RegionScopedModel):
@@ -94,6 +94,12 @@ class ImportBatch(RegionScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # The process running the batch (host, pid, when it started: jaring.core.scratch.Owner),
+    # set with the move to *checking*, cleared when it ends. A batch left running by a process
+    # that is gone is marked interrupted at the next start (imports.recovery).
+    runner_host = models.CharField(max_length=64, blank=True)
+    runner_pid = models.PositiveIntegerField(null=True, blank=True)
+    runner_since = models.CharField(max_length=64, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -3,8 +3,11 @@
 - In production (``JARING_ENV=production``) the web server is gunicorn, a real WSGI server meant
   to sit behind a reverse proxy that ends TLS (docs/deploy.md); static files come from WhiteNoise
   (collected first). In the demo it is Django's development server, which is for one laptop.
-- The worker (django-tasks' ``db_worker``) runs imports and matching in a child process; if it
-  dies it is started again.
+- The worker (``jaring worker``: django-tasks' ``db_worker``) runs imports and matching in a
+  child process; if it dies it is started again.
+- At the start, ``settings.JARING_START_COMMANDS`` run first (``recover``: imports left running
+  by a killed process are marked interrupted, its scratch files removed); the worker does the
+  same at each of its starts.
 - Upkeep commands (``settings.JARING_DAILY_COMMANDS``: ``purge``, the retention of uploaded
   lists) run as child processes a minute after the start and then every day.
 
@@ -121,6 +124,8 @@ class Command(BaseCommand):
         production = settings.JARING_ENV == "production"
         if options["workers"] < 1:
             raise CommandError("--workers harus 1 atau lebih.")
+        for command in settings.JARING_START_COMMANDS:
+            call_command(command)
         if production:
             call_command("collectstatic", interactive=False, verbosity=0)
             web_command = [
@@ -152,7 +157,7 @@ class Command(BaseCommand):
             web=subprocess.Popen(web_command),
             worker_command=None
             if options["no_worker"]
-            else _jaring("db_worker", "--no-reload", "--queue-name", "*"),
+            else _jaring("worker", "--no-reload", "--queue-name", "*"),
             upkeep=list(settings.JARING_DAILY_COMMANDS),
         )
         supervisor.start_worker()

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.audit.services import RecordChange, acting_as, record_bulk_updates
-from jaring.core import bulk
+from jaring.core import bulk, failpoints
 from jaring.registry.fields import PERSON_FIELDS, PersonField
 from jaring.registry.imports.applying.plan import (
     COMPARED,
@@ -273,14 +273,40 @@ def _registered_elsewhere(planned: pl.DataFrame) -> tuple[pl.DataFrame, _Elsewhe
     return planned, _Elsewhere(problems, now_warned)
 
 
+class BatchMovedError(Exception):
+    """The batch is no longer *committing* under this process (marked interrupted by another
+    process's start, say): nothing was written."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status
+
+
 def commit_batch(
     batch: ImportBatch, checked: CheckedTable, rows: pl.DataFrame, *, commit: bool
 ) -> dict[str, int]:
     """Everything that writes, in one transaction: the plan against the people registered under
     the file's NIKs, a staging row per row read and a record per problem, and — when
-    ``commit`` — the people created and updated (audited). Returns the action counts."""
+    ``commit`` — the people created and updated (audited). Returns the action counts.
+
+    The batch must be *committing* under the process recorded on ``batch`` (its runner); it
+    stays locked until the end, where it becomes *committed* (or *checked*) with no runner."""
     with transaction.atomic(), acting_as(batch.created_by):
         bulk.lock_table(Person)
+        current = (
+            ImportBatch.objects.select_for_update()
+            .filter(pk=batch.pk)
+            .values_list("status", "runner_host", "runner_pid", "runner_since")
+            .first()
+        )
+        expected = (
+            ImportStatus.COMMITTING,
+            batch.runner_host,
+            batch.runner_pid,
+            batch.runner_since,
+        )
+        if current != expected:
+            raise BatchMovedError(current[0] if current else "")
         ImportRow.objects.filter(batch=batch).delete()
         ImportProblem.objects.filter(batch=batch).delete()
         nik_indexes = rows["nik_index"].drop_nulls().unique().to_list()
@@ -360,6 +386,8 @@ def commit_batch(
         batch.progress_done = batch.progress_total = summary["rows"]
         batch.error_code, batch.error_params = "", {}
         batch.finished_at = timezone.now()
+        batch.runner_host, batch.runner_pid, batch.runner_since = "", None, ""
+        failpoints.reached("import-written")
         batch.save()
     return tally
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from argparse import ArgumentParser
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.core.management.base import BaseCommand, CommandError
 
 from jaring.audit.models import Channel
+from jaring.core.scratch import written_into_place
 from jaring.regions.models import Region
 from jaring.registry.exports import people_export
 from jaring.registry.models import Person
@@ -36,8 +38,16 @@ class Command(BaseCommand):
         if options["format"] == "xlsx" and options["output"] is None:
             raise CommandError("Ekspor xlsx perlu --output BERKAS.xlsx.")
         output = options["output"]
-        destination = output.open("wb") if output else sys.stdout.buffer
-        try:
+        with contextlib.ExitStack() as stack:
+            destination: BinaryIO
+            if output:
+                # Written in the scratch area and renamed into place: a killed export leaves
+                # no half list at the destination (core.scratch).
+                destination = stack.enter_context(
+                    stack.enter_context(written_into_place(output)).open("wb")
+                )
+            else:
+                destination = sys.stdout.buffer
             rows = people_export(
                 people=Person.objects.all(),
                 actor=None,
@@ -46,10 +56,7 @@ class Command(BaseCommand):
                 file_format=options["format"],
                 output=destination,
             )
-        finally:
-            if output:
-                destination.close()
-            else:
+            if not output:
                 destination.flush()
         if output:
             self.stderr.write(f"{rows:,} orang diekspor ke {output}.")

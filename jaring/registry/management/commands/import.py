@@ -1,5 +1,9 @@
 # noqa: N999 -- the module name is the sub-command users type: jaring import FILE
-"""``jaring import FILE --region CODE``: check and commit a list from the command line."""
+"""``jaring import FILE --region CODE``: check and commit a list from the command line;
+``jaring import --again BATCH``: run a stored batch again (interrupted, failed, or checked only).
+
+Before either, what a killed import left is put right (imports.recovery): its batch is marked
+interrupted, its scratch files removed."""
 
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from jaring.registry.imports.problems import ImportFileError
+from jaring.registry.imports.recovery import imports_recover, recovered_message
 from jaring.registry.imports.services import ImportRequestError, import_create, import_run
-from jaring.registry.models import OnExisting
+from jaring.registry.models import ImportBatch, OnExisting
 
 
 class Command(BaseCommand):
@@ -22,10 +27,16 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("file", type=Path, help="Berkas xlsx, xls atau csv")
+        parser.add_argument("file", type=Path, nargs="?", help="Berkas xlsx, xls atau csv")
+        parser.add_argument(
+            "--again",
+            type=int,
+            metavar="BATCH",
+            help="Jalankan ulang impor BATCH dari berkas yang tersimpan (terputus, gagal, atau "
+            "baru diperiksa)",
+        )
         parser.add_argument(
             "--region",
-            required=True,
             help="Kode wilayah daftar: kab/kota, kecamatan, atau desa/kelurahan (baris tanpa desa "
             "memakai desa ini)",
         )
@@ -41,10 +52,23 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Ringkasan sebagai JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
-        if not path.is_file():
+        path: Path | None = options["file"]
+        again: int | None = options["again"]
+        if (path is None) == (again is None):
+            raise CommandError("Sebutkan satu: BERKAS (dengan --region) atau --again BATCH.")
+        if path is not None and not options["region"]:
+            raise CommandError("Sebutkan --region KODE wilayah daftar.")
+        if path is not None and not path.is_file():
             raise CommandError(f"Berkas {path} tidak ada.")
         quiet = options["json"] or options["verbosity"] == 0
+        if (message := recovered_message(imports_recover())) and not quiet:
+            self.stderr.write(message)
+        if again is not None:
+            if not ImportBatch.objects.filter(pk=again).exists():
+                raise CommandError(f"Impor #{again} tidak ada.")
+            self._run(again, quiet=quiet, json_out=options["json"])
+            return
+        assert path is not None
         try:
             with path.open("rb") as source:
                 batch = import_create(
@@ -56,12 +80,18 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                     sheet=options["sheet"],
                 )
-            summary = import_run(batch.pk, progress=None if quiet else _progress_bar)
+        except (ImportRequestError, ImportFileError) as exc:
+            raise CommandError(exc.message.render("id")) from exc
+        self._run(batch.pk, quiet=quiet, json_out=options["json"])
+
+    def _run(self, batch_id: int, *, quiet: bool, json_out: bool) -> None:
+        try:
+            summary = import_run(batch_id, progress=None if quiet else _progress_bar)
         except (ImportRequestError, ImportFileError) as exc:
             raise CommandError(exc.message.render("id")) from exc
         if not quiet:
             sys.stderr.write("\n")
-        if options["json"]:
+        if json_out:
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
             return
         self._print(summary)
