@@ -279,6 +279,9 @@ JARING_MAX_UPLOAD_BYTES = int(os.environ.get("JARING_MAX_UPLOAD_BYTES", 200 * 10
 JARING_RETENTION_DAYS = int(os.environ.get("JARING_RETENTION_DAYS", "90"))
 # Management commands ``jaring serve`` runs a minute after it starts and then every day.
 JARING_DAILY_COMMANDS = ["purge"]
+# People pages and records a user without the export right may read in an hour beyond the
+# first pages of a list (jaring.audit.pacing).
+JARING_BROWSE_PER_HOUR = int(os.environ.get("JARING_BROWSE_PER_HOUR", "200"))
 # Management commands ``jaring serve`` runs first, before the server and the worker start.
 JARING_START_COMMANDS = ["recover"]
 # Working days BPJS has to settle a claim once its file is submitted (PP 44/2015, Permenaker

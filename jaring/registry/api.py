@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from jaring.audit.door import PersonalPagination
+from jaring.audit.pacing import BrowsePacing
 from jaring.registry.fields import IN_API
 from jaring.registry.filters import PersonFilterSet
 from jaring.registry.models import Person
@@ -60,6 +61,8 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
     # The first page is a page; more is an export (the export right, recorded).
     pagination_class = PersonalPagination
     door_kind = "people-api"
+    # Record after record without the export right: paced (audit.pacing).
+    throttle_classes = [BrowsePacing]
 
     def get_queryset(self) -> QuerySet[Person]:
         return people_visible(self.request.user)

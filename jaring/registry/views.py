@@ -18,6 +18,7 @@ from jaring.accounts.models import User
 from jaring.accounts.permissions import capability_required, signed_in_user
 from jaring.audit.door import door_check
 from jaring.audit.models import Channel
+from jaring.audit.pacing import FREE_PAGES, paced, page_number
 from jaring.audit.presenting import entries_shown
 from jaring.core.messages import shown
 from jaring.core.panels import panels_render
@@ -159,6 +160,8 @@ def people_list(request: HttpRequest) -> HttpResponse:
         people = people.filter(status=PersonStatus.REGISTERED)
     status_field = filterset.form.fields["status"]
     status_field.choices = [("", _("Registered (working list)")), *PersonStatus.choices]
+    if page_number(request.GET.get("page")) > FREE_PAGES and (seconds := paced(request.user)):
+        return _too_fast(request, seconds)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -179,6 +182,8 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if seconds := paced(request.user):
+        return _too_fast(request, seconds)
     try:
         person = person_get(request.user, pk)
     except Person.DoesNotExist as exc:
@@ -200,6 +205,18 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "panels": panels_render("person", request, person),
         },
     )
+
+
+def _too_fast(request: HttpRequest, seconds: int) -> HttpResponse:
+    """429: more people read in this hour than a role without the export right may."""
+    response = render(
+        request,
+        "registry/paced.html",
+        {"minutes": max(1, -(-seconds // 60))},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 @login_required
