@@ -135,6 +135,9 @@ def _for_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
 # Fewer rows than this are written through the indexes whatever the table's size: dropping and
 # building an index costs more than it saves on a small insert.
 DEFER_INDEXES_FROM_ROWS = 50_000
+# Rows of a copy from which PostgreSQL's statistics of the table are refreshed after it, when
+# the copy at least doubles the table (:func:`_statistics_refreshed`).
+ANALYZE_FROM_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,10 @@ def copy_frames(*copies: FrameCopy, chunk_rows: int = 100_000) -> None:
     copies = tuple(c for c in copies if not c.frame.is_empty())
     if connection.vendor == "postgresql":
         for copy in copies:
-            with _indexes_deferred(copy.model, copy.frame.height):
+            with (
+                _statistics_refreshed(copy.model, copy.frame.height),
+                _indexes_deferred(copy.model, copy.frame.height),
+            ):
                 _copy_postgres(copy, chunk_rows)
             failpoints.reached("bulk-copied")
         return
@@ -254,6 +260,32 @@ def _columns(names: Sequence[str]) -> str:
     return ", ".join(connection.ops.quote_name(c) for c in names)
 
 
+def _smaller_than(model: type[models.Model], rows: int) -> bool:
+    """Whether the table holds fewer than ``rows`` rows; counting stops at ``rows``, so a large
+    table costs no full count."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {_table(model)} LIMIT %s) t", [rows])
+        return bool(cursor.fetchone()[0] < rows)
+
+
+@contextmanager
+def _statistics_refreshed(model: type[models.Model], incoming: int) -> Iterator[None]:
+    """On PostgreSQL, ``ANALYZE`` the table after a copy that at least doubles it.
+
+    The planner estimates a table's rows from its last ``ANALYZE``. A table analysed while
+    empty — a new database, a test's — still looks empty after a copy of thousands of rows,
+    until autovacuum comes by after the commit; a query in the same transaction is then planned
+    for one row, with nested loops that scan the whole table once per row (the demo's payments
+    ran for over an hour so on CI). ``ANALYZE`` inside the transaction samples its own rows.
+    """
+    if incoming < ANALYZE_FROM_ROWS or not _smaller_than(model, incoming):
+        yield
+        return
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {_table(model)}")
+
+
 @contextmanager
 def _indexes_deferred(model: type[models.Model], incoming: int) -> Iterator[None]:
     """Drop the model's own indexes (``Meta.indexes``, and unique constraints that are indexes:
@@ -280,14 +312,10 @@ def _indexes_deferred(model: type[models.Model], incoming: int) -> Iterator[None
     if not deferred or incoming < DEFER_INDEXES_FROM_ROWS or not connection.in_atomic_block:
         yield
         return
+    if not _smaller_than(model, incoming):
+        yield
+        return
     with connection.cursor() as cursor:
-        # Counting stops at ``incoming`` rows, so a large table costs no full count.
-        cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {_table(model)} LIMIT %s) t", [incoming]
-        )
-        if cursor.fetchone()[0] >= incoming:
-            yield
-            return
         # PostgreSQL refuses CREATE INDEX while deferred foreign-key checks are pending, and
         # checks queued before the drop (a delete's) should still find their indexes: run them
         # before and after the copy (they would run at commit anyway), then defer as Django does.
