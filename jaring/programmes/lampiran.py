@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -32,6 +32,7 @@ from jaring.core import bulk, crypto
 from jaring.core.spreadsheets import csv_safe
 from jaring.programmes.errors import ProgrammeError
 from jaring.programmes.models import Decree, DecreeMember
+from jaring.programmes.pdf_parts import render_parts
 from jaring.programmes.services.signing import document_title, issuer_of, members_frame
 
 if TYPE_CHECKING:
@@ -418,48 +419,22 @@ def write_pdf(
     is called with (rows done, rows in all) after each part.
 
     WeasyPrint lays a 10,000-row table out at about a thousand rows in 7–15 s of one core, so
-    the parts are rendered by ``processes`` forked workers side by side, none waiting for
-    another: page numbers are not laid out with the parts but stamped on the joined pages
-    afterwards ("Halaman 3 dari 412", from one small document of numbered empty pages). The
-    join uses pypdf with fixed metadata (the signing's date), so the bytes are the same on
+    the parts are rendered by ``processes`` workers side by side (:mod:`.pdf_parts`), none
+    waiting for another: page numbers are not laid out with the parts but stamped on the joined
+    pages afterwards ("Halaman 3 dari 412", from one small document of numbered empty pages).
+    The join uses pypdf with fixed metadata (the signing's date), so the bytes are the same on
     every rendering and with any number of workers.
     """
     parts = max(1, -(-frame.height // PDF_PART_ROWS))
     htmls = [_part_html(frame, block, part, parts) for part in range(parts)]
     done = 0
     pdfs: list[bytes] = []
-    for part, pdf in enumerate(_render(htmls, processes)):
+    for part, pdf in enumerate(render_parts(htmls, processes)):
         pdfs.append(pdf)
         done += min(PDF_PART_ROWS, frame.height - part * PDF_PART_ROWS)
         if progress is not None:
             progress(max(done, 0), frame.height)
     return _join(pdfs, block, identifier, output)
-
-
-def _render_part(html: str) -> bytes:
-    import weasyprint
-
-    return bytes(weasyprint.HTML(string=html).write_pdf())
-
-
-def _render(htmls: list[str], processes: int) -> Iterator[bytes]:
-    """Each part's PDF, in order, as it is ready."""
-    if len(htmls) == 1 or processes < 2:
-        yield from map(_render_part, htmls)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    import weasyprint
-
-    weasyprint.HTML(string="<p></p>").render()  # fonts and styles loaded once, before forking
-    # A worker that dies (killed, out of memory) breaks the pool: the rendering fails with
-    # BrokenProcessPool, and the file is marked failed, instead of waiting for its part forever
-    # (multiprocessing.Pool replaces a dead worker and loses the part it held).
-    with ProcessPoolExecutor(
-        min(processes, len(htmls)), mp_context=multiprocessing.get_context("fork")
-    ) as pool:
-        yield from pool.map(_render_part, htmls)
 
 
 def _page_numbers(pages: int) -> bytes:

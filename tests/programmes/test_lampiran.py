@@ -21,6 +21,7 @@ from jaring.programmes import lampiran
 from jaring.programmes.errors import ProgrammeError
 from jaring.programmes.lampiran import CSV_COLUMNS, lampiran_export
 from jaring.programmes.models import Decree
+from jaring.programmes.pdf_parts import render_parts
 from jaring.programmes.services import decree_draft, decree_sign, programme_create
 from jaring.registry.models import Person
 from tests.programmes.conftest import born
@@ -152,8 +153,6 @@ def test_a_long_pdf_is_rendered_in_parts_by_two_processes_with_continuous_page_n
 ) -> None:
     from pypdf import PdfReader
 
-    from jaring.programmes import lampiran
-
     decree, _ = _signed(register, 14)
     monkeypatch.setattr(lampiran, "PDF_PART_ROWS", 3)  # five parts, sent to two workers in turn
     frame = lampiran.lampiran_frame(decree, full_nik=True)
@@ -206,15 +205,8 @@ def test_the_lampiran_freezes_the_indonesian_category_name_whoever_signs(
     assert csv["pekerjaan"].to_list() == [indonesian, indonesian]
 
 
-def _dies(html: str) -> bytes:
-    os._exit(1)
-
-
-def test_a_worker_that_dies_fails_the_pdf_instead_of_waiting_for_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A forked worker killed while it lays out a part (out of memory, a crash) must fail the
+def test_a_worker_that_dies_fails_the_pdf_instead_of_waiting_for_it() -> None:
+    """A worker that dies while it lays out a part (out of memory, a crash) must fail the
     rendering, so the file is marked failed, not leave it 'being made' forever."""
-    monkeypatch.setattr(lampiran, "_render_part", _dies)
     with pytest.raises(BrokenProcessPool):
-        list(lampiran._render(["<p>1</p>", "<p>2</p>", "<p>3</p>"], 2))
+        list(render_parts([1, 2, 3], 2, render=os._exit))
