@@ -135,9 +135,10 @@ def _for_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
 # Fewer rows than this are written through the indexes whatever the table's size: dropping and
 # building an index costs more than it saves on a small insert.
 DEFER_INDEXES_FROM_ROWS = 50_000
-# Rows of a copy from which PostgreSQL's statistics of the table are refreshed after it, when
-# the copy at least doubles the table (:func:`_statistics_refreshed`).
+# A copy of at least this many rows, and this share of the rows PostgreSQL's statistics know the
+# table to have, refreshes those statistics (:func:`_statistics_refreshed`).
 ANALYZE_FROM_ROWS = 100
+ANALYZE_FROM_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -268,17 +269,32 @@ def _smaller_than(model: type[models.Model], rows: int) -> bool:
         return bool(cursor.fetchone()[0] < rows)
 
 
+def _analysed_rows(model: type[models.Model]) -> float:
+    """The table's rows as PostgreSQL's planner knows them (``pg_class.reltuples``, from its
+    last ``ANALYZE``; 0 when it was never analysed)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+        )
+        row = cursor.fetchone()
+    return max(float(row[0]), 0.0) if row else 0.0
+
+
 @contextmanager
 def _statistics_refreshed(model: type[models.Model], incoming: int) -> Iterator[None]:
-    """On PostgreSQL, ``ANALYZE`` the table after a copy that at least doubles it.
+    """On PostgreSQL, ``ANALYZE`` the table after a copy that adds at least a tenth of the rows
+    its statistics know of.
 
-    The planner estimates a table's rows from its last ``ANALYZE``. A table analysed while
-    empty — a new database, a test's — still looks empty after a copy of thousands of rows,
-    until autovacuum comes by after the commit; a query in the same transaction is then planned
-    for one row, with nested loops that scan the whole table once per row (the demo's payments
-    ran for over an hour so on CI). ``ANALYZE`` inside the transaction samples its own rows.
+    The planner estimates rows from the last ``ANALYZE``; autovacuum only comes by after a
+    commit, and never sees another transaction's rows. Within one long transaction (the demo, a
+    test) a table analysed while empty still looks empty after thousands of rows, and a table
+    analysed when it held one bill's lines estimates every later bill at one line: queries
+    joining them were planned as nested loops over one row and scanned a bill's 20,000 lines
+    once per member (the demo's payments ran past CI's 90 minutes). ``ANALYZE`` inside the
+    transaction samples its own rows (about 30,000, tens of milliseconds), so it is run whenever
+    a copy changes the table's size by a tenth or more.
     """
-    if incoming < ANALYZE_FROM_ROWS or not _smaller_than(model, incoming):
+    if incoming < ANALYZE_FROM_ROWS or incoming < _analysed_rows(model) * ANALYZE_FROM_SHARE:
         yield
         return
     yield
