@@ -17,6 +17,14 @@ needs, made the same way for both engines (:func:`national_settings`):
   :func:`jaring.national.parts.read_exports`), so on these pairs each of its levels gets a
   Bayes factor of 1 (u = m). Kept, the level alone outweighed a completely different name,
   and two people born the same day whose NIKs differ only in the serial were paired;
+- the prior (the probability that two records match, λ) is the region's only as long as that
+  is not higher than the national data's own (:func:`national_prior`): estimated as
+  ``jaring match`` estimates it, from the pairs sharing a NIK, but across exports. A region's
+  λ comes from n²/2 pairs of a kab/kota, in which its duplicates are many; across 5 million
+  people there are 10¹³ pairs for some tens of thousands of duplicates, and the region's λ
+  let two different people with a one-word name and the same birth date (and nothing else
+  in common) through at 0.99 (docs/benchmarks.md). Computed once, in polars, so both
+  engines get the same settings;
 - for Spark the DuckDB SQL is rewritten: identifiers in backticks, Splink's Scala UDF
   ``jaro_winkler`` for ``jaro_winkler_similarity``, ``list_has_all(a, b)`` as
   ``size(array_except(b, a)) = 0``.
@@ -41,7 +49,7 @@ from jaring.national.parts import Exports
 from jaring.registry.matching.errors import MatchingError
 from jaring.registry.matching.model import MatchModel
 from jaring.registry.matching.prepare import MAX_PEOPLE_PER_PHONE, MODEL_COLUMNS, prepare_people
-from jaring.registry.matching.settings import DEFAULT_THRESHOLD
+from jaring.registry.matching.settings import DEFAULT_THRESHOLD, DETERMINISTIC_RECALL
 
 PAIR_SCHEMA: dict[str, pl.DataType] = {
     "region_l": pl.String(),
@@ -100,9 +108,12 @@ def national_people(exports: Exports) -> pl.DataFrame:
     ).with_columns(
         phone_block=pl.when(pl.len().over("phone") <= MAX_PEOPLE_PER_PHONE)
         .then(pl.col("phone"))
-        .otherwise(None)
+        .otherwise(None),
+        # Counted on the hashed phone: prepare_people saw no phone at all, and its count (every
+        # person, one "no number") kept the phone's strong level from ever firing.
+        phone_people=pl.len().over("phone").cast(pl.Int32),
     )
-    kept = [c for c in MODEL_COLUMNS if c not in (*_HASHED, "phone_block")]
+    kept = [c for c in MODEL_COLUMNS if c not in (*_HASHED, "phone_block", "phone_people")]
     return (
         prepared.select(kept)
         .join(hashed, on="person_id")
@@ -134,9 +145,37 @@ def _national_rule(rule: str | dict[str, Any]) -> str:
     return text.replace("l.kecamatan = r.kecamatan", "l.nik_region = r.nik_region")
 
 
-def national_settings(model: MatchModel, engine: str) -> dict[str, Any]:
-    """The trained model's settings for national pairs on ``engine`` (module docstring)."""
+def _pairs_sharing(frame: pl.DataFrame, keys: list[str]) -> int:
+    """Pairs of rows in two different exports (``source``) with the same non-null ``keys``."""
+    keyed = frame.select(*keys, "source").drop_nulls(keys)
+    pairs = (pl.col("len") * (pl.col("len") - 1) // 2).sum()
+    every = keyed.group_by(keys).len().select(pairs).item() or 0
+    within = keyed.group_by([*keys, "source"]).len().select(pairs).item() or 0
+    return int(every - within)
+
+
+def national_prior(people: pl.DataFrame, model: MatchModel) -> float:
+    """λ for pairs across exports: as ``jaring match`` estimates it (pairs sharing a NIK, taken
+    to be :data:`DETERMINISTIC_RECALL` of the true pairs) over the pairs across exports, and
+    never above the region's model's (module docstring). At least one shared NIK is assumed,
+    so that exports sharing none still get a prior."""
+    sizes = people.group_by("source").len()["len"].cast(pl.Float64)
+    across = (sizes.sum() ** 2 - (sizes**2).sum()) / 2
+    if across <= 0:
+        return model.probability_two_random_records_match
+    shared = max(_pairs_sharing(people, ["nik"]), 1)
+    estimate = min(shared / DETERMINISTIC_RECALL / across, 1.0)
+    return min(model.probability_two_random_records_match, estimate)
+
+
+def national_settings(
+    model: MatchModel, engine: str, people: pl.DataFrame | None = None
+) -> dict[str, Any]:
+    """The trained model's settings for national pairs on ``engine`` (module docstring);
+    ``people`` (:func:`national_people`): the prior from them (:func:`national_prior`)."""
     settings = model.splink
+    if people is not None:
+        settings["probability_two_random_records_match"] = national_prior(people, model)
     settings["link_type"] = "dedupe_only"
     settings["sql_dialect"] = engine
     settings["additional_columns_to_retain"] = ["source", "local_id"]
@@ -183,7 +222,7 @@ def pairs_on(
     """Cross-region pairs scored ≥ ``threshold`` by ``engine`` ("duckdb" or "spark")."""
     from splink import Linker
 
-    settings = national_settings(model, engine)
+    settings = national_settings(model, engine, people)
     if engine == "duckdb":
         from splink import DuckDBAPI
 

@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.db import transaction
 
-from jaring.core import bulk
+from jaring.core import bulk, crypto
 from jaring.national.errors import NationalError
 from jaring.national.exports import file_sha256
+from jaring.national.matching import PAIR_SCHEMA
 from jaring.national.models import CrossRegionFlag
 from jaring.registry.models import Person
 
@@ -47,7 +49,30 @@ def _read_pairs(folder: Path) -> tuple[dict[str, Any], pl.DataFrame]:
         raise NationalError(f"Bagian {path.name} hilang dari {folder}.")
     if file_sha256(path) != entry.get("sha256"):
         raise NationalError(f"Bagian {path} rusak atau diubah (checksum tidak sama).")
-    return manifest, pl.read_parquet(path)
+    try:
+        pairs = pl.read_parquet(path)
+    except Exception as exc:  # polars raises several kinds for a damaged file
+        raise NationalError(f"Bagian {path} rusak: bukan Parquet yang terbaca.") from exc
+    if dict(pairs.schema) != PAIR_SCHEMA:
+        raise NationalError(
+            f"Bagian {path} tidak berkolom seperti hasil 'jaring national match' "
+            f"({', '.join(PAIR_SCHEMA)})."
+        )
+    _check_key(folder, manifest)
+    return manifest, pairs
+
+
+def _check_key(folder: Path, manifest: dict[str, Any]) -> None:
+    """Pairs made from exports under another national key than this deployment's name other
+    people: its local ids would flag the wrong ones. Checked when both sides name a key."""
+    key: str = getattr(settings, "JARING_NATIONAL_KEY", "") or ""
+    made_with = manifest.get("key_fingerprint")
+    if key and made_with and made_with != crypto.key_fingerprint(key):
+        raise NationalError(
+            f"{folder} dibuat dari ekspor dengan kunci nasional lain ({made_with}), bukan kunci "
+            f"deployment ini ({crypto.key_fingerprint(key)}); tidak ada yang ditandai. Minta "
+            "hasil pencocokan dari ekspor wilayah ini yang terbaru."
+        )
 
 
 def pairs_import(*, folder: Path, region_codes: list[str] | None = None) -> ImportSummary:
@@ -56,7 +81,14 @@ def pairs_import(*, folder: Path, region_codes: list[str] | None = None) -> Impo
     people here); a local id that is not a registered person of that region here is counted
     as unknown and skipped. Flags from an earlier import of the same regions are replaced."""
     manifest, pairs = _read_pairs(folder)
-    regions = region_codes or [str(r) for r in manifest.get("regions", [])]
+    in_pairs = [str(r) for r in manifest.get("regions", [])]
+    unknown_regions = [r for r in region_codes or [] if r not in in_pairs]
+    if unknown_regions:
+        raise NationalError(
+            f"Wilayah {', '.join(unknown_regions)} tidak ada di {folder} (wilayahnya: "
+            f"{', '.join(in_pairs) or '-'}); tidak ada yang ditandai."
+        )
+    regions = region_codes or in_pairs
     sides = pl.concat(
         [
             pairs.select(
