@@ -6,7 +6,8 @@
     .venv/bin/python bench/national_size.py coverage --exports DIR --engine duckdb|spark
 
 ``generate`` writes one export per province, as ``jaring national export`` writes them (the
-same parts, columns, manifest and national key as :func:`tests.national.conftest.synthetic_exports`),
+same parts, columns, manifest and national key as
+:func:`tests.national.conftest.synthetic_exports`),
 with ``--people`` spread over every kab/kota of the Kemendagri table
 (:func:`jaring.synthetic.people.generate_people` per kab/kota, distinct NIKs), each person in
 ``--memberships`` memberships of 3–12 months (10,000,000 memberships from 5,000,000 people
@@ -39,7 +40,7 @@ import numpy as np
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from national import _load, django_for_bench, training_model  # noqa: E402
+from national import _load, django_for_bench, training_model
 
 
 def _months(index: pl.Expr) -> pl.Expr:
@@ -64,9 +65,7 @@ def _export_frames(
                 f"{part}_index": crypto.national_index_many(
                     people["nik"].str.slice(span[0], span[1] - span[0]).to_list()
                     if not isinstance(span[0], tuple)
-                    else (
-                        people["nik"].str.slice(0, 6) + people["nik"].str.slice(12, 4)
-                    ).to_list(),
+                    else (people["nik"].str.slice(0, 6) + people["nik"].str.slice(12, 4)).to_list(),
                     purpose=part,
                     secret=key,
                 )
@@ -88,16 +87,20 @@ def _export_frames(
     members = pl.concat([frame.select("person_id", "region", "funder")] * memberships)
     first = pl.Series(rng.integers(2023 * 12, 2024 * 12 + 3, members.height)).cast(pl.Int32)
     last = first + pl.Series(rng.integers(2, 12, members.height)).cast(pl.Int32)
-    member_frame = members.with_columns(
-        first_index=first, last_index=last
-    ).with_columns(first_month=_months(pl.col("first_index")), last_month=_months(pl.col("last_index")))
+    member_frame = members.with_columns(first_index=first, last_index=last).with_columns(
+        first_month=_months(pl.col("first_index")), last_month=_months(pl.col("last_index"))
+    )
     member_frame = member_frame.select(PARTS["memberships"].keys()).cast(PARTS["memberships"])  # type: ignore[arg-type]
     months = member_frame.select(
-        "person_id", "region", pl.int_ranges("first_index", pl.col("last_index") + 1).alias("month_index")
+        "person_id",
+        "region",
+        pl.int_ranges("first_index", pl.col("last_index") + 1).alias("month_index"),
     ).explode("month_index")
-    paid = months.filter(pl.Series(rng.random(months.height) < 0.8)).select(
-        "person_id", "region", _months(pl.col("month_index")).alias("month"), "month_index"
-    ).cast(PARTS["paid"])  # type: ignore[arg-type]
+    paid = (
+        months.filter(pl.Series(rng.random(months.height) < 0.8))
+        .select("person_id", "region", _months(pl.col("month_index")).alias("month"), "month_index")
+        .cast(PARTS["paid"])
+    )  # type: ignore[arg-type]
     return {"people": frame, "memberships": member_frame, "paid": paid}
 
 
@@ -111,9 +114,11 @@ def generate(out: Path, people: int, shared: int, memberships: int, seed: int) -
 
     rng = np.random.default_rng(seed)
     table = read_region_file()
-    villages = table.filter(pl.col("level") == 4).select(
-        pl.col("code").str.slice(0, 5).alias("regency")
-    ).unique()
+    villages = (
+        table.filter(pl.col("level") == 4)
+        .select(pl.col("code").str.slice(0, 5).alias("regency"))
+        .unique()
+    )
     regencies = sorted(villages["regency"].to_list())
     provinces: dict[str, list[str]] = {}
     for code in regencies:
@@ -181,7 +186,11 @@ def generate(out: Path, people: int, shared: int, memberships: int, seed: int) -
                 "created_at": "2026-12-03T00:00:00+00:00",
             },
         )
-        print(f"{province}: {own.height:,} people, {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+        print(
+            f"{province}: {own.height:,} people, {time.perf_counter() - start:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
     pl.concat(truth).write_parquet(out / "truth.parquet")
     stats["people"] = next_id - 1
     stats["generate_s"] = round(time.perf_counter() - start, 1)
@@ -197,20 +206,20 @@ _EQUAL = re.compile(r"l\.(\w+) = r\.(\w+)")
 
 def blocking(exports: Path) -> dict[str, Any]:
     """Pairs across exports per national blocking rule (equality keys only, as all are)."""
-    from jaring.national.matching import national_people, national_settings
+    from jaring.national.matching import _pairs_sharing, national_people, national_settings
     from jaring.national.parts import read_exports
 
     start = time.perf_counter()
     people = national_people(read_exports(_folders(exports)))
-    result: dict[str, Any] = {"people": people.height, "prepare_s": round(time.perf_counter() - start, 1)}
+    result: dict[str, Any] = {
+        "people": people.height,
+        "prepare_s": round(time.perf_counter() - start, 1),
+    }
     settings = national_settings(training_model(), "duckdb")
     counts = {}
     for rule in settings["blocking_rules_to_generate_predictions"]:
         keys = [a for a, b in _EQUAL.findall(rule["blocking_rule"]) if a == b]
-        keyed = people.select(*keys, "source").drop_nulls(keys)
-        total = keyed.group_by(keys).len().select((pl.col("len") * (pl.col("len") - 1) // 2).sum()).item()
-        within = keyed.group_by([*keys, "source"]).len().select((pl.col("len") * (pl.col("len") - 1) // 2).sum()).item()
-        counts[" AND ".join(keys)] = int(total - within)
+        counts[" AND ".join(keys)] = _pairs_sharing(people, keys)
     result["pairs_per_rule"] = counts
     result["pairs_total_upper_bound"] = sum(counts.values())
     return result
