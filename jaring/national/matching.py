@@ -159,8 +159,8 @@ def national_prior(people: pl.DataFrame, model: MatchModel) -> float:
     to be :data:`DETERMINISTIC_RECALL` of the true pairs) over the pairs across exports, and
     never above the region's model's (module docstring). At least one shared NIK is assumed,
     so that exports sharing none still get a prior."""
-    sizes = people.group_by("source").len()["len"].cast(pl.Float64)
-    across = (sizes.sum() ** 2 - (sizes**2).sum()) / 2
+    sizes = [float(n) for n in people.group_by("source").len()["len"].to_list()]
+    across = (sum(sizes) ** 2 - sum(n * n for n in sizes)) / 2
     if across <= 0:
         return model.probability_two_random_records_match
     shared = max(_pairs_sharing(people, ["nik"]), 1)
