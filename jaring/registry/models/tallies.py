@@ -12,8 +12,9 @@ from jaring.core.tallies import Tally, tally_constraints, tally_indexes
 
 class PeopleTally(Tally):
     """Registered people by the desa they live in, as flows: +1 in the month they were first
-    registered, -1 in the month they left (merged, inactive or deceased: ``status_date``); per kecamatan and above also by occupation category, sex,
-    birth year, the funder named by their first list and how their occupation was classified."""
+    registered, -1 in the month they left (merged, inactive or deceased: ``status_date``); per
+    kecamatan and above also by occupation category, sex, birth year, the funder named by their
+    first list and how their occupation was classified."""
 
     dimensions: ClassVar[tuple[str, ...]] = (
         "occupation",
