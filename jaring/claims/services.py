@@ -483,6 +483,12 @@ def _check_no_death(person: Person, event: EventKind, event_date: date) -> None:
         raise ClaimError("DECEASED_WITHOUT_DATE")
 
 
+def _plausible_death(person: Person, day: date) -> bool:
+    """Whether ``day`` may be stored as the person's date of death (not to come, not before
+    birth); otherwise the status change records the day it is made."""
+    return day <= timezone.localdate() and (person.birth_date is None or day >= person.birth_date)
+
+
 def claim_open(
     *,
     user: User | None,
@@ -572,6 +578,8 @@ def claim_open(
                     status=PersonStatus.DECEASED,
                     user=user,
                     expected=PersonStatus(locked.status),
+                    # The day of death: the people tally counts them up to that month.
+                    on=event_date if _plausible_death(locked, event_date) else None,
                 )
             memberships_end_on_death(user=user, person_id=locked.pk, month=Month.of(event_date))
     return claim

@@ -603,7 +603,7 @@ def update_from_frame(
 
 
 def _fetch_frame(
-    cursor: Any, schema: Mapping[str, pl.DataType], batch_rows: int = 100_000
+    cursor: Any, schema: Mapping[str, pl.DataType | type[pl.DataType]], batch_rows: int = 100_000
 ) -> pl.DataFrame:
     """The cursor's rows as a frame, converted a batch at a time: a million rows held as
     Python tuples at once take about a gigabyte (a list imported a second time)."""
@@ -626,6 +626,15 @@ def read_frame(rows: QuerySet[Any], schema: Mapping[str, pl.DataType]) -> pl.Dat
     floats, booleans, dates and binary (bytea / BLOB).
     """
     sql, params = rows.query.sql_with_params()
+    return read_sql_frame(sql, params, schema)
+
+
+def read_sql_frame(
+    sql: str, params: Sequence[Any], schema: Mapping[str, pl.DataType | type[pl.DataType]]
+) -> pl.DataFrame:
+    """The rows of a SELECT ``sql`` as a frame of ``schema``, read as :func:`read_frame` reads a
+    queryset's (COPY on PostgreSQL). For queries the ORM cannot say cheaply, such as a
+    group-by on an expression computed by the database for a million rows."""
     if connection.vendor != "postgresql":
         # Django's SQLite connection converts declared date and bool columns already.
         with connection.cursor() as cursor:
@@ -643,7 +652,7 @@ def read_frame(rows: QuerySet[Any], schema: Mapping[str, pl.DataType]) -> pl.Dat
         ):
             for block in copy:
                 buffer.write(block)
-    text_schema: dict[str, pl.DataType] = {
+    text_schema: dict[str, pl.DataType | type[pl.DataType]] = {
         name: (pl.String() if dtype in (pl.Binary, pl.Boolean, pl.Date) else dtype)
         for name, dtype in schema.items()
     }

@@ -154,7 +154,9 @@ def _kediri(demo: Demo) -> None:
     # Before 2024: some members died; the kelurahan proposed more workers.
     members = DecreeMember.objects.filter(decree=first).order_by("position")
     died = list(members.values_list("person_id", flat=True)[5:200:14])
-    Person.objects.filter(pk__in=died).update(status=PersonStatus.DECEASED)
+    Person.objects.filter(pk__in=died).update(
+        status=PersonStatus.DECEASED, status_reason="deceased", status_date=date(2023, 12, 31)
+    )
     _supplement(
         demo,
         region="35.71",

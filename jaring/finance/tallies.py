@@ -20,11 +20,13 @@ from contextlib import contextmanager
 from datetime import date
 
 import polars as pl
-from django.db.models import Count, F, QuerySet
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db import connection
+from django.db.models import QuerySet
 
+from jaring.core.bulk import read_sql_frame
 from jaring.core.tallies import (
     Tally,
+    date_month_sql,
     tally_apply,
     tally_differences,
     tally_rebuild,
@@ -39,48 +41,77 @@ def _key(year: int, month: int) -> int:
     return year * 100 + month
 
 
-def _grouped(frame: list[tuple[str, int, int]]) -> pl.DataFrame:
-    rows = pl.DataFrame(frame, schema=_SCHEMA, orient="row")
-    return rows.group_by("region", "month").agg(pl.col("n").sum()).filter(pl.col("n") != 0)
+def _grouped_frame(
+    enrolments: QuerySet[Enrolment],
+    where: tuple[str, list[object]],
+    columns: dict[str, str],
+    schema: dict[str, pl.DataType | type[pl.DataType]],
+) -> pl.DataFrame:
+    """``enrolments`` (those also matching the SQL condition ``where``) counted per ``columns``
+    (name: SQL expression of alias ``e``), grouped by the database in one query whose months are
+    computed by the database too (``TruncMonth`` calls Python per row on SQLite)."""
+    quote = connection.ops.quote_name
+    condition, params = where[0], list(where[1])
+    if enrolments.query.where or enrolments.query.is_sliced:  # not every enrolment
+        subquery, subparams = enrolments.order_by().values("pk").query.sql_with_params()
+        condition += f" AND e.{quote('id')} IN ({subquery})"
+        params += subparams
+    keys = ", ".join(str(i + 1) for i in range(len(columns)))
+    sql = (
+        f"SELECT {', '.join(columns.values())}, COUNT(*)"
+        f" FROM {quote(Enrolment._meta.db_table)} e WHERE {condition} GROUP BY {keys}"
+    )
+    return read_sql_frame(sql, params, schema | {"n": pl.Int64})
 
 
 def paid_rows(enrolments: QuerySet[Enrolment]) -> pl.DataFrame:
     """The flows of the months paid for ``enrolments``: +n in each paid month, -n after it."""
-    grouped = (
-        enrolments.filter(paid_mask__gt=0)
-        .order_by()
-        .values_list("region_id", "base_month", "paid_mask")
-        .annotate(n=Count("id"))
+    quote = connection.ops.quote_name
+    grouped = _grouped_frame(
+        enrolments,
+        (f"e.{quote('paid_mask')} > 0", []),
+        {
+            "region": f"e.{quote('region_id')}",
+            "base": date_month_sql(f"e.{quote('base_month')}"),
+            "mask": f"e.{quote('paid_mask')}",
+        },
+        {"region": pl.String, "base": pl.Int32, "mask": pl.Int64},
     )
-    rows: list[tuple[str, int, int]] = []
-    expanded: dict[tuple[date, int], list[tuple[int, int]]] = {}
-    for region, base, mask, n in grouped.iterator(chunk_size=20_000):
-        flows = expanded.get((base, mask))
-        if flows is None:
-            flows = []
-            for month in months_of(int(mask), base):
-                after = month + 1
-                flows += [(_key(month.year, month.month), 1), (_key(after.year, after.month), -1)]
-            expanded[(base, mask)] = flows
-        rows += [(region, month, n * sign) for month, sign in flows]
-    return _grouped(rows)
+    # The flows of each distinct (first month, paid months): a few thousand sets for a million
+    # enrolments, expanded once and joined column-wise.
+    flows: list[tuple[int, int, int, int]] = []
+    for base, mask in grouped.select("base", "mask").unique().iter_rows():
+        for month in months_of(int(mask), date(base // 100, base % 100, 1)):
+            after = month + 1
+            flows += [
+                (base, mask, _key(month.year, month.month), 1),
+                (base, mask, _key(after.year, after.month), -1),
+            ]
+    expanded = pl.DataFrame(
+        flows,
+        schema={"base": pl.Int32, "mask": pl.Int64, "month": pl.Int32, "sign": pl.Int64},
+        orient="row",
+    )
+    return (
+        grouped.join(expanded, on=["base", "mask"])
+        .group_by("region", "month")
+        .agg((pl.col("n") * pl.col("sign")).sum())
+        .filter(pl.col("n") != 0)
+        .select(list(_SCHEMA))
+    )
 
 
 def registered_rows(enrolments: QuerySet[Enrolment]) -> pl.DataFrame:
     """Enrolments registered at BPJS, by desa and the month they took effect."""
-    grouped = (
-        enrolments.filter(bpjs_status=BpjsStatus.REGISTERED)
-        .order_by()
-        .annotate(effective=TruncMonth(Coalesce("tmt", F("base_month"))))
-        .values_list("region_id", "effective")
-        .annotate(n=Count("id"))
+    quote = connection.ops.quote_name
+    effective = f"COALESCE(e.{quote('tmt')}, e.{quote('base_month')})"
+    frame = _grouped_frame(
+        enrolments,
+        (f"e.{quote('bpjs_status')} = %s", [BpjsStatus.REGISTERED.value]),
+        {"region": f"e.{quote('region_id')}", "month": date_month_sql(effective)},
+        {"region": pl.String, "month": pl.Int32},
     )
-    return _grouped(
-        [
-            (region, _key(month.year, month.month), n)
-            for region, month, n in grouped.iterator(chunk_size=20_000)
-        ]
-    )
+    return frame.group_by("region", "month").agg(pl.col("n").sum()).filter(pl.col("n") != 0)
 
 
 @contextmanager

@@ -297,9 +297,10 @@ def person_status_change(
     has its own action (``dedup.people_merge``).
 
     ``reason`` says why (moved away, formal work, declined; a death needs none) and ``on``
-    since when (the date of death); neither may contradict the status, and ``on`` is not in the
-    future nor before the birth date. Registered again clears them. Inactive and deceased people
-    leave the working lists and the tally, and keep their history."""
+    since when (the date of death; today if not given); neither may contradict the status, and
+    ``on`` is not in the future nor before the birth date. Registered again clears them. Inactive
+    and deceased people leave the working lists, and the tally from the month of ``on`` (the
+    months before still count them)."""
     if status == PersonStatus.MERGED:
         raise PersonStatusError("merge through people_merge")
     status = PersonStatus(status)
@@ -319,7 +320,8 @@ def person_status_change(
             locked.status = status
             registered = status == PersonStatus.REGISTERED
             locked.status_reason = "" if registered else str(reason)
-            locked.status_date = None if registered else on
+            # The day they left (today unless given): the tally counts them up to that month.
+            locked.status_date = None if registered else (on or timezone.localdate())
             locked.status_note = "" if registered else note.strip()[:200]
             locked.save(
                 update_fields=[

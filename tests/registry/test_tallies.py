@@ -5,16 +5,19 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from jaring.accounts.models import User
 from jaring.accounts.roles import Role
 from jaring.registry.matching.services import people_merge
 from jaring.registry.models import PeopleTally, Person, PersonStatus
+from jaring.registry.selectors import people_tally_breakdown, people_tally_totals
 from jaring.registry.services import PersonStatusError, person_status_change
 from jaring.registry.tallies import people_tally_differences, people_tally_rebuild
 from jaring.synthetic.people import generate_people, write_clean_list
@@ -47,6 +50,50 @@ def test_bulk_creates_merges_and_status_changes_keep_the_tally_equal_to_the_rows
     )
     assert _total("35.71") == 39
     assert people_tally_differences().is_empty()
+
+
+def test_people_who_leave_still_count_for_the_months_before_they_left(
+    add_people: Callable[..., pl.DataFrame], make_user: Callable[..., User]
+) -> None:
+    """ADR 0011: a death or a merge takes a person out of the months from the one they left,
+    not out of history; the national total now is still the registered alone."""
+    ids = add_people(4, "35.71", seed=8)["id"].to_list()
+    # Registered in January 2025 (Asia/Jakarta), counted afresh from there.
+    Person.objects.filter(pk__in=ids).update(created_at=datetime(2025, 1, 10, 3, tzinfo=UTC))
+    people_tally_rebuild()
+    admin = make_user("admin", Role.NATIONAL_ADMIN)
+    dead, survivor, duplicate, _stays = (Person.objects.get(pk=i) for i in ids)
+    person_status_change(
+        person=dead,
+        status=PersonStatus.DECEASED,
+        user=admin,
+        expected=PersonStatus.REGISTERED,
+        on=date(2026, 3, 10),
+    )
+    people_merge(survivor=survivor, duplicate=duplicate, user=admin)
+    merged_on = Person.objects.get(pk=duplicate.pk).status_date
+    assert merged_on == timezone.localdate()
+    merged_month = merged_on.year * 100 + merged_on.month
+
+    assert people_tally_totals(["35.71"], upto=202412) == {"35.71": 0}
+    assert people_tally_totals(["35.71", ""], upto=202602) == {"35.71": 4, "": 4}
+    assert people_tally_totals(["35.71"], upto=202603) == {"35.71": 3}
+    assert people_tally_totals(["35.71"], upto=merged_month - 1) == {"35.71": 3}
+    assert people_tally_totals(["35.71"], upto=merged_month) == {"35.71": 2}
+    assert people_tally_totals(["35.71", ""]) == {"35.71": 2, "": 2}
+    # The dimensions leave with the person, so a breakdown sums to the total in every month.
+    assert sum(people_tally_breakdown("35.71", upto=202602)["sex"].values()) == 4
+    assert sum(people_tally_breakdown("35.71", upto=202603)["sex"].values()) == 3
+    assert people_tally_differences().is_empty()
+    # Back on the list: counted for every month again; what was kept equals a recomputation.
+    person_status_change(
+        person=dead, status=PersonStatus.REGISTERED, user=admin, expected=PersonStatus.DECEASED
+    )
+    assert people_tally_totals(["35.71"], upto=202603) == {"35.71": 4}
+    assert people_tally_differences().is_empty()
+    people_tally_rebuild()
+    assert people_tally_totals(["35.71"], upto=202603) == {"35.71": 4}
+    assert people_tally_totals(["35.71"]) == {"35.71": 3}
 
 
 def test_a_stale_status_change_is_refused_and_changes_nothing(

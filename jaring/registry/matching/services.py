@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from jaring.audit.services import acting_as
 from jaring.core import bulk, crypto
@@ -351,8 +352,13 @@ def people_merge(
         duplicate = locked[duplicate.pk]
         duplicate.status = PersonStatus.MERGED
         duplicate.merged_into = survivor
+        # The tally counts the duplicate up to the month before the merge (the survivor from
+        # its own first month): past months keep their count.
+        duplicate.status_date = timezone.localdate()
         with people_tally_kept([duplicate.pk]):
-            duplicate.save(update_fields=["status", "merged_into", "updated_at"])  # audited
+            duplicate.save(
+                update_fields=["status", "merged_into", "status_date", "updated_at"]
+            )  # audited
         # Its own rows and those of duplicates merged into it before move to the survivor…
         earlier = list(Person.objects.filter(merged_into=duplicate))
         moved = ImportRow.objects.filter(mentions_q([duplicate, *earlier])).update(

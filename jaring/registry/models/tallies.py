@@ -11,9 +11,10 @@ from jaring.core.tallies import Tally, tally_constraints, tally_indexes
 
 
 class PeopleTally(Tally):
-    """Registered people (not merged, inactive or deceased) by the desa they live in and the
-    month they were first registered; per kecamatan and above also by occupation category, sex,
-    birth year, the funder named by their first list and how their occupation was classified."""
+    """Registered people by the desa they live in, as flows: +1 in the month they were first
+    registered, -1 in the month they left (merged, inactive or deceased: ``status_date``); per
+    kecamatan and above also by occupation category, sex, birth year, the funder named by their
+    first list and how their occupation was classified."""
 
     dimensions: ClassVar[tuple[str, ...]] = (
         "occupation",
