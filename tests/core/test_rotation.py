@@ -209,6 +209,7 @@ def test_rows_with_composite_keys_rotate_batch_after_batch(db: None, two_keys: N
         source_name="test", status=ImportStatus.COMMITTED,
     )  # fmt: skip
     where = crypto.slot(ImportRow, "phone_cipher")
+    held = crypto.slot(ImportRow, "nik_cipher")
     rows = [(sheet, n) for sheet in ["", "Lembar, 2", "a\\b", "Zeta"] for n in range(2, 30)]
     old = {1: settings.JARING_FIELD_KEYRING[1]}
     with override_settings(JARING_FIELD_KEYRING=old, JARING_FIELD_KEY_CURRENT=1):
@@ -221,17 +222,30 @@ def test_rows_with_composite_keys_rotate_batch_after_batch(db: None, two_keys: N
                 phone_cipher=crypto.encrypt(
                     f"0812{n:04d}{len(sheet):04d}", slot=where, row=(batch.pk, sheet, n)
                 ),
+                # A row held for a decision keeps its NIK too (every third row here).
+                nik_cipher=crypto.encrypt(
+                    f"35710117088{n:05d}", slot=held, row=(batch.pk, sheet, n)
+                )
+                if n % 3 == 0
+                else None,
             )
             for sheet, n in rows
         )
 
     result = keys_rotate(actor_label="test", batch_rows=25)
 
-    staged = next(c for c in result.columns if c.table == "registry_importrow")
-    assert staged.rewritten == len(rows) and staged.done
+    staged = {c.field: c for c in result.columns if c.table == "registry_importrow"}
+    assert staged["phone_cipher"].rewritten == len(rows) and staged["phone_cipher"].done
+    assert staged["nik_cipher"].rewritten == len([n for _s, n in rows if n % 3 == 0])
     with _only_new_key():
         found = {
-            (r.sheet, r.row_number): crypto.field_decrypt(r, "phone_cipher")
+            (r.sheet, r.row_number): (
+                crypto.field_decrypt(r, "phone_cipher"),
+                crypto.field_decrypt(r, "nik_cipher"),
+            )
             for r in ImportRow.objects.filter(batch=batch)
         }
-    assert found == {(sheet, n): f"0812{n:04d}{len(sheet):04d}" for sheet, n in rows}
+    assert found == {
+        (sheet, n): (f"0812{n:04d}{len(sheet):04d}", f"35710117088{n:05d}" if n % 3 == 0 else None)
+        for sheet, n in rows
+    }
