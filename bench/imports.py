@@ -105,7 +105,7 @@ def _django_import_export(path: Path, headers: dict[str, str], rows: int) -> dic
     import tablib
     from import_export import fields, resources, widgets
 
-    from jaring.core import crypto
+    from jaring.core import bulk, crypto
     from jaring.regions.models import Region
     from jaring.registry.models import Person
 
@@ -189,6 +189,8 @@ def _django_import_export(path: Path, headers: dict[str, str], rows: int) -> dic
 
         def import_instance(self, instance: Person, row: Any, **kwargs: Any) -> None:
             super().import_instance(instance, row, **kwargs)
+            if instance.pk is None:  # ciphers are bound to the row: its id first (ADR 0016)
+                instance.pk = bulk.reserve_ids(Person, 1)
             instance.set_nik(NikWidget().clean(row.get(headers["nik"])))
             instance.set_phone(str(row.get(headers["phone"]) or ""))
             instance.name_normalized = (instance.name or "").lower()

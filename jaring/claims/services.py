@@ -44,7 +44,7 @@ from jaring.claims.models import (
     Instalment,
     message_json,
 )
-from jaring.core import crypto
+from jaring.core import bulk, crypto
 from jaring.core.scoping import region_in_scope
 from jaring.finance.messages import day_label, rupiah
 from jaring.finance.models import Enrolment
@@ -523,7 +523,7 @@ def claim_open(
     if not assessment.empty and user is not None and not user.capabilities.assess_claims:
         raise ClaimError("NOT_ALLOWED", what="assess a disability")
     if user is not None and not region_in_scope(user, person.region_id):
-        raise ClaimError("PERSON_NOT_FOUND", nik=mask_nik(crypto.decrypt(person.nik_cipher)))
+        raise ClaimError("PERSON_NOT_FOUND", nik=mask_nik(person.nik))
     today = today or timezone.localdate()
     _check_date(person, event_date, today)
     reported_on = reported_on or today
@@ -648,8 +648,13 @@ def claim_heirs_set(*, user: User | None, claim: Claim, heirs: Sequence[HeirSpec
     (same name and relation) without a NIK or account number keeps the stored one (pages never
     show the ciphers back in a form)."""
     _check_role(user, "name the heirs")
+    # Kept as values, not ciphers: a cipher is bound to its heir's row (ADR 0016), and the
+    # heirs are written anew.
     stored = {
-        _heir_key(h.name, h.relation): (h.nik_cipher, h.account_cipher)
+        _heir_key(h.name, h.relation): (
+            crypto.field_decrypt(h, "nik_cipher"),
+            crypto.field_decrypt(h, "account_cipher"),
+        )
         for h in Heir.objects.filter(claim=claim)
     }
     _check_heirs(heirs, frozenset(k for k, (_, account) in stored.items() if account))
@@ -659,33 +664,35 @@ def claim_heirs_set(*, user: User | None, claim: Claim, heirs: Sequence[HeirSpec
             raise ClaimError("CLAIM_CLOSED", claim=locked.pk, status=locked.get_status_display())
         Heir.objects.filter(claim=locked).delete()
         order = sorted(range(len(heirs)), key=lambda i: (HEIR_RANK[heirs[i].relation], i))  # type: ignore[index]
+        # Ids first: each heir's NIK and account are encrypted for its own row.
+        bulk.lock_table(Heir)
+        first_id = bulk.reserve_ids(Heir, len(order))
         rows = []
         for position, index in enumerate(order, start=1):
             spec = heirs[index]
-            nik = _DIGITS.sub("", spec.nik)
-            account = _DIGITS.sub("", spec.account)
             kept_nik, kept_account = stored.get(_heir_key(spec.name, spec.relation), (None, None))
-            rows.append(
-                Heir.objects.create(
-                    claim=locked,
-                    position=position,
-                    rank=HEIR_RANK[spec.relation],  # type: ignore[index]
-                    name=spec.name.strip()[:150],
-                    relation=spec.relation,
-                    nik_cipher=crypto.encrypt(nik) if nik else kept_nik,
-                    birth_date=spec.birth_date,
-                    school_level=spec.school_level,
-                    school_year=spec.school_year if spec.school_level else None,
-                    is_payee=spec.payee,
-                    bank_name=spec.bank_name.strip()[:80] if spec.payee else "",
-                    account_cipher=(crypto.encrypt(account) if account else kept_account)
-                    if spec.payee
-                    else None,
-                    account_holder=(spec.account_holder.strip() or spec.name.strip())[:150]
-                    if spec.payee
-                    else "",
-                )
+            nik = _DIGITS.sub("", spec.nik) or kept_nik
+            account = (_DIGITS.sub("", spec.account) or kept_account) if spec.payee else None
+            heir = Heir(
+                pk=first_id + position - 1,
+                claim=locked,
+                position=position,
+                rank=HEIR_RANK[spec.relation],  # type: ignore[index]
+                name=spec.name.strip()[:150],
+                relation=spec.relation,
+                birth_date=spec.birth_date,
+                school_level=spec.school_level,
+                school_year=spec.school_year if spec.school_level else None,
+                is_payee=spec.payee,
+                bank_name=spec.bank_name.strip()[:80] if spec.payee else "",
+                account_holder=(spec.account_holder.strip() or spec.name.strip())[:150]
+                if spec.payee
+                else "",
             )
+            heir.nik_cipher = crypto.field_encrypt(heir, "nik_cipher", nik)
+            heir.account_cipher = crypto.field_encrypt(heir, "account_cipher", account)
+            heir.save(force_insert=True)
+            rows.append(heir)
         coverage = coverage_of(locked.person_id, locked.event_date)
         result = _compute(locked, coverage, rows)
         _store(locked, result, rows)

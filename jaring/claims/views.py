@@ -152,8 +152,8 @@ def _heir_rows(request: HttpRequest, claim: Claim) -> list[dict[str, Any]]:
     full = user.capabilities.see_full_nik and user.capabilities.manage_claims
     rows = []
     for heir in claim.heirs.all():
-        nik = crypto.decrypt(heir.nik_cipher) if heir.nik_cipher else ""
-        account = crypto.decrypt(heir.account_cipher) if heir.account_cipher else ""
+        nik = crypto.field_decrypt(heir, "nik_cipher") or ""
+        account = crypto.field_decrypt(heir, "account_cipher") or ""
         rows.append(
             {
                 "heir": heir,

@@ -1,14 +1,19 @@
 """Encryption of NIK, phone and bank account numbers at rest, and keyed hashes to find them.
 
 - A value is stored with AES-256-GCM (an authenticated cipher from ``cryptography``) under a
-  key of the *key ring* (:mod:`jaring.core.keyring`): ``0x02 || key number || 12-byte random
+  key of the *key ring* (:mod:`jaring.core.keyring`): ``0x03 || key number || 12-byte random
   nonce || cipher text || 16-byte tag``. New values use the current key; a value under any key
   of the ring reads, so keys can be changed and the stored values re-encrypted afterwards, in
-  batches (``jaring keys rotate``, :mod:`jaring.core.rotation`). The two header bytes are
-  authenticated with the value: a changed key number fails like a changed cipher text.
-- Values written before the ring (``0x01 || nonce || cipher text || tag``, no key number) still
-  read, under whichever key of the ring opens them; nothing writes them any more, and
-  ``jaring keys rotate`` rewrites them in the current form.
+  batches (``jaring keys rotate``, :mod:`jaring.core.rotation`).
+- A ciphertext is bound to where it is stored: its table, its column and its row's primary
+  key (:class:`Slot`, :func:`row_key`) are the cipher's associated data, with the two header
+  bytes. A ciphertext copied to another row or column does not decrypt there (ADR 0016).
+  So every write knows its row's key first: bulk writes reserve their ids
+  (:func:`jaring.core.bulk.reserve_ids`) or have natural keys, single rows reserve one.
+- Older forms still read, and nothing writes them any more: ``0x02 || key number || nonce ||
+  …`` (the ring, not yet bound to a row) and ``0x01 || nonce || …`` (before the ring, under
+  whichever key of it opens them). ``jaring keys rotate`` rewrites them in the current form;
+  once the key they were written under leaves the ring, none can be read or moved anywhere.
 - Lookups and uniqueness use a *blind index*: keyed BLAKE2b of the normalised value, 16 bytes,
   hex. Equal values give equal indexes, so ``nik_index`` can be UNIQUE and searched, while the
   database alone reveals nothing without the key. Its key (``JARING_INDEX_KEY``) is not part of
@@ -23,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,9 +37,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.db import models
 
 LEGACY = 1  # 0x01 || nonce || cipher text || tag: before the key ring, any key of it
-RINGED = 2  # 0x02 || key number || nonce || cipher text || tag
+RINGED = 2  # 0x02 || key number || nonce || cipher text || tag: not bound to its row
+BOUND = 3  # 0x03 || key number || nonce || cipher text || tag, bound to table, column and row
 NONCE_BYTES = 12
 TAG_BYTES = 16
 _AAD_TAG = b"jaring\x00"
@@ -79,7 +86,7 @@ def envelope(blob: bytes | memoryview) -> Envelope:
     if version == LEGACY:
         head = 1
         key_id: int | None = None
-    elif version == RINGED:
+    elif version in (RINGED, BOUND):
         head = 2
         if len(data) < head:
             raise CipherFormatError("ciphertext without its key number")
@@ -127,46 +134,85 @@ def _ringed_aead(key_id: int) -> AESGCM:
     return _aead(secret)
 
 
-def _aad(header: bytes) -> bytes:
-    return _AAD_TAG + header
+@dataclass(frozen=True)
+class Slot:
+    """Where ciphertexts are stored: a table's column. With a row's key it is what a
+    ciphertext is bound to."""
+
+    table: str
+    column: str
+
+    def aad(self, header: bytes) -> bytes:
+        """The associated data of a row's ciphertext up to (not including) the row's key."""
+        return _AAD_TAG + header + self.table.encode() + b"\x00" + self.column.encode() + b"\x00"
 
 
-def encrypt(value: str) -> bytes:
-    """``value`` under the current key."""
-    return encrypt_many([value])[0] or b""
+def slot(model: type[models.Model], field: str) -> Slot:
+    """The slot of ``model``'s encrypted ``field`` (a ``*_cipher`` binary field)."""
+    column = model._meta.get_field(field).column  # type: ignore[union-attr]
+    assert isinstance(column, str)
+    return Slot(model._meta.db_table, column)
 
 
-def encrypt_many(values: Sequence[str | None]) -> list[bytes | None]:
-    """Encrypt a column under the current key; ``None`` stays ``None``. One urandom call for
-    all nonces."""
+RowKey = int | str | tuple[object, ...]
+
+
+def row_key(key: object) -> str:
+    """A primary key as the text a ciphertext is bound to: an integer in decimal, text with
+    ``\\`` and ``,`` escaped, the parts of a composite key joined by ``,``."""
+    if isinstance(key, tuple | list):
+        return ",".join(row_key(part) for part in key)
+    if isinstance(key, bool) or not isinstance(key, int | str):
+        raise TypeError(f"a row key is an integer, text or a tuple of them, not {key!r}")
+    if isinstance(key, int):
+        return str(key)
+    return key.replace("\\", "\\\\").replace(",", "\\,")
+
+
+def encrypt(value: str, *, slot: Slot, row: object) -> bytes:
+    """``value`` under the current key, bound to ``slot`` and the row whose key is ``row``."""
+    return encrypt_many([value], slot=slot, rows=[row])[0] or b""
+
+
+def encrypt_many(
+    values: Sequence[str | None], *, slot: Slot, rows: Sequence[object]
+) -> list[bytes | None]:
+    """Encrypt a column under the current key, each value bound to ``slot`` and its row's key
+    (``rows``, in the same order); ``None`` stays ``None``. One urandom call for all nonces."""
+    if len(rows) != len(values):
+        raise ValueError(f"{len(values)} values but {len(rows)} row keys")
     key_id = current_key_id()
     aead = _ringed_aead(key_id)
-    header = bytes([RINGED, key_id])
-    aad = _aad(header)
+    header = bytes([BOUND, key_id])
+    bound = slot.aad(header)
     nonces = os.urandom(NONCE_BYTES * len(values))
     out: list[bytes | None] = []
-    for i, value in enumerate(values):
+    for i, (value, row) in enumerate(zip(values, rows, strict=True)):
         if value is None:
             out.append(None)
             continue
         nonce = nonces[i * NONCE_BYTES : (i + 1) * NONCE_BYTES]
+        aad = bound + (str(row) if type(row) is int else row_key(row)).encode()
         out.append(header + nonce + aead.encrypt(nonce, value.encode(), aad))
     return out
 
 
-def decrypt(blob: bytes | memoryview) -> str:
-    """The value of one ciphertext, under whichever key of the ring it names."""
-    value = decrypt_many([blob])[0]
+def decrypt(blob: bytes | memoryview, *, slot: Slot, row: object) -> str:
+    """The value of one ciphertext read from ``slot`` in the row whose key is ``row``."""
+    value = decrypt_many([blob], slot=slot, rows=[row])[0]
     assert value is not None
     return value
 
 
 class _Opener:
-    """Decrypts ciphertexts one after another, keeping each key's cipher object and, for legacy
-    ciphertexts (no key number), the key that opened the last one, tried first."""
+    """Decrypts the ciphertexts of one slot one after another, keeping each key's cipher
+    object and, for legacy ciphertexts (no key number), the key that opened the last one,
+    tried first."""
 
-    def __init__(self) -> None:
+    def __init__(self, slot: Slot) -> None:
+        self._slot = slot
         self._aeads: dict[int, AESGCM] = {}
+        self._bound: dict[bytes, bytes] = {}
         self._legacy_order = sorted(ring(), key=lambda k: k != current_key_id())
 
     def _aead_of(self, key_id: int) -> AESGCM:
@@ -175,13 +221,21 @@ class _Opener:
             aead = self._aeads[key_id] = _ringed_aead(key_id)
         return aead
 
-    def open(self, blob: bytes | memoryview) -> str:
+    def open(self, blob: bytes | memoryview, row: object) -> str:
         data = bytes(blob)
-        if data[:1] == b"\x02" and len(data) >= 2 + NONCE_BYTES + TAG_BYTES and data[1]:
-            aead = self._aead_of(data[1])
-            return aead.decrypt(data[2:14], data[14:], _aad(data[:2])).decode()
+        if data[:1] == b"\x03" and len(data) >= 2 + NONCE_BYTES + TAG_BYTES and data[1]:
+            header = data[:2]
+            bound = self._bound.get(header)
+            if bound is None:
+                bound = self._bound[header] = self._slot.aad(header)
+            aad = bound + (str(row) if type(row) is int else row_key(row)).encode()
+            return self._aead_of(data[1]).decrypt(data[2:14], data[14:], aad).decode()
         sealed = envelope(data)
-        if sealed.key_id is not None:  # pragma: no cover - the fast path above takes these
+        if sealed.version == RINGED:
+            assert sealed.key_id is not None
+            aead = self._aead_of(sealed.key_id)
+            return aead.decrypt(sealed.nonce, sealed.body, _AAD_TAG + sealed.header).decode()
+        if sealed.version != LEGACY:  # pragma: no cover - the fast path above takes these
             raise CipherFormatError("malformed ciphertext")
         for position, key_id in enumerate(self._legacy_order):
             try:
@@ -194,10 +248,33 @@ class _Opener:
         raise InvalidTag()
 
 
-def decrypt_many(blobs: Iterable[bytes | memoryview | None]) -> list[str | None]:
-    """The values of a column of ciphertexts; ``None`` stays ``None``."""
-    opener = _Opener()
-    return [None if b is None else opener.open(b) for b in blobs]
+def decrypt_many(
+    blobs: Sequence[bytes | memoryview | None], *, slot: Slot, rows: Sequence[object]
+) -> list[str | None]:
+    """The values of a column of ciphertexts read from ``slot``, each in the row whose key is
+    at the same place in ``rows``; ``None`` stays ``None``."""
+    if len(rows) != len(blobs):
+        raise ValueError(f"{len(blobs)} ciphertexts but {len(rows)} row keys")
+    opener = _Opener(slot)
+    return [None if b is None else opener.open(b, r) for b, r in zip(blobs, rows, strict=True)]
+
+
+def field_encrypt(instance: models.Model, field: str, value: str | None) -> bytes | None:
+    """``value`` encrypted for ``instance``'s ``field`` (bound to its primary key, which must be
+    set: reserve it first for a new row); ``None`` or empty gives ``None``."""
+    if instance.pk is None:
+        raise ValueError(f"{type(instance).__name__} needs its primary key before {field}")
+    if not value:
+        return None
+    return encrypt(value, slot=slot(type(instance), field), row=instance.pk)
+
+
+def field_decrypt(instance: models.Model, field: str) -> str | None:
+    """The value of ``instance``'s encrypted ``field``; ``None`` when it holds none."""
+    blob = getattr(instance, field)
+    if not blob:
+        return None
+    return decrypt(blob, slot=slot(type(instance), field), row=instance.pk)
 
 
 def key_id_of(blob: bytes | memoryview) -> int | None:

@@ -71,6 +71,10 @@ class CipherColumn:
     def label(self) -> str:
         return f"{self.table}.{self.column}"
 
+    @property
+    def slot(self) -> crypto.Slot:
+        return crypto.Slot(self.table, self.column)
+
 
 def cipher_columns() -> list[CipherColumn]:
     """Every encrypted column of the installed models, by table and column."""
@@ -94,8 +98,14 @@ class ColumnStatus:
     field: str
     rows: int = 0
     by_key: Counter[int] = dataclasses_field(default_factory=Counter)
+    bound: int = 0  # in the current form, bound to their rows
     legacy: int = 0  # written before the key ring (no key number)
     unreadable: int = 0  # not a ciphertext at all
+
+    @property
+    def unbound(self) -> int:
+        """Ciphertexts not bound to their row (either older form)."""
+        return self.rows - self.bound - self.unreadable
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -103,6 +113,7 @@ class ColumnStatus:
             "field": self.field,
             "rows": self.rows,
             "by_key": {str(k): n for k, n in sorted(self.by_key.items())},
+            "unbound": self.unbound,
             "legacy": self.legacy,
             "unreadable": self.unreadable,
         }
@@ -113,6 +124,7 @@ class KeyStatus:
     current: int
     ring: Sequence[int]
     columns: Sequence[ColumnStatus]
+    current_bound: int  # ciphertexts in the current form under the current key
 
     def by_key(self) -> Counter[int]:
         total: Counter[int] = Counter()
@@ -122,13 +134,14 @@ class KeyStatus:
 
     def to_rotate(self) -> int:
         """Ciphertexts not under the current key in the current form."""
-        return sum(c.rows - c.by_key[self.current] for c in self.columns)
+        return sum(c.rows for c in self.columns) - self.current_bound
 
     def as_dict(self) -> dict[str, object]:
         return {
             "current": self.current,
             "ring": sorted(self.ring),
             "by_key": {str(k): n for k, n in sorted(self.by_key().items())},
+            "unbound": sum(c.unbound for c in self.columns),
             "legacy": sum(c.legacy for c in self.columns),
             "to_rotate": self.to_rotate(),
             "keys_in_use_outside_ring": sorted(set(self.by_key()) - set(self.ring)),
@@ -143,6 +156,8 @@ def _quoted(names: Sequence[str]) -> str:
 def key_status() -> KeyStatus:
     """How many ciphertexts each column holds under each key (one grouped scan a column)."""
     columns = []
+    current = crypto.current_key_id()
+    current_bound = 0
     for column in cipher_columns():
         status = ColumnStatus(column.table, column.column)
         name = connection.ops.quote_name(column.column)
@@ -155,25 +170,26 @@ def key_status() -> KeyStatus:
             for head, count in cursor.fetchall():
                 head = bytes(head)
                 status.rows += count
-                if len(head) == 2 and head[0] == crypto.RINGED:
+                if len(head) == 2 and head[0] in (crypto.RINGED, crypto.BOUND):
                     status.by_key[head[1]] += count
+                    if head[0] == crypto.BOUND:
+                        status.bound += count
+                        current_bound += count if head[1] == current else 0
                 elif head[:1] == bytes([crypto.LEGACY]):
                     status.legacy += count
                 else:
                     status.unreadable += count
         columns.append(status)
-    return KeyStatus(crypto.current_key_id(), list(crypto.ring()), columns)
+    return KeyStatus(current, list(crypto.ring()), columns, current_bound)
 
 
 @dataclass
 class _Batch:
-    keys: list[tuple[object, ...]]
+    keys: list[Any]
     ciphers: list[bytes]
 
 
-def _next_batch(
-    column: CipherColumn, after: tuple[object, ...] | None, head: bytes, rows: int
-) -> _Batch:
+def _next_batch(column: CipherColumn, after: Any, head: bytes, rows: int) -> _Batch:
     quote = connection.ops.quote_name
     keys = column.key_columns
     cipher = quote(column.column)
@@ -181,7 +197,7 @@ def _next_batch(
     params: list[Any] = [head]
     if after is not None:
         where += f" AND ({_quoted(keys)}) > ({', '.join(['%s'] * len(keys))})"
-        params.extend(after)
+        params.extend(after if isinstance(after, tuple) else [after])
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {_quoted(keys)}, {cipher} FROM {quote(column.table)} WHERE {where} "
@@ -189,22 +205,25 @@ def _next_batch(
             [*params, rows],
         )
         fetched = cursor.fetchall()
-    return _Batch([tuple(r[:-1]) for r in fetched], [bytes(r[-1]) for r in fetched])
+    # A one-column key binds as the value itself, a composite one as the tuple (crypto.row_key).
+    return _Batch(
+        [r[0] if len(keys) == 1 else tuple(r[:-1]) for r in fetched],
+        [bytes(r[-1]) for r in fetched],
+    )
 
 
 def _opened(column: CipherColumn, batch: _Batch) -> list[str | None]:
     try:
-        return crypto.decrypt_many(batch.ciphers)
+        return crypto.decrypt_many(batch.ciphers, slot=column.slot, rows=batch.keys)
     except (ValueError, InvalidTag):
         pass
     for key, cipher in zip(batch.keys, batch.ciphers, strict=True):
         try:
-            crypto.decrypt(cipher)
+            crypto.decrypt(cipher, slot=column.slot, row=key)
         except (ValueError, InvalidTag) as exc:
             reason = str(exc) or type(exc).__name__
-            row = key[0] if len(key) == 1 else key
             raise RotationError(
-                f"{column.label}, baris {row}: tidak dapat dibuka dengan kunci mana pun di "
+                f"{column.label}, baris {key}: tidak dapat dibuka dengan kunci mana pun di "
                 f"cincin ({reason}). Kunci lama sudah dihapus? Tambahkan kembali, lalu ulangi."
             ) from exc
     raise AssertionError("a batch that fails opens row by row")  # pragma: no cover
@@ -216,8 +235,14 @@ def _rewrite(column: CipherColumn, batch: _Batch) -> tuple[int, int]:
     keys = column.key_columns
     frame = pl.DataFrame(
         {
-            **{name: [k[i] for k in batch.keys] for i, name in enumerate(keys)},
-            column.column: pl.Series(crypto.encrypt_many(values), dtype=pl.Binary),
+            **(
+                {keys[0]: batch.keys}
+                if len(keys) == 1
+                else {name: [k[i] for k in batch.keys] for i, name in enumerate(keys)}
+            ),
+            column.column: pl.Series(
+                crypto.encrypt_many(values, slot=column.slot, rows=batch.keys), dtype=pl.Binary
+            ),
             f"{column.column}__was": pl.Series(batch.ciphers, dtype=pl.Binary),
         }
     )
@@ -266,7 +291,7 @@ def keys_rotate(
         raise ValueError("batch_rows must be at least 1")
     started = time.perf_counter()
     key_id = crypto.current_key_id()
-    head = bytes([crypto.RINGED, key_id])
+    head = bytes([crypto.BOUND, key_id])
     rotation = KeyRotation.objects.create(
         actor_label=actor_label[:150], key_id=key_id, state=RotationState.RUNNING
     )
@@ -277,7 +302,7 @@ def keys_rotate(
                 rotation=rotation, table=column.table, field=column.column
             )
             done_columns.append(record)
-            after: tuple[object, ...] | None = None
+            after: Any = None
             while True:
                 with transaction.atomic():
                     batch = _next_batch(column, after, head, batch_rows)

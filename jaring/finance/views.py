@@ -650,7 +650,7 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     full = signed_in_user(request).capabilities.see_full_nik
     shown = []
     for row in page:
-        nik = crypto.decrypt(row.nik_cipher) if row.nik_cipher else row.nik_text
+        nik = crypto.field_decrypt(row, "nik_cipher") or row.nik_text
         nik = nik if full or not row.nik_cipher else mask_nik(nik)
         shown.append(
             {

@@ -51,6 +51,7 @@ from jaring.finance.months import months_of
 from jaring.national.errors import NationalError
 from jaring.programmes.models import Membership
 from jaring.registry.models import Person, PersonStatus
+from jaring.registry.models.people import NIK_SLOT, PHONE_SLOT
 
 #: Bumped when a part's columns change; readers refuse another version.
 SCHEMA_VERSION = 1
@@ -145,8 +146,9 @@ def nik_part(nik: str | None, span: Any) -> str | None:
 
 def _indexed(people: pl.DataFrame, key: str) -> pl.DataFrame:
     """Replace the cipher columns by national indexes; the plain values live only here."""
-    niks = crypto.decrypt_many(people["nik_cipher"].to_list())
-    phones = crypto.decrypt_many(people["phone_cipher"].to_list())
+    ids = people["person_id"].to_list()
+    niks = crypto.decrypt_many(people["nik_cipher"].to_list(), slot=NIK_SLOT, rows=ids)
+    phones = crypto.decrypt_many(people["phone_cipher"].to_list(), slot=PHONE_SLOT, rows=ids)
     columns = {"nik_index": crypto.national_index_many(niks, purpose="nik", secret=key)}
     for part, span in NIK_PARTS.items():
         columns[f"{part}_index"] = crypto.national_index_many(

@@ -31,9 +31,10 @@ from jaring.audit.models import Channel
 from jaring.core import bulk, crypto
 from jaring.core.spreadsheets import csv_safe
 from jaring.programmes.errors import ProgrammeError
-from jaring.programmes.models import Decree, DecreeMember
+from jaring.programmes.models import MEMBER_NIK_SLOT, Decree, DecreeMember
 from jaring.programmes.pdf_parts import render_parts
 from jaring.programmes.services.signing import document_title, issuer_of, members_frame
+from jaring.registry.models.people import NIK_SLOT
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
@@ -165,8 +166,10 @@ _FROZEN_SCHEMA: dict[str, pl.DataType] = {
 
 
 def _rows(decree: Decree) -> pl.DataFrame:
+    """The lampiran's rows with their NIKs decrypted (``nik``): frozen in a signed decree,
+    as the registry has them now in a draft."""
     if decree.is_signed:
-        return bulk.read_frame(
+        frozen = bulk.read_frame(
             DecreeMember.objects.order_by("position")
             .filter(decree=decree)
             .values_list(
@@ -184,10 +187,19 @@ def _rows(decree: Decree) -> pl.DataFrame:
             ),
             _FROZEN_SCHEMA,
         ).sort("no")
+        niks = crypto.decrypt_many(
+            frozen["nik_cipher"].to_list(),
+            slot=MEMBER_NIK_SLOT,
+            rows=[(decree.pk, position) for position in frozen["no"]],
+        )
+        return frozen.with_columns(nik=pl.Series(niks, dtype=pl.String)).drop("nik_cipher")
     live = members_frame(decree)
-    return live.select(
+    niks = crypto.decrypt_many(
+        live["nik_cipher"].to_list(), slot=NIK_SLOT, rows=live["person_id"].to_list()
+    )
+    return live.with_columns(nik=pl.Series(niks, dtype=pl.String)).select(
         pl.col("position").alias("no"),
-        "nik_cipher",
+        "nik",
         pl.col("name").alias("nama"),
         "birth_date",
         pl.col("sex").alias("jenis_kelamin"),
@@ -204,7 +216,7 @@ def lampiran_frame(decree: Decree, *, full_nik: bool) -> pl.DataFrame:
     """The lampiran's rows: :data:`CSV_COLUMNS` plus ``birth_date`` (a date) and
     ``region_id``; NIKs decrypted column-wise, masked unless ``full_nik``."""
     rows = _rows(decree)
-    niks = crypto.decrypt_many(rows["nik_cipher"].to_list())
+    niks = rows["nik"].to_list()
     if not full_nik:
         niks = [mask_nik(n) if n else n for n in niks]
     months = {i + 1: name for i, name in enumerate(MONTHS_ID)}

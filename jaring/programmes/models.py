@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jaring.core import crypto
 from jaring.core.scoping import RegionScopedModel, RegionScopedQuerySet
 from jaring.core.tallies import Tally, tally_constraints, tally_indexes
 from jaring.rules.months import Month
@@ -534,6 +535,11 @@ class DecreeMember(RegionScopedModel):
 
     def __str__(self) -> str:
         return f"{self.decree_id}:{self.position} {self.name}"
+
+
+#: Where a decree member's NIK is stored: bound to (decree, position), encrypted again from the
+#: person's own ciphertext when the decree is signed.
+MEMBER_NIK_SLOT = crypto.slot(DecreeMember, "nik_cipher")
 
 
 class MembershipQuerySet(RegionScopedQuerySet):

@@ -50,14 +50,17 @@ def people_frame(
     lookups = [
         f"{f.column}_cipher" if f.secret else f.lookup or f.stored_as or f.column for f in fields
     ]
-    rows = list(people.order_by("region_id", "name_normalized", "id").values_list(*lookups))
+    rows = list(people.order_by("region_id", "name_normalized", "id").values_list("id", *lookups))
     columns: list[tuple[object, ...]] = (
-        list(zip(*rows, strict=True)) if rows else [() for _ in exported]
+        list(zip(*rows, strict=True)) if rows else [() for _ in range(len(exported) + 1)]
     )
+    ids, columns = columns[0], columns[1:]
     data: dict[str, list[object]] = {}
     for field, values in zip(fields, columns, strict=True):
         if field.secret:
-            data[field.column] = list(crypto.decrypt_many(cast("tuple[bytes, ...]", values)))
+            where = crypto.slot(Person, f"{field.column}_cipher")
+            ciphers = cast("tuple[bytes, ...]", values)
+            data[field.column] = list(crypto.decrypt_many(ciphers, slot=where, rows=ids))
         else:
             data[field.column] = list(values)
     if not show_full_nik:

@@ -28,7 +28,7 @@ from jaring.registry.models import (
     PersonStatus,
     StatusReason,
 )
-from jaring.registry.models.people import STATUS_REASONS
+from jaring.registry.models.people import NIK_SLOT, PHONE_SLOT, STATUS_REASONS
 from jaring.registry.names import normalize_names_expr
 from jaring.registry.occupations import TAXONOMY, synonym_key
 from jaring.registry.tallies import people_tally_created, people_tally_kept
@@ -53,13 +53,25 @@ def with_blind_indexes(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def with_ciphers(frame: pl.DataFrame, *, nik: bool = True) -> pl.DataFrame:
-    """Add ``phone_cipher`` (and ``nik_cipher`` when ``nik``) for the ``phone``/``nik`` columns.
+    """Add ``phone_cipher`` (and ``nik_cipher`` when ``nik``) for the ``phone``/``nik`` columns,
+    each bound to the person's row (``person_id``, reserved before anything is written).
 
     Applied chunk by chunk while rows are copied (see :func:`jaring.core.bulk.copy_frame`)."""
-    ciphers = [pl.Series("phone_cipher", crypto.encrypt_many(frame["phone"].to_list()), pl.Binary)]
+    rows = frame["person_id"].to_list()
+    ciphers = [
+        pl.Series(
+            "phone_cipher",
+            crypto.encrypt_many(frame["phone"].to_list(), slot=PHONE_SLOT, rows=rows),
+            pl.Binary,
+        )
+    ]
     if nik:
         ciphers.append(
-            pl.Series("nik_cipher", crypto.encrypt_many(frame["nik"].to_list()), pl.Binary)
+            pl.Series(
+                "nik_cipher",
+                crypto.encrypt_many(frame["nik"].to_list(), slot=NIK_SLOT, rows=rows),
+                pl.Binary,
+            )
         )
     return frame.with_columns(ciphers)
 
@@ -248,9 +260,11 @@ def person_add(
         existing = Person.objects.filter(nik_index=index).first()
         if existing is not None:
             raise PersonEditError("NIK_REGISTERED", checked=checked, person=existing)
-        person = Person(status=PersonStatus.REGISTERED)
+        # The id first: the NIK and phone are encrypted for this row (ADR 0016).
+        bulk.lock_table(Person)
+        person = Person(pk=bulk.reserve_ids(Person, 1), status=PersonStatus.REGISTERED)
         _person_fields(person, checked.values, nik=True)
-        person.save()
+        person.save(force_insert=True)
         people_tally_created(person.pk, 1)
     return person, checked
 

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.audit.services import acting_as
-from jaring.core import bulk
+from jaring.core import bulk, crypto
 from jaring.finance.exchange.checking import check_response, outcome_before_matching
 from jaring.finance.exchange.reading import read_response
 from jaring.finance.models import Enrolment, ResponseFile, ResponseRow, RowOutcome
@@ -248,12 +248,21 @@ def _shared_kpj(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _with_nik_ciphers(made: ResponseFile, rows: pl.DataFrame) -> pl.DataFrame:
+    """``nik_cipher`` of each readable NIK, bound to its response row (response, sheet, row)."""
+    rows = rows.with_columns(pl.col("sheet").str.slice(0, 100))
+    niks = rows.select(pl.when("readable").then("nik"))["nik"].to_list()
+    keys = [(made.pk, sheet, row) for sheet, row in rows.select("sheet", "row_number").rows()]
+    ciphers = crypto.encrypt_many(niks, slot=crypto.slot(ResponseRow, "nik_cipher"), rows=keys)
+    return rows.with_columns(pl.Series("nik_cipher", ciphers, pl.Binary))
+
+
 def _write_rows(made: ResponseFile, rows: pl.DataFrame) -> None:
     bulk.copy_frame(
         ResponseRow,
-        rows.select(
+        _with_nik_ciphers(made, rows).select(
             pl.lit(made.pk, pl.Int64).alias("response_id"),
-            pl.col("sheet").str.slice(0, 100),
+            "sheet",
             "row_number",
             "nik_index",
             "nik_cipher",

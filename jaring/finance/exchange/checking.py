@@ -116,9 +116,10 @@ def _reason_code(text: pl.Expr) -> pl.Expr:
 
 
 def check_response(response: ResponseTable, *, today: date, first_month: date) -> pl.DataFrame:
-    """One row per row of the file: where it is, what it says (cleaned), ``nik_index`` and
-    ``nik_cipher`` for a readable NIK, ``readable``, the problem codes so far (``problems``,
-    a list) and, per NIK, whether it repeats or contradicts another row."""
+    """One row per row of the file: where it is, what it says (cleaned), ``nik_index`` for a
+    readable NIK (its cipher is made when the row is stored, bound to it), ``readable``, the
+    problem codes so far (``problems``, a list) and, per NIK, whether it repeats or contradicts
+    another row."""
     table = response.table
     frame = table.frame
     nik_header = response.column("nik")
@@ -200,11 +201,8 @@ def check_response(response: ResponseTable, *, today: date, first_month: date) -
     indexes = dict(
         zip(readable_niks, crypto.blind_index_many(readable_niks, purpose="nik"), strict=True)
     )
-    ciphers = crypto.encrypt_many(readable_niks)
-    cipher_of = dict(zip(readable_niks, ciphers, strict=True))
     rows = rows.with_columns(
         nik_index=pl.col("nik").replace_strict(indexes, default=None, return_dtype=pl.String),
-        nik_cipher=pl.col("nik").replace_strict(cipher_of, default=None, return_dtype=pl.Binary),
     )
     return _repeats(rows)
 

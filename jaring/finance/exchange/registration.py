@@ -31,7 +31,8 @@ from jaring.finance.models import (
     RegistrationFile,
     RegistrationTemplate,
 )
-from jaring.programmes.models import Decree, DecreeMember, Funder, WadahType
+from jaring.programmes.models import MEMBER_NIK_SLOT, Decree, DecreeMember, Funder, WadahType
+from jaring.registry.models.people import PHONE_SLOT
 from jaring.rules.months import Month
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def template_columns(template: RegistrationTemplate | None) -> list[tuple[str, s
 
 ROW_SCHEMA: dict[str, pl.DataType] = {
     "person_id": pl.Int64(),
+    "position": pl.Int64(),
     "nik_cipher": pl.Binary(),
     "name": pl.String(),
     "birth_place": pl.String(),
@@ -92,6 +94,7 @@ def registration_frame(decree: Decree, *, everyone: bool) -> pl.DataFrame:
         .filter(decree=decree)
         .values_list(
             "person_id",
+            "position",
             "nik_cipher",
             "name",
             "birth_place",
@@ -116,8 +119,14 @@ def registration_frame(decree: Decree, *, everyone: bool) -> pl.DataFrame:
             {"person_id": pl.Int64()},
         )
         rows = rows.join(registered, on="person_id", how="anti")
-    niks = crypto.decrypt_many(cast("list[bytes]", rows["nik_cipher"].to_list()))
-    phones = crypto.decrypt_many(rows["phone_cipher"].to_list())
+    niks = crypto.decrypt_many(
+        cast("list[bytes]", rows["nik_cipher"].to_list()),
+        slot=MEMBER_NIK_SLOT,
+        rows=[(decree.pk, position) for position in rows["position"]],
+    )
+    phones = crypto.decrypt_many(
+        rows["phone_cipher"].to_list(), slot=PHONE_SLOT, rows=rows["person_id"].to_list()
+    )
     benefits = "JKK+JKM+JHT" if decree.jht else "JKK+JKM"
     return rows.with_columns(
         nik=pl.Series(niks, dtype=pl.String),
@@ -134,7 +143,7 @@ def registration_frame(decree: Decree, *, everyone: bool) -> pl.DataFrame:
         .then(pl.concat_str([pl.col("address").fill_null(""), pl.lit(" RT/RW "), pl.col("rt_rw")]))
         .otherwise(pl.col("address").fill_null("")),
         birth_date=pl.col("birth_date").dt.strftime("%d-%m-%Y"),
-    ).drop("nik_cipher", "phone_cipher")
+    ).drop("nik_cipher", "phone_cipher", "position")
 
 
 def registration_file_make(

@@ -25,10 +25,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.audit.services import acting_as
-from jaring.core import bulk
+from jaring.core import bulk, crypto
 from jaring.core.scoping import region_in_scope
 from jaring.programmes.errors import ProgrammeError
 from jaring.programmes.models import (
+    MEMBER_NIK_SLOT,
     MEMBER_STATUSES,
     Decree,
     DecreeEntry,
@@ -42,6 +43,7 @@ from jaring.programmes.models import (
 from jaring.programmes.services.drafting import _latest_signed, leave_reasons
 from jaring.programmes.tallies import membership_tally_kept
 from jaring.regions.models import Region, RegionKind, RegionLevel
+from jaring.registry.models.people import NIK_SLOT
 from jaring.rules.messages import Message
 from jaring.rules.months import Month
 
@@ -124,10 +126,22 @@ def members_frame(decree: Decree) -> pl.DataFrame:
     )
 
 
+def _member_niks(decree: Decree, members: pl.DataFrame) -> pl.Series:
+    """The members' NIKs encrypted again for the decree's rows: a ciphertext is bound to its
+    table and row (ADR 0016), so the person's own cannot be copied."""
+    niks = crypto.decrypt_many(
+        members["nik_cipher"].to_list(), slot=NIK_SLOT, rows=members["person_id"].to_list()
+    )
+    rows = [(decree.pk, position) for position in members["position"]]
+    return pl.Series(
+        "nik_cipher", crypto.encrypt_many(niks, slot=MEMBER_NIK_SLOT, rows=rows), pl.Binary
+    )
+
+
 def _freeze(decree: Decree, members: pl.DataFrame) -> None:
     bulk.copy_frame(
         DecreeMember,
-        members.select(
+        members.with_columns(_member_niks(decree, members)).select(
             pl.lit(decree.pk, pl.Int64).alias("decree_id"),
             "position",
             "person_id",

@@ -49,7 +49,7 @@ from jaring.registry.models import (
     RowAction,
     RowState,
 )
-from jaring.registry.services import person_rows
+from jaring.registry.services import person_rows, with_blind_indexes, with_ciphers
 from jaring.registry.tallies import people_tally_created
 
 if TYPE_CHECKING:
@@ -244,7 +244,7 @@ def held_case(batch: ImportBatch, keys: Sequence[Key], *, waiting: Sequence[Key]
         HeldRow(
             sheet=r.sheet,
             row=r.row_number,
-            nik=crypto.decrypt(bytes(r.nik_cipher)) if r.nik_cipher else "",
+            nik=crypto.field_decrypt(r, "nik_cipher") or "",
             name=r.name,
             birth_place=r.birth_place,
             birth_date=r.birth_date,
@@ -406,6 +406,26 @@ def _locked_rows(batch: ImportBatch, keys: Collection[Key]) -> pl.DataFrame:
     return frame
 
 
+_STAGED_NIK = crypto.slot(ImportRow, "nik_cipher")
+_STAGED_PHONE = crypto.slot(ImportRow, "phone_cipher")
+
+
+def _listed_values(batch: ImportBatch, rows: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` (staging rows of ``batch``) with their NIK and phone as the list gave them
+    (``nik``, ``phone``), each opened with its staging row's binding (batch, sheet, row)."""
+    keys = [(batch.pk, sheet, row) for sheet, row in rows.select("_sheet", "_row").rows()]
+    return rows.with_columns(
+        nik=pl.Series(
+            crypto.decrypt_many(rows["nik_cipher"].to_list(), slot=_STAGED_NIK, rows=keys),
+            dtype=pl.String,
+        ),
+        phone=pl.Series(
+            crypto.decrypt_many(rows["phone_cipher"].to_list(), slot=_STAGED_PHONE, rows=keys),
+            dtype=pl.String,
+        ),
+    ).drop("nik_cipher", "phone_cipher")
+
+
 def _same_nik_waiting(batch: ImportBatch, nik_indexes: list[str]) -> pl.DataFrame:
     rows = list(
         _waiting(batch)
@@ -523,20 +543,16 @@ def held_register(
         chosen = chosen.join(existing, on="nik_index", how="left", maintain_order="left")
         new = chosen.filter(pl.col("existing_id").is_null())
         first = bulk.reserve_ids(Person, new.height) if new.height else 0
-        new = new.with_columns(
+        new = _listed_values(batch, new).with_columns(
             person_id=pl.int_range(first, first + new.height, dtype=pl.Int64)
-        ).with_columns(
-            phone_index=pl.Series(
-                [
-                    crypto.blind_index(crypto.decrypt(c), purpose="phone") if c else None
-                    for c in new["phone_cipher"].to_list()
-                ],
-                dtype=pl.String,
-            )
         )
         if new.height:
+            # Encrypted again for each new person's row: a staging row's ciphertext is bound
+            # to that row and does not open in another (ADR 0016).
             bulk.copy_frame(
-                Person, new, prepare=lambda chunk: person_rows(chunk, batch_id=batch.pk)
+                Person,
+                with_blind_indexes(new),
+                prepare=lambda chunk: person_rows(with_ciphers(chunk), batch_id=batch.pk),
             )
             people_tally_created(first, new.height)
         linked = chosen.filter(pl.col("existing_id").is_not_null())

@@ -51,6 +51,7 @@ from jaring.registry.models import (
     PersonStatus,
     RowAction,
 )
+from jaring.registry.models.people import NIK_SLOT, PHONE_SLOT
 from jaring.registry.selectors import mentions_q
 from jaring.registry.tallies import people_tally_kept
 from jaring.rules.messages import Message, gettext_noop
@@ -107,12 +108,12 @@ def people_for_matching(people: QuerySet[Person]) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "person_id": list(columns[0]),
-            "nik": crypto.decrypt_many(columns[1]),
+            "nik": crypto.decrypt_many(columns[1], slot=NIK_SLOT, rows=columns[0]),
             "name": list(columns[2]),
             "birth_date": list(columns[3]),
             "sex": list(columns[4]),
             "village_code": list(columns[5]),
-            "phone": crypto.decrypt_many(columns[6]),
+            "phone": crypto.decrypt_many(columns[6], slot=PHONE_SLOT, rows=columns[0]),
         },
         schema={k: v for k, v in INPUT_SCHEMA.items() if k != "source"},
     )

@@ -244,16 +244,23 @@ class Person(RegionScopedModel):
 
     @property
     def nik(self) -> str:
-        return crypto.decrypt(self.nik_cipher)
+        return crypto.field_decrypt(self, "nik_cipher") or ""
 
     @property
     def phone(self) -> str:
-        return crypto.decrypt(self.phone_cipher) if self.phone_cipher else ""
+        return crypto.field_decrypt(self, "phone_cipher") or ""
 
     def set_nik(self, nik: str) -> None:
-        self.nik_cipher = crypto.encrypt(nik)
+        """Encrypted for this row: a new person's id is reserved first (``person_add``)."""
+        self.nik_cipher = crypto.field_encrypt(self, "nik_cipher", nik)
         self.nik_index = crypto.blind_index(nik, purpose="nik")
 
     def set_phone(self, phone: str) -> None:
-        self.phone_cipher = crypto.encrypt(phone) if phone else None
+        self.phone_cipher = crypto.field_encrypt(self, "phone_cipher", phone)
         self.phone_index = crypto.blind_index(phone, purpose="phone") if phone else None
+
+
+#: Where people's NIKs and phones are stored, for column-wise encryption and decryption (each
+#: value bound to its person's id).
+NIK_SLOT = crypto.slot(Person, "nik_cipher")
+PHONE_SLOT = crypto.slot(Person, "phone_cipher")

@@ -11,12 +11,14 @@ from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
+from cryptography.exceptions import InvalidTag
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from jaring.accounts.models import User
 from jaring.accounts.roles import Role
+from jaring.core import crypto
 from jaring.registry.imports.deciding import held_case, held_cases, held_decline, held_register
 from jaring.registry.imports.services import ImportRequestError
 from jaring.registry.models import ImportBatch, ImportRow, Person
@@ -257,3 +259,41 @@ def test_cli_lists_and_decides(tmp_path: Path) -> None:
     assert (done["created"], done["held"]) == (2, 1)
     done = _cli(str(batch.pk), "--decline", "4")
     assert (done["declined"], done["held"]) == (1, 0)
+
+
+def test_a_held_row_s_nik_is_bound_to_its_row_and_sealed_again_for_its_person(
+    tmp_path: Path,
+) -> None:
+    # ADR 0016: the held row's NIK and phone are bound to the staging row (batch, sheet, row);
+    # registering it opens them there and encrypts them again for the new person's row.
+    text = (
+        "NIK;Nama;Tgl Lahir;JK;Kelurahan;No HP\n"
+        "3374011708800002;Budi Santoso;17-08-1980;L;Mangunharjo;081234567890\n"
+        "3374011708800003;Sri Wahyuni;17-08-1980;P;Mangunharjo;081234567891\n"
+    )
+    batch = _import(tmp_path, text, SEMARANG)
+    first, second = ImportRow.objects.filter(batch=batch).order_by("row_number")
+    assert first.nik_cipher and second.nik_cipher and first.phone_cipher
+    assert crypto.field_decrypt(first, "nik_cipher") == "3374011708800002"
+    # The first row's NIK moved into the second row (or into the phone column) does not open.
+    for row, field in ((second, "nik_cipher"), (first, "phone_cipher")):
+        setattr(row, field, bytes(first.nik_cipher))
+        with pytest.raises(InvalidTag):
+            crypto.field_decrypt(row, field)
+    ImportRow.objects.filter(batch=batch, row_number=3).update(nik_cipher=bytes(first.nik_cipher))
+    with pytest.raises(InvalidTag):
+        held_case(batch, [(S, 3)])
+    # Decided: the person's NIK and phone open in the person's row, not as the staging row's.
+    held_register(batch=batch, user=None, rows=[(S, 2)], village_code=IN_TUGU)
+    person = Person.objects.get(name="Budi Santoso")
+    assert (person.nik, person.phone) == ("3374011708800002", "+6281234567890")
+    assert person.nik_index == crypto.blind_index("3374011708800002", purpose="nik")
+    assert person.phone_index == crypto.blind_index("+6281234567890", purpose="phone")
+    assert bytes(person.nik_cipher) != bytes(first.nik_cipher)
+    staged = crypto.slot(ImportRow, "nik_cipher")
+    with pytest.raises(InvalidTag):
+        crypto.decrypt(person.nik_cipher, slot=staged, row=(batch.pk, S, 2))
+    # The row moved into another's place does not register either: nothing is written.
+    with pytest.raises(InvalidTag):
+        held_register(batch=batch, user=None, rows=[(S, 3)], village_code=IN_TUGU)
+    assert not Person.objects.filter(name="Sri Wahyuni").exists()

@@ -57,6 +57,8 @@ class Command(BaseCommand):
             parts = [f"kunci {k}: {n:,}" for k, n in sorted(column.by_key.items())]
             if column.legacy:
                 parts.append(f"tanpa nomor kunci (lama): {column.legacy:,}")
+            if column.unbound:
+                parts.append(f"belum terikat ke barisnya: {column.unbound:,}")
             if column.unreadable:
                 parts.append(f"bukan sandi: {column.unreadable:,}")
             self.stdout.write(

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.audit.services import RecordChange, acting_as, record_bulk_updates
-from jaring.core import bulk, failpoints
+from jaring.core import bulk, crypto, failpoints
 from jaring.registry.fields import PERSON_FIELDS, PersonField
 from jaring.registry.imports.applying.plan import (
     COMPARED,
@@ -106,16 +106,30 @@ def _staging_rows(batch: ImportBatch, planned: pl.DataFrame) -> pl.DataFrame:
 
 # A row held for a person's decision: its NIK is kept (encrypted) until it is decided.
 _WAITS = (pl.col("state") == RowState.HELD.value) & pl.col("nik").is_not_null()
+_STAGED_NIK = crypto.slot(ImportRow, "nik_cipher")
+_STAGED_PHONE = crypto.slot(ImportRow, "phone_cipher")
 
 
-def _with_listed_phone_ciphers(chunk: pl.DataFrame) -> pl.DataFrame:
+def _with_listed_phone_ciphers(batch: ImportBatch, chunk: pl.DataFrame) -> pl.DataFrame:
     """Phone ciphers for the staging rows that keep their values (see :func:`_staging_rows`),
-    and NIK ciphers for the rows held for a decision (registering one later needs its NIK)."""
-    return with_ciphers(
-        chunk.with_columns(
-            phone=pl.when(_KEEPS_VALUES).then("phone"), nik=pl.when(_WAITS).then("nik")
+    and NIK ciphers for the rows held for a decision (registering one later needs its NIK),
+    each bound to the staging row's key (batch, sheet, row) — not to a person's (ADR 0016)."""
+    values = chunk.select(
+        phone=pl.when(_KEEPS_VALUES).then("phone"), nik=pl.when(_WAITS).then("nik")
+    )
+    where = chunk.select(pl.col("_sheet").fill_null(""), "_row").rows()
+    rows = [(batch.pk, sheet, row) for sheet, row in where]
+    return chunk.with_columns(
+        pl.Series(
+            "phone_cipher",
+            crypto.encrypt_many(values["phone"].to_list(), slot=_STAGED_PHONE, rows=rows),
+            pl.Binary,
         ),
-        nik=True,
+        pl.Series(
+            "nik_cipher",
+            crypto.encrypt_many(values["nik"].to_list(), slot=_STAGED_NIK, rows=rows),
+            pl.Binary,
+        ),
     )
 
 
@@ -373,7 +387,9 @@ def commit_batch(
             bulk.FrameCopy(
                 ImportRow,
                 planned,
-                prepare=lambda chunk: _staging_rows(batch, _with_listed_phone_ciphers(chunk)),
+                prepare=lambda chunk: _staging_rows(
+                    batch, _with_listed_phone_ciphers(batch, chunk)
+                ),
             ),
             bulk.FrameCopy(ImportProblem, _problem_rows(batch, problems)),
         )
