@@ -56,11 +56,13 @@ TRIGRAM_THRESHOLD = 0.5
 
 
 def _spellings(name: str) -> list[str]:
-    """LIKE patterns for ``name`` with one letter changed, or one letter more, anywhere
-    ("abiasa": "ab_asa" finds "abyasa"; "ab_iasa" finds "abbiasa")."""
-    changed = [f"{name[:i]}_{name[i + 1 :]}" for i in range(len(name)) if name[i] != " "]
-    inserted = [f"{name[:i]}_{name[i:]}" for i in range(1, len(name))]
-    return changed + inserted
+    """LIKE patterns for ``name`` with one letter changed, added or left out, anywhere
+    ("abiasa": "ab_asa" finds "abyasa", "ab_iasa" finds "abbiasa"; "abiyasa": "abyasa")."""
+    letters = [i for i in range(len(name)) if name[i] != " "]
+    changed = [f"{name[:i]}_{name[i + 1 :]}" for i in letters]
+    added = [f"{name[:i]}_{name[i:]}" for i in range(1, len(name))]
+    left_out = [f"{name[:i]}{name[i + 1 :]}" for i in letters if 0 < i < len(name) - 1]
+    return list(dict.fromkeys(changed + added + left_out))
 
 
 def name_like_q(queryset: QuerySet[Person], name: str) -> Q:
@@ -79,7 +81,7 @@ def name_like_q(queryset: QuerySet[Person], name: str) -> Q:
         return exact
     fuzzy = exact
     for pattern in _spellings(name):
-        fuzzy |= Q(Like(F("name_normalized"), Value(pattern)))
+        fuzzy |= Q(Like(F("name_normalized"), Value(f"%{pattern}%")))
     return fuzzy
 
 
