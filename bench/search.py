@@ -12,8 +12,8 @@ with ``sqlite`` a fresh file in a temporary folder is used.
   province with ~11 million informal workers), written straight into the person table a
   million at a time (COPY on PostgreSQL, Arrow on SQLite) with the table's indexes built once
   afterwards; names drawn from Faker's ``id_ID`` lists and normalised as the import does; NIK
-  ciphers are one real cipher repeated, and a few people get the blind index of a real NIK for the NIK
-  search;
+  ciphers are one real cipher repeated, and a few people get the blind index of a real NIK for
+  the NIK search;
 - ``requests``: each kind of request through Django's test client (the whole view: the
   region restriction, the filters, the template), ``--repeat`` times with varied arguments,
   as a provincial administrator (33), a Kota Semarang administrator (33.74) and a desa

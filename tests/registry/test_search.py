@@ -37,8 +37,9 @@ def _walk(client: Client, params: dict[str, str]) -> tuple[list[list[int]], list
     back = []
     while link := _link(response.content.decode(), "page-previous"):
         response = client.get(reverse("people-list") + link)
-        back.append(response.context["page"].number)
-        assert [p.pk for p in response.context["page"]] == pages[response.context["page"].number - 1]
+        page = response.context["page"]
+        back.append(page.number)
+        assert [p.pk for p in page] == pages[page.number - 1]
     return pages, numbers + back
 
 
