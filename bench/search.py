@@ -10,10 +10,9 @@ with ``sqlite`` a fresh file in a temporary folder is used.
 
 - ``load``: ``--people`` registered workers, all in Jawa Tengah (33: about 8,500 desa — the
   province with ~11 million informal workers), written straight into the person table a
-  million at a time (COPY on PostgreSQL, Arrow on SQLite) with the table's indexes built once
-  afterwards; names drawn from Faker's ``id_ID`` lists and normalised as the import does; NIK
-  ciphers are one real cipher repeated, and a few people get the blind index of a real NIK for
-  the NIK search;
+  million at a time (COPY on PostgreSQL, Arrow on SQLite); names drawn from Faker's ``id_ID``
+  lists and normalised as the import does; NIK ciphers are one real cipher repeated, and a few
+  people get the blind index of a real NIK for the NIK search;
 - ``requests``: each kind of request through Django's test client (the whole view: the
   region restriction, the filters, the template), ``--repeat`` times with varied arguments,
   as a provincial administrator (33), a Kota Semarang administrator (33.74) and a desa
@@ -122,15 +121,16 @@ def _frames(n: int, seed: int, chunk: int) -> Any:
 
 
 def _load_people(n: int, seed: int) -> dict[str, Any]:
-    """The rows a million at a time, in one transaction: the table's indexes (and the trigram
-    index on PostgreSQL) are dropped first and built once at the end (core.bulk)."""
+    """The rows a million at a time, in one transaction (core.bulk builds the indexes, the
+    trigram index on PostgreSQL too, after the first million)."""
     from django.db import connection, transaction
 
     from jaring.core import bulk
     from jaring.registry.models import Person
 
     started = time.perf_counter()
-    with transaction.atomic(), bulk._indexes_deferred(Person, n):
+    with transaction.atomic():
+        # The first million goes in with the indexes dropped and built after it (core.bulk).
         for frame in _frames(n, seed, 1_000_000):
             bulk.copy_frame(Person, frame)
         copied = time.perf_counter() - started

@@ -52,7 +52,7 @@ def search_hint(value: str) -> str:
 #: Shorter names are searched as written: one letter changed in three is another name.
 _FUZZY_FROM = 4
 #: How alike (pg_trgm's word similarity) a name must be to the one typed.
-TRIGRAM_THRESHOLD = 0.5
+TRIGRAM_THRESHOLD = 0.4
 
 
 def _spellings(name: str) -> list[str]:
@@ -106,7 +106,7 @@ class Like(Func):
 
 def trigram_threshold_set(sender: Any, connection: Any, **kwargs: Any) -> None:
     """On each new PostgreSQL connection: the word similarity :class:`WordSimilar` asks for
-    ("abiasa" is 0.57 like "abyasa"; pg_trgm's default, 0.6, would miss it)."""
+    ("abiasa" is 0.4 like "abyasa wibowo"; pg_trgm's default, 0.6, would miss it)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET pg_trgm.word_similarity_threshold = {TRIGRAM_THRESHOLD}")
