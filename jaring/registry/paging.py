@@ -115,8 +115,11 @@ class KeysetPage:
 
 def page_number_of(params: Mapping[str, str]) -> int:
     """The number of the page a request asks for, read from its signed cursor (1 without)."""
-    place = _place(params.get("after")) or _place(params.get("before"))
-    return place[2] if place else 1
+    if after := _place(params.get("after")):
+        return after[2] + 1
+    if before := _place(params.get("before")):
+        return max(1, before[2] - 1)
+    return 1
 
 
 def keyset_page(
