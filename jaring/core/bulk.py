@@ -324,6 +324,8 @@ def _indexes_deferred(model: type[models.Model], incoming: int) -> Iterator[None
             for c in model._meta.constraints
             if isinstance(c, models.UniqueConstraint) and (c.expressions or c.condition)
         ),
+        # Indexes a model keeps on PostgreSQL only (registry's trigram index on names).
+        *(getattr(model, "postgresql_indexes", ()) if connection.vendor == "postgresql" else ()),
     ]
     if not deferred or incoming < DEFER_INDEXES_FROM_ROWS or not connection.in_atomic_block:
         yield

@@ -9,12 +9,14 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.response import Response
 
 from jaring.audit.door import PersonalPagination
 from jaring.audit.pacing import BrowsePacing
 from jaring.registry.fields import IN_API
 from jaring.registry.filters import PersonFilterSet
 from jaring.registry.models import Person, PersonStatus
+from jaring.registry.paging import CappedPaginator
 from jaring.registry.selectors import people_visible
 
 
@@ -55,11 +57,29 @@ class PersonOutputSerializer(serializers.ModelSerializer[Person]):
         return str(self._user().show_phone(person.phone)) if person.phone_cipher else ""
 
 
+class PeoplePagination(PersonalPagination):
+    """The door's pagination, counting at most :data:`~jaring.registry.paging.COUNT_CAP`
+    people (``count_capped`` says the list is longer): the first page of a province's ten
+    million people is read without counting them."""
+
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = bool(self.page and self.page.paginator.capped)  # type: ignore[attr-defined]
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        described = super().get_paginated_response_schema(schema)
+        described["properties"]["count_capped"] = {"type": "boolean"}
+        return described
+
+
 class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
     serializer_class = PersonOutputSerializer
     filterset_class = PersonFilterSet
     # The first page is a page; more is an export (the export right, recorded).
-    pagination_class = PersonalPagination
+    pagination_class = PeoplePagination
     door_kind = "people-api"
     # Record after record without the export right: paced (audit.pacing).
     throttle_classes = [BrowsePacing]

@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -46,6 +47,69 @@ def search_hint(value: str) -> str:
     return gettext_noop(
         "A NIK is searched whole: type its 16 digits (this has %(n)s). Part of a NIK finds nobody."
     )
+
+
+#: Shorter names are searched as written: one letter changed in three is another name.
+_FUZZY_FROM = 4
+#: How alike (pg_trgm's word similarity) a name must be to the one typed.
+TRIGRAM_THRESHOLD = 0.4
+
+
+def _spellings(name: str) -> list[str]:
+    """LIKE patterns for ``name`` with one letter changed, added or left out, anywhere
+    ("abiasa": "ab_asa" finds "abyasa", "ab_iasa" finds "abbiasa"; "abiyasa": "abyasa")."""
+    letters = [i for i in range(len(name)) if name[i] != " "]
+    changed = [f"{name[:i]}_{name[i + 1 :]}" for i in letters]
+    added = [f"{name[:i]}_{name[i:]}" for i in range(1, len(name))]
+    left_out = [f"{name[:i]}{name[i + 1 :]}" for i in letters if 0 < i < len(name) - 1]
+    return list(dict.fromkeys(changed + added + left_out))
+
+
+def name_like_q(queryset: QuerySet[Person], name: str) -> Q:
+    """The people whose normalised name contains ``name`` (normalised) or one written alike.
+
+    On PostgreSQL: ``name`` is also compared by trigrams (pg_trgm's word similarity, at least
+    :data:`TRIGRAM_THRESHOLD`), both served by the GIN index ``person_name_trgm``. On SQLite,
+    which has no trigram index: when nobody's name contains ``name``, the names that contain it
+    with one letter changed or added (a scan with a handful of LIKE patterns; one query more)."""
+    exact = Q(name_normalized__contains=name)
+    if len(name) < _FUZZY_FROM:
+        return exact
+    if connection.vendor == "postgresql":
+        return exact | Q(WordSimilar(F("name_normalized"), Value(name)))
+    if queryset.filter(exact).exists():
+        return exact
+    fuzzy = exact
+    for pattern in _spellings(name):
+        fuzzy |= Q(Like(F("name_normalized"), Value(f"%{pattern}%")))
+    return fuzzy
+
+
+class WordSimilar(Func):
+    """``name %> 'typed'``: the typed name is like a word sequence of the name, by trigrams,
+    at least the session's ``pg_trgm.word_similarity_threshold`` (:data:`TRIGRAM_THRESHOLD`,
+    set on each connection: see ``RegistryConfig.ready``) — an indexable operator, unlike a
+    comparison of the similarity, so the GIN index answers it."""
+
+    arg_joiner = " %%> "  # "%%": the driver's parameter style reads "%" itself
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+class Like(Func):
+    """``column LIKE 'pattern'`` (``_`` is one letter); Django's lookups escape wildcards."""
+
+    arg_joiner = " LIKE "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def trigram_threshold_set(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """On each new PostgreSQL connection: the word similarity :class:`WordSimilar` asks for
+    ("abiasa" is 0.4 like "abyasa wibowo"; pg_trgm's default, 0.6, would miss it)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET pg_trgm.word_similarity_threshold = {TRIGRAM_THRESHOLD}")
 
 
 def is_nik_query(value: str) -> bool:
@@ -95,7 +159,7 @@ class PersonFilterSet(django_filters.FilterSet):
             # Part of a NIK (or only digits and signs): no answer — a NIK is found whole or
             # not at all, so a search cannot be used to learn its digits one by one.
             return queryset.none()
-        return queryset.filter(name_normalized__contains=name)
+        return queryset.filter(name_like_q(queryset, name))
 
     def filter_region(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
         return queryset.filter(within_q("region", [value.strip()])) if value.strip() else queryset

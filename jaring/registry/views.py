@@ -10,7 +10,6 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from jaring.accounts.models import User
 from jaring.accounts.permissions import capability_required, signed_in_user
 from jaring.audit.door import door_check
 from jaring.audit.models import Channel
-from jaring.audit.pacing import FREE_PAGES, paced, page_number
+from jaring.audit.pacing import FREE_PAGES, paced
 from jaring.audit.presenting import entries_shown
 from jaring.core.messages import shown
 from jaring.core.panels import panels_render
@@ -31,6 +30,7 @@ from jaring.registry.editing import CheckedPerson
 from jaring.registry.exports import ExportFormat, people_export
 from jaring.registry.filters import PersonFilterSet, is_nik_query, search_hint
 from jaring.registry.models import OccupationCategory, Person, PersonStatus
+from jaring.registry.paging import keyset_page, page_number_of
 from jaring.registry.person_forms import PersonForm, PersonStatusForm
 from jaring.registry.selectors import (
     imports_held,
@@ -165,11 +165,14 @@ def people_list(request: HttpRequest) -> HttpResponse:
         people = people.filter(status=PersonStatus.REGISTERED)
     status_field = filterset.form.fields["status"]
     status_field.choices = [("", _("Registered (working list)")), *PersonStatus.choices]
-    if page_number(request.GET.get("page")) > FREE_PAGES and (seconds := paced(request.user)):
+    # Keyset pages (registry.paging): page 500 costs what page 1 costs. The page's number,
+    # which the pace counts, travels signed in the cursor.
+    if page_number_of(request.GET) > FREE_PAGES and (seconds := paced(request.user)):
         return _too_fast(request, seconds)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(people, request.GET, PAGE_SIZE)
     query = request.GET.copy()
-    query.pop("page", None)
+    for cursor in ("page", "after", "before"):
+        query.pop(cursor, None)
     if (
         is_nik_query(request.GET.get("q", ""))
         and not signed_in_user(request).capabilities.see_full_nik

@@ -17,6 +17,8 @@ from rest_framework.test import APIClient
 from jaring.accounts.models import User
 from jaring.accounts.roles import Role
 from jaring.audit.pacing import FREE_PAGES
+from jaring.registry.models import Person
+from jaring.registry.paging import _cursor
 from jaring.registry.services import people_bulk_create
 from jaring.synthetic.people import generate_people
 
@@ -40,14 +42,21 @@ def test_pages_beyond_the_first_are_paced_without_the_export_right(
 ) -> None:
     auditor = login(make_user("auditor", Role.AUDITOR, (KEDIRI,)))
     url = reverse("people-list")
+    first = Person.objects.order_by("name_normalized", "id").first()
+    assert first is not None
+
+    def at(number: int) -> dict[str, str]:
+        """The request of page ``number``: a signed cursor (the "next" link's) carries it."""
+        return {"after": _cursor(first, number - 1)} if number > 1 else {}
+
     # Finding someone: the first pages, as often as needed.
     for _ in range(3):
         for page in range(1, FREE_PAGES + 1):
-            assert auditor.get(url, {"page": page}).status_code == 200
+            assert auditor.get(url, at(page)).status_code == 200
     # Walking on: the budget, then 429 with the time to wait.
     for page in range(FREE_PAGES + 1, FREE_PAGES + 1 + BUDGET):
-        assert auditor.get(url, {"page": page}).status_code == 200
-    refused = auditor.get(url, {"page": FREE_PAGES + 1 + BUDGET})
+        assert auditor.get(url, at(page)).status_code == 200
+    refused = auditor.get(url, at(FREE_PAGES + 1 + BUDGET))
     assert refused.status_code == 429
     assert 0 < int(refused["Retry-After"]) <= 3600
     assert "Terlalu banyak orang dibaca dalam satu jam" in refused.content.decode()
@@ -58,7 +67,7 @@ def test_pages_beyond_the_first_are_paced_without_the_export_right(
     assert other.get(reverse("person-detail", args=[people[0]])).status_code == 200
     admin = login(make_user("kediri", Role.REGENCY_ADMIN, (KEDIRI,)))
     for page in range(1, 3 * BUDGET):
-        assert admin.get(url, {"page": page + FREE_PAGES}).status_code == 200
+        assert admin.get(url, at(page + FREE_PAGES)).status_code == 200
 
 
 def test_the_api_paces_record_after_record(

@@ -8,7 +8,10 @@ audit log of edits.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -238,6 +241,13 @@ class Person(RegionScopedModel):
                 condition=models.Q(income_basis__gte=1_000_000), name="person_income_basis_min"
             ),
         ]
+
+    #: Indexes only PostgreSQL has (created by migration 0012 there, dropped and built again
+    #: around large copies like ``Meta.indexes``: see core.bulk): the trigram index that
+    #: answers name search by spelling (registry.filters.name_like_q) and ``LIKE '%x%'``.
+    postgresql_indexes: ClassVar[tuple[models.Index, ...]] = (
+        GinIndex(fields=["name_normalized"], name="person_name_trgm", opclasses=["gin_trgm_ops"]),
+    )
 
     def __str__(self) -> str:
         return self.name
