@@ -5,13 +5,16 @@ with LIKE patterns instead (registry.filters.name_like_q)."""
 from typing import Any
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 
 def _indexes(apps: Any, schema_editor: Any, *, create: bool) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
+    if create:
+        # Django's TrigramExtension would do this, but its way back asks pg_extension on any
+        # database (SQLite: "no such table"); the extension stays when the index goes.
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     model = apps.get_model("registry", "Person")
     # As Person.postgresql_indexes declares it (written out: a migration stays as it was).
     index = GinIndex(fields=["name_normalized"], name="person_name_trgm", opclasses=["gin_trgm_ops"])
@@ -32,7 +35,4 @@ def _drop(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
     dependencies = [("registry", "0011_held_decisions")]
 
-    operations = [
-        TrigramExtension(),  # PostgreSQL only (Django's CreateExtension checks the vendor)
-        migrations.RunPython(_create, _drop, elidable=False),
-    ]
+    operations = [migrations.RunPython(_create, _drop, elidable=False)]
