@@ -43,6 +43,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from benchkit import database_empty, django_setup, load_average
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {
     # name: (path, username)
@@ -66,38 +68,6 @@ done = function(summary, latency, requests)
     errors.connect + errors.read + errors.write + errors.timeout, errors.status))
 end
 """
-
-
-def _load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
-def _setup_django(database: str, folder: Path) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
-    os.environ["JARING_ENV"] = "demo"
-    os.environ["JARING_DEBUG"] = "0"
-    os.environ["JARING_VAR_DIR"] = str(folder)
-    if database == "sqlite":
-        os.environ.pop("DATABASE_URL", None)
-    elif not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("--database postgres needs DATABASE_URL=postgres://…")
-    import django
-
-    django.setup()
-
-
-def _empty_database(database: str) -> None:
-    from django.core.management import call_command
-
-    if database == "postgres":
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    call_command("migrate", verbosity=0)
-    from jaring.regions.services import regions_load
-
-    regions_load()
 
 
 def _people_frames(n: int, seed: int, chunk: int) -> Any:
@@ -543,13 +513,13 @@ def main() -> None:
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="jaring-bench-monev-"))
     folder.mkdir(parents=True, exist_ok=True)
-    _setup_django(args.database, folder)
+    django_setup(args.database, folder)
     result: dict[str, Any] = {
         "database": args.database,
         "people": args.people,
-        "load_average_before": _load(),
+        "load_average_before": load_average(),
     }
-    _empty_database(args.database)
+    database_empty(args.database)
     result["load_seconds"] = _load_people(args.people, args.seed)
     if args.memberships:
         result["memberships"] = _load_memberships(args.people, args.seed)
@@ -598,7 +568,7 @@ def main() -> None:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
-    result["load_average_after"] = _load()
+    result["load_average_after"] = load_average()
     result["machine"] = {"cores": os.cpu_count(), "python": sys.version.split()[0]}
     print(json.dumps(result, indent=2))
     if args.keep is None:

@@ -11,8 +11,8 @@ with ``sqlite`` a fresh file in a temporary folder is used.
 - ``load``: ``--people`` registered workers, all in Jawa Tengah (33: about 8,500 desa — the
   province with ~11 million informal workers), written straight into the person table a
   million at a time (COPY on PostgreSQL, Arrow on SQLite); names drawn from Faker's ``id_ID``
-  lists and normalised as the import does; NIK ciphers are one real cipher repeated, and a few
-  people get the blind index of a real NIK for the NIK search;
+  lists and normalised as the import does; one real NIK encrypted for each row, and a few people
+  get the blind index of a real NIK for the NIK search;
 - ``requests``: each kind of request through Django's test client (the whole view: the
   region restriction, the filters, the template), ``--repeat`` times with varied arguments,
   as a provincial administrator (33), a Kota Semarang administrator (33.74) and a desa
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -37,40 +36,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchkit import database_empty, django_setup, load_average
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
-def _setup_django(database: str, folder: Path) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
-    os.environ["JARING_ENV"] = "demo"
-    os.environ["JARING_DEBUG"] = "0"
-    os.environ["JARING_VAR_DIR"] = str(folder)
-    if database == "sqlite":
-        os.environ.pop("DATABASE_URL", None)
-    elif not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("--database postgres needs DATABASE_URL=postgres://…")
-    import django
-
-    django.setup()
-
-
-def _empty_database(database: str) -> None:
-    from django.core.management import call_command
-
-    if database == "postgres":
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    call_command("migrate", verbosity=0)
-    from jaring.regions.services import regions_load
-
-    regions_load()
 
 
 def _frames(n: int, seed: int, chunk: int) -> Any:
@@ -84,7 +53,8 @@ def _frames(n: int, seed: int, chunk: int) -> Any:
 
     rng = np.random.default_rng(seed)
     moment = datetime(2025, 1, 10, 3, 0, tzinfo=UTC)
-    cipher = crypto.encrypt("3374010101900001")  # one NIK for all: the pages decrypt it per row
+    from jaring.registry.models.people import NIK_SLOT
+
     villages = (
         read_region_file()
         .filter((pl.col("level") == 4) & pl.col("code").str.starts_with("33."))["code"]
@@ -101,7 +71,13 @@ def _frames(n: int, seed: int, chunk: int) -> Any:
         yield pl.DataFrame(
             {
                 "id": ids,
-                "nik_cipher": pl.Series([cipher] * size, dtype=pl.Binary),
+                # One NIK for all, each cipher bound to its row (the pages decrypt per row).
+                "nik_cipher": pl.Series(
+                    crypto.encrypt_many(
+                        ["3374010101900001"] * size, slot=NIK_SLOT, rows=ids.tolist()
+                    ),
+                    dtype=pl.Binary,
+                ),
                 "nik_index": [f"{i:032x}" for i in ids],
                 "name": names,
                 "name_normalized": normalize_names(names),
@@ -146,7 +122,7 @@ def _load_people(n: int, seed: int) -> dict[str, Any]:
         "people": n,
         "copy_seconds": round(copied, 1),
         "seconds": round(time.perf_counter() - started, 1),
-        "load_average": _load(),
+        "load_average": load_average(),
     }
 
 
@@ -271,12 +247,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="jaring-bench-search-") as folder:
-        _setup_django(args.database, Path(folder))
-        _empty_database(args.database)
-        report: dict[str, Any] = {"database": args.database, "load_average_start": _load()}
+        django_setup(args.database, Path(folder))
+        database_empty(args.database)
+        report: dict[str, Any] = {"database": args.database, "load_average_start": load_average()}
         report["load"] = _load_people(args.people, args.seed)
         report["requests"] = _requests(args.repeat, args.seed)
-        report["load_average_end"] = _load()
+        report["load_average_end"] = load_average()
         print(json.dumps(report, indent=1))
 
 
