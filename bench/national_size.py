@@ -152,7 +152,8 @@ def generate(out: Path, people: int, shared: int, memberships: int, seed: int) -
                 neighbours={},
                 rng=rng,
                 mix=DuplicateMix(village=0.0),
-            ).drop("dup_kinds")
+            )
+            kinds = changed["dup_kinds"]
             copies = pl.concat([previous.head(half), changed.select(previous.columns)])
             first = next_id + natives.height
             copies = copies.with_columns(
@@ -167,6 +168,8 @@ def generate(out: Path, people: int, shared: int, memberships: int, seed: int) -
                         "original": previous["person_id"],
                         "copy": copies["person_id"],
                         "kind": ["exact"] * half + ["written_differently"] * (copies.height - half),
+                        # What was changed in each copy written differently ("name:typo,…").
+                        "changes": [""] * half + kinds.to_list(),
                     }
                 )
             )
@@ -271,6 +274,93 @@ def match(exports: Path, engine: str, threshold: float) -> dict[str, Any]:
     return result
 
 
+def explain(exports: Path, threshold: float) -> dict[str, Any]:
+    """Why copies are missed: the injected pairs' own people (with the national prior and the
+    phone counts of all the people) scored by DuckDB with no threshold, each pair's levels
+    kept. Per change ("nik:one_digit", "birth_date:missing" …): how many copies carry it,
+    how many no blocking rule pairs, how many score below ``threshold``; and the commonest
+    level patterns (γ per comparison) among the missed, with their weight."""
+    from splink import DuckDBAPI, Linker
+
+    from jaring.national.engines import engine_for
+    from jaring.national.matching import national_people, national_settings
+    from jaring.national.parts import read_exports
+
+    people = national_people(read_exports(_folders(exports)))
+    settings = national_settings(training_model(), "duckdb", people)
+    settings["retain_intermediate_calculation_columns"] = True
+    truth = pl.read_parquet(exports / "truth.parquet").with_row_index("pair")
+    ids = pl.concat([truth["original"], truth["copy"]]).unique()
+    subset = people.filter(pl.col("local_id").is_in(ids.implode()))
+    with engine_for("duckdb") as duck:
+        api = DuckDBAPI(connection=duck.con)  # type: ignore[attr-defined]
+        linker = Linker(api.register(subset.to_arrow(), table_name="national"), settings)
+        raw = linker.inference.predict(warning_mode="never").as_duckdbpyrelation().pl()
+    scored = raw.select(
+        pl.min_horizontal("local_id_l", "local_id_r").alias("a"),
+        pl.max_horizontal("local_id_l", "local_id_r").alias("b"),
+        "match_weight",
+        "match_probability",
+        *[c for c in raw.columns if c.startswith("gamma_")],
+    )
+    pairs = truth.select(
+        "pair",
+        "kind",
+        "changes",
+        pl.min_horizontal("original", "copy").alias("a"),
+        pl.max_horizontal("original", "copy").alias("b"),
+    ).join(scored, on=["a", "b"], how="left")
+    pairs = pairs.with_columns(
+        blocked=pl.col("match_weight").is_not_null(),
+        found=pl.col("match_probability").fill_null(0) >= threshold,
+    )
+    result: dict[str, Any] = {"prior": settings["probability_two_random_records_match"]}
+    per_change = (
+        pairs.filter(pl.col("kind") == "written_differently")
+        .with_columns(change=pl.col("changes").str.split(","))
+        .explode("change")
+        .group_by("change")
+        .agg(
+            copies=pl.len(),
+            not_blocked=(~pl.col("blocked")).sum(),
+            below=(pl.col("blocked") & ~pl.col("found")).sum(),
+            recall=pl.col("found").mean().round(3),
+        )
+        .sort("copies", descending=True)
+    )
+    result["per_change"] = per_change.rows(named=True)
+    gammas = [c for c in pairs.columns if c.startswith("gamma_")]
+    missed = pairs.filter(pl.col("blocked") & ~pl.col("found"))
+    result["missed_patterns"] = (
+        missed.group_by(gammas)
+        .agg(n=pl.len(), weight=pl.col("match_weight").median().round(1),
+             example=pl.col("changes").first())
+        .sort("n", descending=True)
+        .head(25)
+        .rows(named=True)
+    )
+    result["not_blocked_changes"] = (
+        pairs.filter(~pl.col("blocked"))
+        .group_by("changes")
+        .len()
+        .sort("len", descending=True)
+        .head(15)
+        .rows()
+    )
+    result["nik_levels"] = {
+        lv["label_for_charts"]: [lv.get("m_probability"), lv.get("u_probability")]
+        for c in settings["comparisons"]
+        if c["output_column_name"] == "nik"
+        for lv in c["comparison_levels"]
+        if not lv.get("is_null_level")
+    }
+    result["levels"] = {
+        c["output_column_name"]: [lv.get("label_for_charts") for lv in c["comparison_levels"]]
+        for c in settings["comparisons"]
+    }
+    return result
+
+
 def coverage(exports: Path, engine: str) -> dict[str, Any]:
     from jaring.national.coverage import coverage_on
     from jaring.national.engines import DuckDBEngine, SparkEngine, spark_session
@@ -306,7 +396,7 @@ def coverage(exports: Path, engine: str) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("action", choices=["generate", "blocking", "match", "coverage"])
+    parser.add_argument("action", choices=["generate", "blocking", "match", "coverage", "explain"])
     parser.add_argument("--people", type=int, default=5_000_000)
     parser.add_argument("--shared", type=int, default=20_000)
     parser.add_argument("--memberships", type=int, default=2)
@@ -322,6 +412,8 @@ def main() -> None:
         result = blocking(args.exports)
     elif args.action == "match":
         result = match(args.exports, args.engine, args.threshold)
+    elif args.action == "explain":
+        result = explain(args.exports, args.threshold)
     else:
         result = coverage(args.exports, args.engine)
     print(json.dumps(result, indent=2))

@@ -168,14 +168,75 @@ def national_prior(people: pl.DataFrame, model: MatchModel) -> float:
     return min(model.probability_two_random_records_match, estimate)
 
 
+#: A cell (pairs across exports with both birth dates, the NIK's date digits equal or not; or
+#: all pairs, for the identical NIK and the missing birth date's "close") must hold at least
+#: this many pairs before the national count replaces the region's u: on two small exports
+#: (the tests') a cell of a few pairs would make any level's u a guess.
+MIN_CELL_PAIRS = 100_000
+
+
+def national_nik_u(people: pl.DataFrame) -> dict[str, float]:
+    """u of the NIK levels for pairs across exports, counted on the national data within their
+    cell (as :func:`jaring.registry.matching.model.nik_counted_u` counts a region's), from
+    group sizes of the hashed parts — no pairs are formed.
+
+    A region's u describe a kab/kota: there, "the NIK's date and serial agree, another
+    kecamatan" is rare, and an identical NIK among a sample of its pairs never happens, which
+    caps the level at what a few thousand people can show (+15 bits). Across 5 million people
+    the same facts weigh otherwise: serials start at 0001 for every kecamatan and birth day,
+    so strangers born the same day in two kecamatan share date *and* serial often, while
+    sharing the kecamatan and date digits (another serial) is 7,000 times rarer; and
+    strangers sharing a whole NIK are almost none.
+
+    True pairs are not known, and nationally they are a large share of the pairs sharing a
+    NIK part (most pairs sharing a NIK are one person). So pairs whose given name
+    (``name_first``) agrees are left out of every count, level and cell alike: strangers'
+    given names are taken to be independent of their NIKs, and the duplicates (whose given
+    name mostly agrees) no longer count as strangers. Levels that only the plain NIK shows
+    (the region-digit typo) keep the region's u, as do levels of a cell smaller than
+    :data:`MIN_CELL_PAIRS`."""
+
+    def strangers(*keys: str) -> int:
+        return _pairs_sharing(people, list(keys)) - _pairs_sharing(
+            people, [*keys, "name_first"]
+        )
+
+    sizes = [float(n) for n in people.group_by("source").len()["len"].to_list()]
+    every = int((sum(sizes) ** 2 - sum(n * n for n in sizes)) // 2)
+    every -= _pairs_sharing(people, ["name_first"])
+    exact = strangers("nik")
+    head, tail, rest = strangers("nik_head") - exact, strangers("nik_tail") - exact, (
+        strangers("nik_rest") - exact
+    )
+    same_date = strangers("nik_date") - exact
+    other_date = every - exact - same_date
+    u: dict[str, float] = {}
+    if every >= MIN_CELL_PAIRS:
+        u["exact"] = max(exact, 1) / every
+        # "Close" (a birth date missing): head, tail or rest agree; two of them agreeing make
+        # the whole NIK, so the three counts do not overlap.
+        u["close"] = max(head + tail + rest, 1) / every
+        u["different"] = 1.0 - u["close"]
+    if same_date >= MIN_CELL_PAIRS:
+        u["serial_differs"] = max(head, 1) / same_date
+        u["region_differs"] = max(tail, 1) / same_date
+        u["date_only"] = max(same_date - head - tail, 1) / same_date
+    if other_date >= MIN_CELL_PAIRS:
+        u["rest_exact"] = max(rest, 1) / other_date
+        u["rest_differs"] = max(other_date - rest, 1) / other_date
+    return u
+
+
 def national_settings(
     model: MatchModel, engine: str, people: pl.DataFrame | None = None
 ) -> dict[str, Any]:
     """The trained model's settings for national pairs on ``engine`` (module docstring);
     ``people`` (:func:`national_people`): the prior from them (:func:`national_prior`)."""
     settings = model.splink
+    nik_u: dict[str, float] = {}
     if people is not None:
         settings["probability_two_random_records_match"] = national_prior(people, model)
+        nik_u = national_nik_u(people)
     settings["link_type"] = "dedupe_only"
     settings["sql_dialect"] = engine
     settings["additional_columns_to_retain"] = ["source", "local_id"]
@@ -191,6 +252,11 @@ def national_settings(
             for level in comparison["comparison_levels"]:
                 if not level.get("is_null_level"):
                     level["u_probability"] = level["m_probability"]
+        if comparison["output_column_name"] == "nik":
+            for level in comparison["comparison_levels"]:
+                if level.get("label_for_charts") in nik_u:
+                    level["u_probability"] = nik_u[level["label_for_charts"]]
+                    level["fix_u_probability"] = True
         for level in comparison["comparison_levels"]:
             sql = HASHED_CLOSE.get(level["sql_condition"], level["sql_condition"])
             sql = sql.replace("hamming(", "levenshtein(")
