@@ -51,7 +51,7 @@ def _export_frames(
     people: pl.DataFrame, first_id: int, rng: np.random.Generator, memberships: int, key: str
 ) -> dict[str, pl.DataFrame]:
     from jaring.core import crypto
-    from jaring.national.exports import NIK_PARTS, PARTS
+    from jaring.national.exports import PARTS, nik_index_columns
     from jaring.registry.names import normalize_names
 
     n = people.height
@@ -60,17 +60,7 @@ def _export_frames(
     frame = pl.DataFrame(
         {
             "person_id": pl.int_range(first_id, first_id + n, eager=True),
-            "nik_index": crypto.national_index_many(niks, purpose="nik", secret=key),
-            **{
-                f"{part}_index": crypto.national_index_many(
-                    people["nik"].str.slice(span[0], span[1] - span[0]).to_list()
-                    if not isinstance(span[0], tuple)
-                    else (people["nik"].str.slice(0, 6) + people["nik"].str.slice(12, 4)).to_list(),
-                    purpose=part,
-                    secret=key,
-                )
-                for part, span in NIK_PARTS.items()
-            },
+            **nik_index_columns(niks, key),
             "phone_index": crypto.national_index_many(
                 people["phone"].to_list(), purpose="phone", secret=key
             ),
@@ -315,6 +305,10 @@ def explain(exports: Path, threshold: float) -> dict[str, Any]:
         found=pl.col("match_probability").fill_null(0) >= threshold,
     )
     result: dict[str, Any] = {"prior": settings["probability_two_random_records_match"]}
+    for kind, group in pairs.group_by("kind"):
+        result[f"{kind[0]}_copies"] = group.height
+        result[f"{kind[0]}_not_blocked"] = int((~group["blocked"]).sum())
+        result[f"{kind[0]}_below_threshold"] = int((group["blocked"] & ~group["found"]).sum())
     per_change = (
         pairs.filter(pl.col("kind") == "written_differently")
         .with_columns(change=pl.col("changes").str.split(","))

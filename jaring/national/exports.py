@@ -53,8 +53,9 @@ from jaring.programmes.models import Membership
 from jaring.registry.models import Person, PersonStatus
 from jaring.registry.models.people import NIK_SLOT, PHONE_SLOT
 
-#: Bumped when a part's columns change; readers refuse another version.
-SCHEMA_VERSION = 1
+#: Bumped when a part's columns change; readers refuse another version. 2: the NIK with one
+#: kecamatan digit left out (``nik_drop*_index``).
+SCHEMA_VERSION = 2
 MANIFEST = "manifest.json"
 #: A national key shorter than this is refused (the regional keys' production minimum).
 NATIONAL_KEY_MIN_LENGTH = 50
@@ -70,6 +71,7 @@ PARTS: dict[str, dict[str, pl.DataType]] = {
         "nik_region_index": pl.String(),
         "nik_date_index": pl.String(),
         "nik_serial_index": pl.String(),
+        **{f"nik_drop{i}_index": pl.Int64() for i in range(6)},
         "phone_index": pl.String(),
         "name_norm": pl.String(),
         "birth_date": pl.Date(),
@@ -106,6 +108,35 @@ NIK_PARTS: dict[str, tuple[int, int] | tuple[tuple[int, int], tuple[int, int]]] 
     "nik_date": (6, 12),
     "nik_serial": (12, 16),
 }
+
+
+#: The NIK's first six digits (the kecamatan that issued it): an export also carries, for each
+#: of them, the keyed hash of the NIK with that digit left out (15 digits). Two NIKs one
+#: kecamatan digit apart share the hash of the digit left out; two neighbouring kecamatan
+#: digits swapped share it too, crosswise (digit i left out of one, i + 1 of the other). So
+#: "one kecamatan digit wrong or two swapped" can be told on hashes from "another kecamatan".
+NIK_DROPPED = range(6)
+
+
+def nik_index_columns(niks: list[str | None], key: str) -> dict[str, list[Any]]:
+    """Every national index of the NIKs ``niks`` (plain, in memory only) under ``key``: the
+    NIK's, its parts' (:data:`NIK_PARTS`) and the NIK's with one kecamatan digit left out
+    (:data:`NIK_DROPPED`), by column name. Keyed hashes only: without the national key they
+    show which records agree on what, nothing of the digits."""
+    columns: dict[str, list[Any]] = {
+        "nik_index": crypto.national_index_many(niks, purpose="nik", secret=key)
+    }
+    for part, span in NIK_PARTS.items():
+        columns[f"{part}_index"] = crypto.national_index_many(
+            [nik_part(n, span) for n in niks], purpose=part, secret=key
+        )
+    for i in NIK_DROPPED:
+        columns[f"nik_drop{i}_index"] = crypto.national_index_ints(
+            [None if n is None else n[:i] + n[i + 1 :] for n in niks],
+            purpose="nik_drop",
+            secret=key,
+        )
+    return columns
 
 
 def national_key() -> str:
@@ -149,17 +180,13 @@ def _indexed(people: pl.DataFrame, key: str) -> pl.DataFrame:
     ids = people["person_id"].to_list()
     niks = crypto.decrypt_many(people["nik_cipher"].to_list(), slot=NIK_SLOT, rows=ids)
     phones = crypto.decrypt_many(people["phone_cipher"].to_list(), slot=PHONE_SLOT, rows=ids)
-    columns = {"nik_index": crypto.national_index_many(niks, purpose="nik", secret=key)}
-    for part, span in NIK_PARTS.items():
-        columns[f"{part}_index"] = crypto.national_index_many(
-            [nik_part(n, span) for n in niks], purpose=part, secret=key
-        )
+    columns = nik_index_columns(niks, key)
     columns["phone_index"] = crypto.national_index_many(
         [p or None for p in phones], purpose="phone", secret=key
     )
     del niks, phones
     return people.drop("nik_cipher", "phone_cipher").with_columns(
-        pl.Series(name, values, pl.String) for name, values in columns.items()
+        pl.Series(name, values, PARTS["people"][name]) for name, values in columns.items()
     )
 
 

@@ -18,7 +18,7 @@ from jaring.finance.models import Enrolment
 from jaring.finance.months import range_mask
 from jaring.finance.services.common import enrolments_create, enrolments_frame
 from jaring.finance.tallies import enrolment_tallies_kept
-from jaring.national.exports import NIK_PARTS, PARTS, SCHEMA_VERSION, nik_part, write_parts
+from jaring.national.exports import PARTS, SCHEMA_VERSION, nik_index_columns, write_parts
 from jaring.registry.names import normalize_names
 from jaring.synthetic.corruption import DuplicateMix, corrupt_duplicates
 from jaring.synthetic.people import generate_people
@@ -139,13 +139,7 @@ def synthetic_exports(
         frame = pl.DataFrame(
             {
                 "person_id": ids,
-                "nik_index": crypto.national_index_many(niks, purpose="nik", secret=key),
-                **{
-                    f"{part}_index": crypto.national_index_many(
-                        [nik_part(nik, span) for nik in niks], purpose=part, secret=key
-                    )
-                    for part, span in NIK_PARTS.items()
-                },
+                **nik_index_columns(niks, key),
                 "phone_index": crypto.national_index_many(
                     people["phone"].to_list(), purpose="phone", secret=key
                 ),

@@ -12,11 +12,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jaring.audit.models import DataExport
 from jaring.core import crypto
 from jaring.national.errors import NationalError
-from jaring.national.exports import PARTS
+from jaring.national.exports import PARTS, nik_index_columns
 from jaring.national.parts import read_exports
 from tests.finance.conftest import Signed
 from tests.national.conftest import OTHER_KEY
@@ -62,7 +64,7 @@ def test_export_carries_national_indexes_never_a_plain_nik_or_phone(
     assert set(paid["month_index"]) == {2023 * 12 + 8, 2023 * 12 + 9}
 
     manifest = json.loads((tmp_path / "kediri" / "manifest.json").read_text())
-    assert manifest["schema_version"] == 1
+    assert manifest["schema_version"] == 2
     assert {n: p["rows"] for n, p in manifest["parts"].items()} == summary["rows"]
     record = DataExport.objects.get(kind="national_export")
     assert record.row_count == 12 and record.region_code == "35.71"
@@ -141,3 +143,41 @@ def test_a_missing_or_corrupt_part_is_refused(exported: Path) -> None:
         read_exports([exported / "kediri"])
     with pytest.raises(NationalError, match="bukan ekspor nasional"):
         read_exports([exported])
+
+
+def _close_on_hashes(a: dict[str, list], b: dict[str, list]) -> bool:
+    """:data:`jaring.national.matching.HASHED_REGION_TYPO` in Python, on two NIKs' columns."""
+    drops = [f"nik_drop{i}_index" for i in range(6)]
+    same = any(a[d][0] == b[d][0] for d in drops)
+    crossed = any(
+        a[x][0] == b[y][0] and a[y][0] == b[x][0] for x, y in zip(drops, drops[1:], strict=False)
+    )
+    return same or crossed
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    nik=st.from_regex(r"\A[0-9]{16}\Z"),
+    position=st.integers(0, 5),
+    shift=st.integers(1, 9),
+    other=st.integers(0, 5),
+)
+def test_a_kecamatan_digit_slip_shares_a_hash_another_kecamatan_does_not(
+    nik: str, position: int, shift: int, other: int
+) -> None:
+    """One kecamatan digit wrong, or two neighbouring ones swapped, leaves one hash of the NIK
+    with a digit left out in common; two digits wrong (not a swap) leaves none."""
+    key = OTHER_KEY
+    columns = nik_index_columns([nik], key)
+    slip = nik[:position] + str((int(nik[position]) + shift) % 10) + nik[position + 1 :]
+    assert _close_on_hashes(columns, nik_index_columns([slip], key))
+    swapped = nik[:position] + nik[position + 1] + nik[position] + nik[position + 2 :]
+    if swapped != nik and position < 5:
+        assert _close_on_hashes(columns, nik_index_columns([swapped], key))
+    if other != position:
+        two = slip[:other] + str((int(slip[other]) + shift) % 10) + slip[other + 1 :]
+        is_swap = abs(other - position) == 1 and sorted(two[:6]) == sorted(nik[:6])
+        if not is_swap:
+            assert not _close_on_hashes(columns, nik_index_columns([two], key))
+    # The plain digits are nowhere: each column is a keyed 64-bit hash.
+    assert all(isinstance(columns[f"nik_drop{i}_index"][0], int) for i in range(6))
