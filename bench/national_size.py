@@ -327,8 +327,11 @@ def explain(exports: Path, threshold: float) -> dict[str, Any]:
     missed = pairs.filter(pl.col("blocked") & ~pl.col("found"))
     result["missed_patterns"] = (
         missed.group_by(gammas)
-        .agg(n=pl.len(), weight=pl.col("match_weight").median().round(1),
-             example=pl.col("changes").first())
+        .agg(
+            n=pl.len(),
+            weight=pl.col("match_weight").median().round(1),
+            example=pl.col("changes").first(),
+        )
         .sort("n", descending=True)
         .head(25)
         .rows(named=True)

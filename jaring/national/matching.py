@@ -1,14 +1,18 @@
 """Cross-region candidate pairs: the regions' trained matching model on their exports.
 
-The comparisons, blocking rules and trained m/u are those of ``jaring match``
+The comparisons, blocking rules and trained m are those of ``jaring match``
 (:mod:`jaring.registry.matching.settings`, a model saved by
-:class:`~jaring.registry.matching.model.MatchModel`), with three changes that national data
+:class:`~jaring.registry.matching.model.MatchModel`), with the changes that national data
 needs, made the same way for both engines (:func:`national_settings`):
 
 - the NIK, its parts and the phone are national blind indexes: equality levels and blocking
-  keys work unchanged on them; the levels that count differing digits (one region digit wrong,
-  Hamming ≤ 2) cannot fire on hashes, and are kept with a distance both engines have
-  (Levenshtein), so they stay unreachable on both;
+  keys work unchanged on them; the levels that count differing digits are read on hashes:
+  "one or two digits wrong" (a birth date missing) as all but one of the NIK's three parts
+  agreeing (:data:`HASHED_CLOSE`), "one kecamatan digit wrong or two swapped" on the hashes
+  of the NIK with one kecamatan digit left out (:data:`HASHED_REGION_TYPO`);
+- the NIK levels' u are the nation's, counted across exports within their cells
+  (:func:`national_nik_u`): a region's say what a kab/kota shows, where an identical NIK
+  never turns up among a sample of pairs and strangers of one birth day are few;
 - every blocking rule also asks ``l.source <> r.source``: pairs within a region are that
   region's own ``jaring match``;
 - where someone lives is no evidence: the model learnt the village comparison on one region's
@@ -37,6 +41,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +55,9 @@ from jaring.registry.matching.errors import MatchingError
 from jaring.registry.matching.model import MatchModel
 from jaring.registry.matching.prepare import MAX_PEOPLE_PER_PHONE, MODEL_COLUMNS, prepare_people
 from jaring.registry.matching.settings import (
-    _REGION_TYPO,
     DEFAULT_THRESHOLD,
     DETERMINISTIC_RECALL,
+    REGION_TYPO,
 )
 
 PAIR_SCHEMA: dict[str, pl.DataType] = {
@@ -149,13 +154,14 @@ HASHED_CLOSE = {
 #: rest of the NIK agrees) on hashes: the two NIKs agree once the same kecamatan digit is left
 #: out of both, or digit i of one and i + 1 of the other *and* i + 1 of one and i of the other
 #: (a swap; either crossing alone also holds for a digit dropped and another added).
-HASHED_REGION_TYPO = "(" + " OR ".join(
-    [f'"{d}_l" = "{d}_r"' for d in DROPPED]
-    + [
-        f'("{a}_l" = "{b}_r" AND "{b}_l" = "{a}_r")'
-        for a, b in zip(DROPPED, DROPPED[1:], strict=False)
-    ]
-) + ")"
+HASHED_REGION_TYPO = (
+    "("
+    + " OR ".join(
+        [f'"{d}_l" = "{d}_r"' for d in DROPPED]
+        + [f'("{a}_l" = "{b}_r" AND "{b}_l" = "{a}_r")' for a, b in pairwise(DROPPED)]
+    )
+    + ")"
+)
 
 
 def _region_typo_pairs(people: pl.DataFrame) -> int:
@@ -239,16 +245,16 @@ def national_nik_u(people: pl.DataFrame) -> dict[str, float]:
     than :data:`MIN_CELL_PAIRS`."""
 
     def strangers(*keys: str) -> int:
-        return _pairs_sharing(people, list(keys)) - _pairs_sharing(
-            people, [*keys, "name_first"]
-        )
+        return _pairs_sharing(people, list(keys)) - _pairs_sharing(people, [*keys, "name_first"])
 
     sizes = [float(n) for n in people.group_by("source").len()["len"].to_list()]
     every = int((sum(sizes) ** 2 - sum(n * n for n in sizes)) // 2)
     every -= _pairs_sharing(people, ["name_first"])
     exact = strangers("nik")
-    head, tail, rest = strangers("nik_head") - exact, strangers("nik_tail") - exact, (
-        strangers("nik_rest") - exact
+    head, tail, rest = (
+        strangers("nik_head") - exact,
+        strangers("nik_tail") - exact,
+        (strangers("nik_rest") - exact),
     )
     same_date = strangers("nik_date") - exact
     typo = _region_typo_pairs(people)
@@ -303,7 +309,7 @@ def national_settings(
                     level["fix_u_probability"] = True
         for level in comparison["comparison_levels"]:
             sql = HASHED_CLOSE.get(level["sql_condition"], level["sql_condition"])
-            sql = sql.replace(_REGION_TYPO, HASHED_REGION_TYPO)
+            sql = sql.replace(REGION_TYPO, HASHED_REGION_TYPO)
             sql = sql.replace("hamming(", "levenshtein(")
             level["sql_condition"] = _spark_sql(sql) if engine == "spark" else sql
     return settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from io import StringIO
+from itertools import pairwise
 from pathlib import Path
 
 import polars as pl
@@ -149,9 +150,7 @@ def _close_on_hashes(a: dict[str, list], b: dict[str, list]) -> bool:
     """:data:`jaring.national.matching.HASHED_REGION_TYPO` in Python, on two NIKs' columns."""
     drops = [f"nik_drop{i}_index" for i in range(6)]
     same = any(a[d][0] == b[d][0] for d in drops)
-    crossed = any(
-        a[x][0] == b[y][0] and a[y][0] == b[x][0] for x, y in zip(drops, drops[1:], strict=False)
-    )
+    crossed = any(a[x][0] == b[y][0] and a[y][0] == b[x][0] for x, y in pairwise(drops))
     return same or crossed
 
 

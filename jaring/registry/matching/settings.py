@@ -112,7 +112,9 @@ _YEAR_TYPO = (
 _YEARS_APART = 'abs(date_diff(\'day\', "birth_date_l", "birth_date_r")) >= 365'
 #: Most people sharing a number: beyond, the number is a household's or an officer's.
 MAX_PEOPLE_SHARING_EVIDENCE = 3
-_REGION_TYPO = (
+#: "One region digit wrong or two neighbouring ones swapped", on the plain NIK (national
+#: matching reads it on hashes, jaring.national.matching.HASHED_REGION_TYPO).
+REGION_TYPO = (
     # Hamming first: it is cheap, Damerau-Levenshtein is not, and DuckDB only evaluates the
     # right side of AND where the left holds.
     '(hamming("nik_l", "nik_r") = 1 OR (hamming("nik_l", "nik_r") = 2 '
@@ -145,7 +147,7 @@ def _cell_levels(cell: str, condition: str, suffix: str, same_kecamatan: bool) -
             _nik_level(
                 "region_typo",
                 cell + "_date",
-                f'{same_date} AND "nik_tail_l" = "nik_tail_r" AND {_REGION_TYPO}',
+                f'{same_date} AND "nik_tail_l" = "nik_tail_r" AND {REGION_TYPO}',
                 Message(gettext_noop("one region digit wrong or two swapped")),
                 0.03,
             )
