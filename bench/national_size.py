@@ -4,6 +4,7 @@
     .venv/bin/python bench/national_size.py blocking --exports DIR
     .venv/bin/python bench/national_size.py match --exports DIR --engine duckdb|spark
     .venv/bin/python bench/national_size.py coverage --exports DIR --engine duckdb|spark
+    .venv/bin/python bench/national_size.py explain --exports DIR
 
 ``generate`` writes one export per province, as ``jaring national export`` writes them (the
 same parts, columns, manifest and national key as
@@ -24,6 +25,11 @@ earlier rule made). ``match`` and ``coverage`` time one engine (Spark: the sessi
 beforehand, its start printed apart) and print JSON with the load average; ``match`` also
 prints precision and recall on the injected duplicates, per kind. Peak memory: run under
 ``/usr/bin/time -v`` (the JVM is a child process of Python in local mode).
+
+``explain`` says why copies are missed: the injected pairs' own people scored by DuckDB with
+the national settings (prior and NIK u from all the people), no threshold; per change made to
+a copy (``truth.parquet``'s ``changes``, e.g. ``nik:one_digit``) how many no blocking rule
+pairs and how many score below the threshold, and the commonest level patterns missed.
 """
 
 from __future__ import annotations
