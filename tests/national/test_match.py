@@ -12,12 +12,22 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from jaring.national.matching import national_people, national_settings, pairs_on
+from jaring.national.engines import engine_for
+from jaring.national.exports import nik_index_columns
+from jaring.national.matching import (
+    DROPPED,
+    HASHED_REGION_TYPO,
+    _spark_sql,
+    national_nik_u,
+    national_people,
+    national_settings,
+    pairs_on,
+)
 from jaring.national.parts import read_exports
 from jaring.registry.matching.model import MatchModel
 from jaring.registry.matching.services import model_path
 from jaring.synthetic.people import generate_people
-from tests.national.conftest import OTHER_KEY, synthetic_exports
+from tests.national.conftest import KEY, OTHER_KEY, synthetic_exports
 
 
 def match(*args: str) -> dict:
@@ -159,3 +169,84 @@ def test_duckdb_and_spark_find_the_same_pairs(
     # The same session matches again (a cluster's session runs one matching after another).
     again = pairs_on("spark", people, model, threshold=0.95, spark=spark)
     assert again.height == by_spark.filter(pl.col("match_probability") >= 0.95).height
+
+
+def _drop_row(nik: str, other: str) -> dict[str, int | None]:
+    """One pair's dropped-digit hashes, as Splink's ``_l``/``_r`` columns."""
+    left, right = nik_index_columns([nik], KEY), nik_index_columns([other], KEY)
+    return {
+        **{f"{d}_l": left[f"{d}_index"][0] for d in DROPPED},
+        **{f"{d}_r": right[f"{d}_index"][0] for d in DROPPED},
+    }
+
+
+@pytest.mark.spark
+def test_a_kecamatan_digit_slip_is_told_on_hashes_by_both_engines(spark: object) -> None:
+    """The national region-typo level: one kecamatan digit wrong or two neighbours swapped is
+    close, another kecamatan is not — the same on DuckDB and Spark SQL."""
+    nik = "3571024107850003"
+    cases = {
+        "3572024107850003": True,  # one digit wrong
+        "3751024107850003": True,  # two neighbours swapped
+        "3571204107850003": True,
+        "3671034107850003": False,  # two digits wrong
+        "3273054107850003": False,  # another kecamatan
+    }
+    frame = pl.DataFrame(
+        [{"case": other, **_drop_row(nik, other)} for other in cases],
+        schema={"case": pl.String, **{f"{d}_{s}": pl.Int64 for d in DROPPED for s in "lr"}},
+    )
+    with engine_for("duckdb") as duck:
+        duck.frame("pairs", frame)
+        by_duckdb = duck.query(
+            f'SELECT "case", {HASHED_REGION_TYPO} AS close FROM pairs',
+            {"case": pl.String(), "close": pl.Boolean()},
+        )
+    with engine_for("spark", spark=spark) as running:
+        running.frame("pairs", frame)
+        by_spark = running.query(
+            f"SELECT `case`, {_spark_sql(HASHED_REGION_TYPO)} AS close FROM pairs",
+            {"case": pl.String(), "close": pl.Boolean()},
+        )
+    for result in (by_duckdb, by_spark):
+        assert dict(result.iter_rows()) == cases
+
+
+def test_the_nik_levels_u_are_counted_among_strangers_across_exports() -> None:
+    """u of "same NIK" nationally: pairs across exports sharing a NIK whose given names differ,
+    over the pairs across exports whose given names differ. A duplicate (same NIK, same given
+    name) is not counted as two strangers; pairs inside one export are not counted at all."""
+    n = 400
+    rows = []
+    for source in ("35.71", "36.72"):
+        for i in range(n):
+            rows.append({"source": source, "nik": f"{source}-{i}", "name_first": f"nama{i % 50}"})
+    people = pl.DataFrame(rows)
+    # A duplicate across exports (same NIK, same given name), two pairs of strangers sharing
+    # a NIK across exports (a typo landing on someone's NIK), and two in one export sharing one.
+    people = pl.concat(
+        [
+            people,
+            pl.DataFrame(
+                [
+                    {"source": "36.72", "nik": "35.71-7", "name_first": "nama7"},
+                    {"source": "36.72", "nik": "35.71-8", "name_first": "lain"},
+                    {"source": "36.72", "nik": "35.71-10", "name_first": "lain2"},
+                    {"source": "35.71", "nik": "35.71-9", "name_first": "lain"},
+                ]
+            ),
+        ]
+    ).with_columns(
+        nik_head=pl.col("nik") + "h",
+        nik_tail=pl.col("nik") + "t",
+        nik_rest=pl.col("nik") + "r",
+        nik_date=pl.col("nik") + "d",
+        **{d: pl.lit(None, pl.Int64) for d in DROPPED},
+    )
+    across = 401 * 403
+    # nama0…nama49 eight times in each export, the duplicate's nama7, "lain" once in each.
+    same_given_name = 50 * 8 * 8 + 8 + 1
+    u = national_nik_u(people)
+    assert u["exact"] == pytest.approx(2 / (across - same_given_name), rel=1e-9)
+    # Two small exports: the cells of both birth dates are far below the minimum.
+    assert "serial_differs" not in u and "region_typo" not in u
