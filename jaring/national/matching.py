@@ -251,11 +251,9 @@ def national_nik_u(people: pl.DataFrame) -> dict[str, float]:
     every = int((sum(sizes) ** 2 - sum(n * n for n in sizes)) // 2)
     every -= _pairs_sharing(people, ["name_first"])
     exact = strangers("nik")
-    head, tail, rest = (
-        strangers("nik_head") - exact,
-        strangers("nik_tail") - exact,
-        (strangers("nik_rest") - exact),
-    )
+    head = strangers("nik_head") - exact
+    tail = strangers("nik_tail") - exact
+    rest = strangers("nik_rest") - exact
     same_date = strangers("nik_date") - exact
     typo = _region_typo_pairs(people)
     other_date = every - exact - same_date
