@@ -160,8 +160,13 @@ RowKey = int | str | tuple[object, ...]
 def row_key(key: object) -> str:
     """A primary key as the text a ciphertext is bound to: an integer in decimal, text with
     ``\\`` and ``,`` escaped, the parts of a composite key joined by ``,``."""
+    # The exact types first: an import binds a million composite keys.
+    if type(key) is int:
+        return str(key)
+    if type(key) is str:
+        return key.replace("\\", "\\\\").replace(",", "\\,")
     if isinstance(key, tuple | list):
-        return ",".join(row_key(part) for part in key)
+        return ",".join([row_key(part) for part in key])
     if isinstance(key, bool) or not isinstance(key, int | str):
         raise TypeError(f"a row key is an integer, text or a tuple of them, not {key!r}")
     if isinstance(key, int):

@@ -115,13 +115,18 @@ def registered_rows(enrolments: QuerySet[Enrolment]) -> pl.DataFrame:
 
 
 @contextmanager
-def enrolment_tallies_kept(enrolments: QuerySet[Enrolment]) -> Iterator[None]:
+def enrolment_tallies_kept(
+    enrolments: QuerySet[Enrolment], *, paid_mask_only: bool = False
+) -> Iterator[None]:
     """Wrap a write of enrolments (inside its transaction). ``enrolments`` must select the same
-    rows before and after the write: every row it creates or changes."""
-    paid, registered = paid_rows(enrolments), registered_rows(enrolments)
+    rows before and after the write: every row it creates or changes. ``paid_mask_only``: the
+    write changes nothing but ``paid_mask`` (a payment), so the BPJS tally is not read."""
+    paid = paid_rows(enrolments)
+    registered = None if paid_mask_only else registered_rows(enrolments)
     yield
     tally_apply(PaidTally, minus=paid, plus=paid_rows(enrolments))
-    tally_apply(BpjsTally, minus=registered, plus=registered_rows(enrolments))
+    if registered is not None:
+        tally_apply(BpjsTally, minus=registered, plus=registered_rows(enrolments))
 
 
 _ROWS: dict[type[Tally], Callable[[QuerySet[Enrolment]], pl.DataFrame]] = {

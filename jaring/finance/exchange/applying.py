@@ -72,14 +72,22 @@ def _sha256(path: Path) -> tuple[str, int]:
 
 
 def _members(programme: Programme) -> pl.DataFrame:
-    """Everyone any decree of the programme covered: person, NIK index, latest desa."""
+    """Everyone any decree of the programme covered: person, NIK index, latest desa. Sorted
+    here, not by the database: PostgreSQL took a second longer to send a million rows in
+    order."""
     frame = bulk.read_frame(
-        Membership.objects.order_by("person_id", "last_month")
+        Membership.objects.order_by()
         .filter(programme=programme)
-        .values_list("person_id", "person__nik_index", "region_id"),
-        {"person_id": pl.Int64(), "nik_index": pl.String(), "region_id": pl.String()},
+        .values_list("person_id", "person__nik_index", "region_id", "last_month"),
+        {
+            "person_id": pl.Int64(),
+            "nik_index": pl.String(),
+            "region_id": pl.String(),
+            "last_month": pl.Date(),
+        },
     )
-    return frame.unique("person_id", keep="last")
+    latest = frame.sort("person_id", "last_month").unique("person_id", keep="last")
+    return latest.drop("last_month")
 
 
 ENROLMENT_SCHEMA: dict[str, pl.DataType] = {

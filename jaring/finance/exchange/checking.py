@@ -197,12 +197,9 @@ def check_response(response: ResponseTable, *, today: date, first_month: date) -
             ]
         )
     )
-    readable_niks = rows.filter(pl.col("readable"))["nik"].to_list()
-    indexes = dict(
-        zip(readable_niks, crypto.blind_index_many(readable_niks, purpose="nik"), strict=True)
-    )
+    readable_niks = rows.select(pl.when("readable").then("nik"))["nik"].to_list()
     rows = rows.with_columns(
-        nik_index=pl.col("nik").replace_strict(indexes, default=None, return_dtype=pl.String),
+        pl.Series("nik_index", crypto.blind_index_many(readable_niks, purpose="nik"), pl.String),
     )
     return _repeats(rows)
 
@@ -217,8 +214,10 @@ def _repeats(rows: pl.DataFrame) -> pl.DataFrame:
     keyed = rows.with_row_index("_order").with_columns(
         _key=pl.when(usable).then(pl.col("nik_index"))
     )
+    # Only NIKs on more than one row make a group worth describing (a file of a million
+    # rows has a handful).
     groups = (
-        keyed.filter(pl.col("_key").is_not_null())
+        keyed.filter(pl.col("_key").is_not_null() & pl.col("_key").is_duplicated())
         .group_by("_key")
         .agg(
             first_row=pl.col("row_number").first(),

@@ -399,7 +399,7 @@ def bill_correct(*, user: User | None, bill: Bill) -> Correction:
             unpaid = Enrolment.objects.filter(
                 programme=programme, person_id__in=paid_back["person_id"].to_list()
             )
-            with enrolment_tallies_kept(unpaid):
+            with enrolment_tallies_kept(unpaid, paid_mask_only=True):
                 unpaid.update(paid_mask=_clear(bit(month, programme.first_month)), updated_at=now)
         delta = int(additions["amount"].sum() or 0) - int(cancel["amount"].sum() or 0)
         locked.total += delta

@@ -93,7 +93,7 @@ def allocate(bill: Bill, *, payment: Payment | None) -> Allocated:
         .values("person_id")
     )
     paying = Enrolment.objects.filter(programme_id=bill.programme_id, person_id__in=newly)
-    with enrolment_tallies_kept(paying):
+    with enrolment_tallies_kept(paying, paid_mask_only=True):
         paying.update(paid_mask=F("paid_mask").bitor(month_bit), updated_at=timezone.now())
     return Allocated(paid.height, amount, first, last)
 
