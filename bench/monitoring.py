@@ -132,10 +132,18 @@ def _people_frames(n: int, seed: int, chunk: int) -> Any:
                 "rt_rw": "",
                 "region_id": desa,
                 "occupation_text": "",
-                "occupation_id": np.where(
-                    classified,
-                    occupation_codes[rng.integers(len(occupation_codes), size=size)],
-                    None,
+                # A list, not numpy's object array: polars copied that array's pointers into
+                # the column as bytes.
+                "occupation_id": pl.Series(
+                    [
+                        code if known else None
+                        for code, known in zip(
+                            occupation_codes[rng.integers(len(occupation_codes), size=size)].tolist(),
+                            classified.tolist(),
+                            strict=True,
+                        )
+                    ],
+                    dtype=pl.String,
                 ),
                 "occupation_match": np.where(classified, "synonym", "unclassified"),
                 "income_basis": 1_000_000,
