@@ -1,18 +1,6 @@
 from django.db import migrations, models
 
 
-def count_lapses(apps, schema_editor):
-    """Members who lapsed before the tally existed get counted once."""
-    Enrolment = apps.get_model("finance", "Enrolment")
-    if Enrolment.objects.using(schema_editor.connection.alias).exists():
-        from jaring.core.tallies import tally_rebuild
-        from jaring.finance.models import Enrolment as CurrentEnrolment
-        from jaring.finance.models import LapseTally
-        from jaring.finance.tallies import lapse_rows_of_enrolments
-
-        tally_rebuild(LapseTally, [lapse_rows_of_enrolments(CurrentEnrolment.objects.all())])
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -21,6 +9,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddIndex(
+            model_name="enrolment",
+            index=models.Index(fields=["programme", "paid_mask"], name="enrolment_programme_mask"),
+        ),
         migrations.CreateModel(
             name="LapseTally",
             fields=[
@@ -40,5 +32,4 @@ class Migration(migrations.Migration):
                 "constraints": [models.UniqueConstraint(fields=("region", "dim", "month", "value"), name="lapse_tally_key")],
             },
         ),
-        migrations.RunPython(count_lapses, migrations.RunPython.noop),
     ]
