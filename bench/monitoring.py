@@ -118,6 +118,8 @@ def _people_frames(n: int, seed: int, chunk: int) -> Any:
         birth = np.datetime64("1960-01-01") + rng.integers(0, 46 * 365, size=size).astype(
             "timedelta64[D]"
         )
+        sex = np.where(rng.random(size) < 0.4, "P", "L")
+        drawn = occupation_codes[rng.integers(len(occupation_codes), size=size)].tolist()
         frame = pl.DataFrame(
             {
                 "id": ids,
@@ -127,7 +129,7 @@ def _people_frames(n: int, seed: int, chunk: int) -> Any:
                 "name_normalized": [f"pekerja {i}" for i in ids],
                 "birth_place": "",
                 "birth_date": birth,
-                "sex": np.where(rng.random(size) < 0.4, "P", "L"),
+                "sex": sex,
                 "address": "",
                 "rt_rw": "",
                 "region_id": desa,
@@ -137,11 +139,7 @@ def _people_frames(n: int, seed: int, chunk: int) -> Any:
                 "occupation_id": pl.Series(
                     [
                         code if known else None
-                        for code, known in zip(
-                            occupation_codes[rng.integers(len(occupation_codes), size=size)].tolist(),
-                            classified.tolist(),
-                            strict=True,
-                        )
+                        for code, known in zip(drawn, classified.tolist(), strict=True)
                     ],
                     dtype=pl.String,
                 ),
