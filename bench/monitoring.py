@@ -70,6 +70,11 @@ end
 """
 
 
+def _say(text: str) -> None:
+    """Progress on stderr (a long run shows where it is)."""
+    print(time.strftime("%H:%M:%S"), text, f"(load {load_average()})", file=sys.stderr, flush=True)
+
+
 def _people_frames(n: int, seed: int, chunk: int) -> Any:
     """The person rows, a chunk at a time, and the lists they came from."""
     import numpy as np
@@ -542,8 +547,10 @@ def main() -> None:
     }
     database_empty(args.database)
     result["load_seconds"] = _load_people(args.people, args.seed)
+    _say(f"people written in {result['load_seconds']} s")
     if args.memberships:
         result["memberships"] = _load_memberships(args.people, args.seed)
+        _say(f"memberships written: {result['memberships']}")
     from jaring.monitoring.services import tallies_recompute
 
     started = time.perf_counter()
@@ -551,11 +558,15 @@ def main() -> None:
     result["recompute"] = {
         "seconds": round(time.perf_counter() - started, 1),
         "tally_rows": sum(r.rows for r in rebuilt),
+        "stages": {r.name: r.seconds for r in rebuilt},
     }
+    _say(f"recomputed: {result['recompute']}")
     if args.memberships:
         result["figures"] = _figures_from_rows()
+        _say(f"figures: {result['figures']}")
     cookies = _users()
     result["import_10k"] = _import_10k(folder, args.seed)
+    _say(f"import: {result['import_10k']}")
     from jaring.registry.tallies import people_tally_differences
 
     started = time.perf_counter()
