@@ -558,7 +558,7 @@ def main() -> None:
     result["recompute"] = {
         "seconds": round(time.perf_counter() - started, 1),
         "tally_rows": sum(r.rows for r in rebuilt),
-        "stages": {r.name: r.seconds for r in rebuilt},
+        "stages": {r.tally: r.seconds for r in rebuilt},
     }
     _say(f"recomputed: {result['recompute']}")
     if args.memberships:
