@@ -54,6 +54,8 @@ handler500 = errors.server_error
 
 urlpatterns = [
     path("", registry_views.home, name="home"),
+    # First: the most asked API answer is found without trying the patterns below.
+    path("api/monev/coverage/", monev_api.CoverageView.as_view(), name="api-monev-coverage"),
     path("favicon.ico", errors.favicon, name="favicon"),
     path(
         "masuk/",
@@ -120,7 +122,6 @@ urlpatterns = [
     path("monev/", include("jaring.monitoring.urls")),
     path("audit/", audit_views.change_log, name="audit-log"),
     path("audit/ekspor/", audit_views.export_log, name="audit-exports"),
-    path("api/monev/coverage/", monev_api.CoverageView.as_view(), name="api-monev-coverage"),
     path("api/monev/checks/", monev_api.ChecksView.as_view(), name="api-monev-checks"),
     path("api/monev/award/", monev_api.AwardView.as_view(), name="api-monev-award"),
     path("api/", include(router.urls)),

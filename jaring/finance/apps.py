@@ -16,6 +16,12 @@ class FinanceConfig(AppConfig):
         # The home page (registry) warns of bills due and members about to lapse.
         panel_register("home", home_panel)
 
+        from jaring.finance.tallies import lapse_tally_kept
+        from jaring.programmes.tallies import membership_tally_also_keep
+
+        # Lapsed members are counted per membership: every write of memberships keeps them.
+        membership_tally_also_keep(lapse_tally_kept)
+
         from jaring.finance.models import (
             Bill,
             Holiday,

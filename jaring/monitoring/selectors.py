@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -28,11 +27,12 @@ from django.utils.translation import gettext as _
 
 from jaring.core.formats import date_label, number, percent
 from jaring.core.scoping import region_in_scope, user_region_codes
-from jaring.core.tallies import LEVEL_LENGTHS, level_of, versioned
-from jaring.finance.selectors.status import lapsed_counts
+from jaring.core.tallies import LEVEL_LENGTHS, level_of
 from jaring.finance.selectors.tallies import (
     bpjs_tally_children,
     bpjs_tally_totals,
+    lapse_tally_children,
+    lapse_tally_totals,
     paid_tally_children,
     paid_tally_months,
     paid_tally_totals,
@@ -286,13 +286,21 @@ class Coverage:
         return int(getattr(self, measure))
 
 
+def _lapse_month(period: Period) -> int:
+    """The month whose lapsed members a period shows: its own, or this month for a period
+    still to come (nobody has lapsed in the future yet)."""
+    on = min(period.end, timezone.localdate())
+    return on.year * 100 + on.month
+
+
 def _counts(codes: list[str], period: Period) -> dict[str, dict[str, int]]:
     registered = people_tally_totals(codes, upto=period.key)
     in_sk = membership_tally_totals(codes, upto=period.key)
     bpjs = bpjs_tally_totals(codes, upto=period.key)
     active = paid_tally_totals(codes, upto=period.key)
-    on = min(period.end, timezone.localdate())
-    lapsed = {code: _lapsed_total(code, on) for code in codes}
+    # Kept by every write of memberships and paid months, months to come included (a member
+    # lapses by the passing of months): no membership is read here.
+    lapsed = lapse_tally_totals(codes, upto=_lapse_month(period))
     return {
         code: {
             "registered": registered[code],
@@ -303,23 +311,6 @@ def _counts(codes: list[str], period: Period) -> dict[str, dict[str, int]]:
         }
         for code in codes
     }
-
-
-def _lapsed_by(code: str, length: int, on: date) -> dict[str, int]:
-    """Lapsed members within ``code`` by region code cut to ``length``: read from every
-    membership when asked (a membership lapses by the passing of months), so kept until the
-    next write — a page asks for a region and for its children, one scan serves both."""
-    return versioned(
-        ("lapsed", code, length, on), lambda: lapsed_counts(code, length=length, on=on)
-    )
-
-
-def _lapsed_total(code: str, on: date) -> int:
-    """Lapsed members of ``code``: the sum of its children's, which a page shows beside it."""
-    level = LEVEL_LENGTHS.index(len(code))
-    if level + 1 < len(LEVEL_LENGTHS):
-        return sum(_lapsed_by(code, LEVEL_LENGTHS[level + 1], on).values())
-    return _lapsed_by(code, len(code), on).get(code, 0)
 
 
 def coverage_of(place: Place, period: Period) -> Coverage:
@@ -351,9 +342,7 @@ def children_coverage(place: Place, period: Period) -> list[Coverage]:
     in_sk = membership_tally_children(place.code, upto=period.key)
     bpjs = bpjs_tally_children(place.code, upto=period.key)
     active = paid_tally_children(place.code, upto=period.key)
-    lapsed = _lapsed_by(
-        place.code, LEVEL_LENGTHS[place.child_level], min(period.end, timezone.localdate())
-    )
+    lapsed = lapse_tally_children(place.code, upto=_lapse_month(period))
     dens = denominators(codes, period)
     figures = _latest_figures(codes, period)
     return [

@@ -16,8 +16,8 @@ rows (the consistency tests).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from datetime import date
 
 import polars as pl
@@ -64,13 +64,31 @@ def membership_tally_rows(memberships: QuerySet[Membership]) -> pl.DataFrame:
     return frame.group_by([c for c in _ROWS_SCHEMA if c != "n"]).agg(pl.col("n").sum())
 
 
+# Tallies of higher apps that count memberships too (finance's lapsed members, which also
+# read the enrolments' paid months): each wraps the same write as membership_tally_kept.
+# Registered when such an app starts; this app may not import them.
+_ALSO_KEPT: list[Callable[[QuerySet[Membership]], AbstractContextManager[None]]] = []
+
+
+def membership_tally_also_keep(
+    keeper: Callable[[QuerySet[Membership]], AbstractContextManager[None]],
+) -> None:
+    """Have ``keeper(memberships)`` wrap every write that :func:`membership_tally_kept` wraps
+    (once, however often an app starts)."""
+    if keeper not in _ALSO_KEPT:
+        _ALSO_KEPT.append(keeper)
+
+
 @contextmanager
 def membership_tally_kept(memberships: QuerySet[Membership]) -> Iterator[None]:
     """Wrap a write of memberships (inside its transaction). ``memberships`` must select the
     same rows before and after the write — every row the write creates or changes, counted
     as they were and as they are."""
     before = membership_tally_rows(memberships)
-    yield
+    with ExitStack() as also:
+        for keeper in _ALSO_KEPT:
+            also.enter_context(keeper(memberships))
+        yield
     tally_apply(MembershipTally, minus=before, plus=membership_tally_rows(memberships))
 
 

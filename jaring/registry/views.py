@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from jaring.accounts.models import User
@@ -77,26 +79,45 @@ def _home_counts(user: User, codes: tuple[str, ...] | None, shown: list[str]) ->
     }
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The user's regions and how many people each holds: read from the people tally, which
-    every write keeps current (ADR 0011), and cached until the next write."""
-    user = signed_in_user(request)
-    codes = user.region_codes
+def _home_figures(user: User, codes: tuple[str, ...] | None) -> dict[str, Any]:
+    """The home page's figures and their rendered tiles and tables, the same for every user
+    with the same regions: plain data and text only (read back by other processes)."""
     regions = (
         list(Region.objects.filter(level=1).order_by("code"))
         if codes is None
         else list(Region.objects.filter(code__in=codes).select_related("parent"))
     )
-    shown = [r.code for r in regions]
-    figures = versioned(("home", codes), lambda: _home_counts(user, codes, shown))
+    figures = _home_counts(user, codes, [r.code for r in regions])
     counts = figures["counts"]
+    # (code, name, the province or kab/kota above it, people)
+    rows = [
+        (r.code, r.display_name, r.parent.name if r.parent else "", counts[r.code]) for r in regions
+    ]
+    context = {**figures, "region_rows": rows}
+    return {
+        "total": figures["total"],
+        "region_rows": rows,
+        "html": {
+            part: render_to_string(f"registry/_home_{part}.html", context)
+            for part in ("tiles", "regions", "occupations")
+        },
+    }
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The user's regions and how many people each holds: read from the people tally, which
+    every write keeps current (ADR 0011); the figures and their tables are rendered once and
+    kept until the next write (the same for everyone with the same regions)."""
+    user = signed_in_user(request)
+    codes = user.region_codes
+    figures = versioned(("home", codes), lambda: _home_figures(user, codes))
     return render(
         request,
         "registry/home.html",
         {
             **figures,
-            "region_rows": [(r, counts[r.code]) for r in regions],
+            "figures_html": {k: mark_safe(v) for k, v in figures["html"].items()},
             "recent_imports": imports_visible(user)[:5],
             # The to-do list: saved imports with rows held for a decision.
             "held_imports": imports_held(user)[:5] if user.capabilities.import_lists else [],
@@ -114,31 +135,30 @@ def _browser_counts(
     return people_counts_visible(user, children), people_counts_visible(user, [here])[here]
 
 
-@login_required
-def region_browser(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    """Province → kab/kota → kecamatan → desa, with people counts per child (from the people
-    tally: a million people cost the same few milliseconds as a hundred)."""
+def _browser_page(user: Any, code: str | None, scope: tuple[str, ...] | None) -> dict[str, Any]:
+    """The region browser's page for ``code`` as the users of regions ``scope`` see it (the
+    rows, the total and the rendered content): the same for each of them, so kept until the
+    next write. An unknown code is :class:`Http404` (never kept)."""
     region = None
     if code is not None:
         try:
             region = Region.objects.select_related("parent").get(code=code)
         except Region.DoesNotExist as exc:
             raise Http404 from exc
-    scope = user_region_codes(request.user)
     children = list(region_children(code).order_by("code"))
     here = region.code if region else ""
-    whole = scope is None or (region is not None and region_in_scope(request.user, region.code))
-    counts, total = versioned(
-        ("region-browser", here, None if whole else scope),
-        lambda: _browser_counts(request.user, here, [c.code for c in children], whole=whole),
-    )
+    whole = scope is None or (region is not None and region_in_scope(user, region.code))
+    counts, total = _browser_counts(user, here, [c.code for c in children], whole=whole)
+    # (code, name, kind, people, open): a child is open to browse when it lies in the user's
+    # regions or contains one of them.
     rows = [
-        # A child is open to browse when it lies in the user's regions or contains one of them.
         (
-            child,
+            child.code,
+            child.name,
+            str(child.get_kind_display()),
             counts.get(child.code, 0),
             scope is None
-            or region_in_scope(request.user, child.code)
+            or region_in_scope(user, child.code)
             or any(c.startswith(f"{child.code}.") for c in scope),
         )
         for child in children
@@ -148,10 +168,28 @@ def region_browser(request: HttpRequest, code: str | None = None) -> HttpRespons
         if region
         else []
     )
+    context = {"region": region, "ancestors": ancestors, "rows": rows, "total": total}
+    return {
+        "rows": rows,
+        "total": total,
+        "title": region.display_name if region else "",
+        "html": render_to_string("registry/_region_browser.html", context),
+    }
+
+
+@login_required
+def region_browser(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """Province → kab/kota → kecamatan → desa, with people counts per child (from the people
+    tally: a million people cost the same few milliseconds as a hundred); the page's content
+    is rendered once per region and scope, and kept until the next write."""
+    scope = user_region_codes(request.user)
+    page = versioned(
+        ("region-browser", code, scope), lambda: _browser_page(request.user, code, scope)
+    )
     return render(
         request,
         "registry/region_browser.html",
-        {"region": region, "ancestors": ancestors, "rows": rows, "total": total},
+        {**page, "body": mark_safe(page["html"])},
     )
 
 

@@ -132,14 +132,29 @@ def test_village_operator_sees_only_their_village(
 
 
 def test_region_browser_counts_only_visible_people(
-    kediri_and_cilegon: People, kediri_admin: User, login: Callable[[User], Client]
+    kediri_and_cilegon: People,
+    kediri_admin: User,
+    make_user: Callable[..., User],
+    login: Callable[[User], Client],
 ) -> None:
     client = login(kediri_admin)
     province = client.get(reverse("region-detail", args=["36"]))
     assert province.context["total"] == 0
     city = client.get(reverse("region-detail", args=["35.71"]))
     assert city.context["total"] == 30
-    assert sum(count for _child, count, _open in city.context["rows"]) == 30
+    assert sum(count for _code, _name, _kind, count, _open in city.context["rows"]) == 30
+    # Pages are kept per region *and* scope: Banten's page as Kediri's admin saw it (nobody)
+    # is not what Cilegon's admin gets, nor the other way round.
+    cilegon = login(make_user("cilegon", Role.REGENCY_ADMIN, ("36.72",)))
+    assert cilegon.get(reverse("region-detail", args=["36"])).context["total"] == 30
+    assert client.get(reverse("region-detail", args=["36"])).context["total"] == 0
+    national = login(make_user("nasional", Role.NATIONAL_ADMIN))
+    assert national.get(reverse("region-detail", args=["36"])).context["total"] == 30
+    rows = {
+        code: open_
+        for code, _name, _kind, _n, open_ in client.get(reverse("region-browser")).context["rows"]
+    }
+    assert rows["35"] and not rows["36"]  # Banten is not Kediri's to browse
 
 
 def test_user_without_regions_sees_nobody(

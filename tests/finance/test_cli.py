@@ -22,6 +22,7 @@ from jaring.finance.models import (
     BillLine,
     BpjsTally,
     Enrolment,
+    LapseTally,
     PaidTally,
     Payment,
     ResponseFile,
@@ -145,7 +146,7 @@ def test_cli_from_sk_to_budget(register: Callable[..., pl.DataFrame], tmp_path: 
     assert bpjs_tally_totals(["35.71", ""], upto=202309) == {"35.71": 9, "": 9}
     assert paid_tally_totals(["35.71"], upto=202309) == {"35.71": 6}
     assert paid_tally_totals(["35.71"], upto=202310) == {"35.71": 0}
-    assert all(finance_tally_differences(m).is_empty() for m in (BpjsTally, PaidTally))
+    assert all(finance_tally_differences(m).is_empty() for m in (BpjsTally, PaidTally, LapseTally))
     budget = run("budget", "--programme", pid)
     assert (budget["ceiling"], budget["billed"], budget["paid"]) == (2_000_000, 184_800, 100_800)
     # September billed; October to December projected for the 12 in the decree

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from jaring.finance.models import BillLine, Enrolment, PaidTally
+from jaring.finance.models import BillLine, Enrolment, LapseTally, PaidTally
 from jaring.finance.months import months_of
 from jaring.finance.selectors.tallies import paid_tally_totals
 from jaring.finance.services import bill_issue, payment_record
@@ -47,6 +47,7 @@ def test_a_paid_line_for_someone_no_longer_covered_is_cancelled_and_its_month_un
     assert Month(2023, 9) not in months_of(enrolment.paid_mask, enrolment.base_month)
     assert paid_tally_totals(["35.71"], upto=202309) == {"35.71": 2}
     assert finance_tally_differences(PaidTally).is_empty()
+    assert finance_tally_differences(LapseTally).is_empty()
     # Correcting again changes nothing.
     again = bill_correct(user=None, bill=bill)
     assert (again.added, again.cancelled, again.amount) == (0, 0, 0)

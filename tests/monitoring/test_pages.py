@@ -154,3 +154,40 @@ def test_api_coverage_checks_and_award_are_scoped(
     assert len(ranking["ranking"]) == 38
     bad_year = national.get(reverse("api-monev-award"), {"province": "35", "year": 1990})
     assert bad_year.status_code == 400 and "rentang" in bad_year.json()["detail"]
+
+
+def test_api_coverage_served_from_its_kept_answer(
+    mojokerto: pl.DataFrame,
+    add_people: Callable[..., pl.DataFrame],
+    make_user: Callable[..., User],
+    login: Callable[[User], Client],
+    django_assert_num_queries: Callable[..., object],
+) -> None:
+    """A repeated request reads the answer kept as bytes until the next write: the session,
+    the user, the user's regions and the data versions. The scope is checked first, on the
+    code: a region outside it is refused with its reason, and nothing kept is served."""
+    client = login(make_user("jatim", Role.PROVINCIAL_ADMIN, ("35",)))
+    url = reverse("api-monev-coverage")
+    first = client.get(url, {"region": "35.16"})
+    assert first.status_code == 200 and first["Content-Type"] == "application/json"
+    with django_assert_num_queries(4):  # type: ignore[operator]
+        again = client.get(url, {"region": "35.16"})
+    assert again.content == first.content and again.json()["registered"] == 80
+    assert len(again.json()["children"]) == 18
+    assert client.get(url, {"region": "35"}).json()["registered"] == 80
+    national = login(make_user("nasional", Role.NATIONAL_ADMIN))
+    assert national.get(url, {"region": "ID"}).json()["registered"] == 80
+    # Kept for the country, refused to a provincial user all the same.
+    refused = client.get(url, {"region": "ID"})
+    assert refused.status_code == 404 and "di luar wilayah kerja" in refused.json()["detail"]
+    outside = client.get(url, {"region": "36.72"})
+    assert outside.status_code == 404 and "Kota Cilegon" in outside.json()["detail"]
+    unknown = client.get(url, {"region": "35.99"})
+    assert unknown.status_code == 404 and "35.99" in unknown.json()["detail"]
+    # The browsable API still answers a browser.
+    assert (
+        "text/html" in client.get(url, {"region": "35.16"}, HTTP_ACCEPT="text/html")["Content-Type"]
+    )
+    # A write: the next answer is computed again (a person more in Mojokerto).
+    add_people(1, "35.16", seed=99)
+    assert client.get(url, {"region": "35.16"}).json()["registered"] == 81

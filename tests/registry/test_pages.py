@@ -29,7 +29,11 @@ def test_home_counts_people_per_region(
     add_people(3, "36.72", seed=2)
     response = login(make_user("k", Role.PROVINCIAL_ADMIN, ("35", "36.72"))).get(reverse("home"))
     assert response.context["total"] == 10
-    assert [(r.code, n) for r, n in response.context["region_rows"]] == [("35", 7), ("36.72", 3)]
+    rows = response.context["region_rows"]
+    assert [(code, n) for code, _name, _above, n in rows] == [("35", 7), ("36.72", 3)]
+    assert rows[1][2] == "Banten"  # the province above a kab/kota, named on the page
+    html = response.content.decode()
+    assert "Kota Cilegon" in html and "· Banten" in html
 
 
 def test_home_caches_plain_figures_only(
@@ -53,7 +57,7 @@ def test_home_caches_plain_figures_only(
     first = client.get(reverse("home"))
     second = client.get(reverse("home"))  # read from the cache
     assert stored and all(b"model_unpickle" not in value for value in stored)
-    assert [(r.code, n) for r, n in second.context["region_rows"]] == [("35.71", 4)]
+    assert [(code, n) for code, _name, _above, n in second.context["region_rows"]] == [("35.71", 4)]
     assert second.context["total"] == first.context["total"] == 4
 
 
@@ -101,7 +105,7 @@ def test_region_browser_walks_down_to_desa(
     assert len(top.context["rows"]) == 38
     kecamatan = people["kecamatan_code"][0]
     city = client.get(reverse("region-detail", args=["35.71"]))
-    counts = {child.code: n for child, n, _open in city.context["rows"]}
+    counts = {code: n for code, _name, _kind, n, _open in city.context["rows"]}
     assert counts[kecamatan] == people.filter(pl.col("kecamatan_code") == kecamatan).height
     village = client.get(reverse("region-detail", args=[people["village_code"][0]]))
     assert village.context["rows"] == [] and village.context["total"] >= 1
@@ -147,3 +151,25 @@ def test_the_merged_filter_lists_the_merged_records(
     assert merged.pk not in [p.pk for p in client.get(reverse("people-list")).context["page"]]
     api = client.get("/api/people/", {"status": "merged"}).json()
     assert [p["id"] for p in api["results"]] == [merged.pk]
+
+
+def test_home_and_region_page_query_counts_once_rendered(
+    add_people: Callable[..., pl.DataFrame],
+    make_user: Callable[..., User],
+    login: Callable[[User], Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    """The figures and their tables are rendered once per write and scope; a repeated view
+    costs what says who is asking and what is new, whatever the number of rows or children."""
+    add_people(12, "35.71", seed=6)
+    client = login(make_user("k", Role.REGENCY_ADMIN, ("35.71",)))
+    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("region-detail", args=["35.71"])).status_code == 200
+    # session, user, user's regions, data versions, the finance panel's data versions (its
+    # warnings are kept as well), latest imports, imports with held rows (a role that imports)
+    with django_assert_num_queries(7):
+        assert "Kota Kediri" in client.get(reverse("home")).content.decode()
+    # session, user, user's regions, data versions
+    with django_assert_num_queries(4):
+        page = client.get(reverse("region-detail", args=["35.71"]))
+    assert page.context["total"] == 12 and len(page.context["rows"]) == 3

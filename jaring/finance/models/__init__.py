@@ -16,6 +16,7 @@ from jaring.finance.models.enrolments import (
     BpjsStatus,
     BpjsTally,
     Enrolment,
+    LapseTally,
     PaidTally,
     ReasonCode,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "Enrolment",
     "Holiday",
     "HolidayKind",
+    "LapseTally",
     "LineKind",
     "PaidTally",
     "Payment",

@@ -23,6 +23,6 @@ def _fillfactor(value: int) -> Any:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("finance", "0003_bpjs_and_paid_tallies")]
+    dependencies = [("finance", "0005_count_lapses")]
 
     operations = [migrations.RunPython(_fillfactor(50), _fillfactor(100), elidable=False)]
