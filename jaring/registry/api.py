@@ -4,20 +4,24 @@ full identities, exactly as on the pages."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from jaring.audit.door import PersonalPagination
 from jaring.audit.pacing import BrowsePacing
 from jaring.registry.fields import IN_API
 from jaring.registry.filters import PersonFilterSet
 from jaring.registry.models import Person, PersonStatus
-from jaring.registry.paging import CappedPaginator
-from jaring.registry.selectors import people_visible
+from jaring.registry.paging import CappedPaginator, in_name_order
+from jaring.registry.selectors import people_scope_broad, people_visible
 
 
 class PersonOutputSerializer(serializers.ModelSerializer[Person]):
@@ -63,6 +67,15 @@ class PeoplePagination(PersonalPagination):
     million people is read without counting them."""
 
     django_paginator_class = CappedPaginator
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: APIView | None = None
+    ) -> list[Any] | None:
+        if isinstance(queryset, QuerySet):
+            # The rows in name order as the people page reads them (registry.paging).
+            rows = in_name_order(queryset, broad=people_scope_broad(request.user))
+            self.django_paginator_class = partial(CappedPaginator, rows=rows)  # type: ignore[assignment]
+        return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)

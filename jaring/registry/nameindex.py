@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DatabaseError
+
 TABLE = "registry_person_name"
 _PERSON = "registry_person"
 _TRIGGERS = {
@@ -92,6 +94,6 @@ def name_index_in_step(connection: Any) -> bool:
     with connection.cursor() as cursor:
         try:
             cursor.execute(f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('integrity-check', 1)")
-        except Exception:  # noqa: BLE001 - sqlite3.DatabaseError wrapped by Django
+        except DatabaseError:
             return False
     return True
