@@ -186,3 +186,37 @@ def test_name_search_queries_are_pinned(
     extra = 0 if connection.vendor == "postgresql" else 2
     with django_assert_num_queries(6 + extra):
         assert client.get(reverse("people-list"), {"q": "Abiasa"}).status_code == 200
+
+
+def test_the_api_pages_by_cursor_through_the_door(
+    add_people: Callable[..., pl.DataFrame],
+    make_user: Callable[..., User],
+    login: Callable[[User], Client],
+) -> None:
+    from jaring.audit.models import DataExport
+
+    add_people(23, "35.71", seed=5)
+    client = login(make_user("k", Role.REGENCY_ADMIN, ("35.71",)))
+    first = client.get("/api/people/", {"page_size": 10, "sex": ""}).json()
+    assert first["count"] == 23 and first["previous"] is None
+    assert "after=" in first["next"] and "page=" not in first["next"]
+    seen, answer, pages = [p["id"] for p in first["results"]], first, 1
+    while answer["next"]:
+        answer = client.get(answer["next"]).json()
+        seen += [p["id"] for p in answer["results"]]
+        pages += 1
+    # The same people in the same order as the numbered pages (OFFSET), each once.
+    numbered = [
+        p["id"]
+        for n in (1, 2, 3)
+        for p in client.get("/api/people/", {"page_size": 10, "page": n}).json()["results"]
+    ]
+    assert seen == numbered and len(set(seen)) == 23 and pages == 3
+    back = client.get(answer["previous"]).json()
+    assert [p["id"] for p in back["results"]] == seen[10:20]
+    # Every page beyond the first is an export, recorded as with ?page=: pages 2 and 3 of
+    # each walk, and page 2 again on the way back.
+    assert DataExport.objects.filter(kind="people-api").count() == 5
+    auditor = login(make_user("a", Role.AUDITOR, ("35.71",)))
+    refused = auditor.get(first["next"])
+    assert refused.status_code == 403
