@@ -186,6 +186,7 @@ class PersonalPagination(PageNumberPagination):
     ) -> list[Any]:
         """``rows`` of ``self.page``: free on the first page at the default size; otherwise
         an export, recorded, or refused without the export right."""
+        assert self.page is not None
         size = self.get_page_size(request) or self.page_size
         if self.page.number == 1 and size <= self.page_size:
             return rows

@@ -93,12 +93,14 @@ class PeoplePagination(PersonalPagination):
             return super().paginate_queryset(queryset, request, view)
         self.request = request
         size = self.get_page_size(request) or self.page_size
-        self.page = keyset_page(queryset, request.query_params, size, broad=broad)  # type: ignore[assignment]
-        return self.through_the_door(list(self.page), request, view)
+        page = keyset_page(queryset, request.query_params, size, broad=broad)
+        self.page = page  # type: ignore[assignment]
+        return self.through_the_door(list(page), request, view)
 
     def _cursor_link(self, name: str, cursor: str) -> str | None:
         if not cursor:
             return None
+        assert self.request is not None
         url = self.request.build_absolute_uri()
         for other in ("after", "before", self.page_query_param):
             url = remove_query_param(url, other)

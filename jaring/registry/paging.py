@@ -79,12 +79,13 @@ class _Unindexed(Func):
 def _region_unindexed(node: WhereNode) -> WhereNode:
     region = Person._meta.get_field("region")
     out = node.create(connector=node.connector, negated=node.negated)
+    child: Any
     for child in node.children:
         if isinstance(child, WhereNode):
             child = _region_unindexed(child)
-        elif isinstance(getattr(child, "lhs", None), Col) and child.lhs.target is region:
+        elif isinstance(lhs := getattr(child, "lhs", None), Col) and lhs.target is region:
             child = child.copy()
-            child.lhs = _Unindexed(child.lhs, output_field=child.lhs.output_field)
+            child.lhs = _Unindexed(lhs, output_field=lhs.output_field)
         out.children.append(child)
     return out
 
@@ -243,7 +244,7 @@ class CappedPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         if not self.capped:
             top = min(bottom + self.per_page, self.count)
-            return self._get_page(self.rows[bottom:top], number, self)
+            return self._get_page(self.rows[bottom:top], number, self)  # type: ignore[attr-defined]
         rows = list(self.rows[bottom : bottom + self.per_page + 1])
         page = _CappedPage(rows[: self.per_page], number, self)
         page.more = len(rows) > self.per_page
