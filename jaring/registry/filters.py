@@ -117,8 +117,11 @@ def _fts_q(query: str) -> Q:
 def name_like_q(queryset: QuerySet[Person], name: str) -> Q:
     """The people whose normalised name contains ``name`` (normalised) or one written alike.
 
-    On PostgreSQL: ``name`` is also compared by trigrams (pg_trgm's word similarity, at least
-    :data:`TRIGRAM_THRESHOLD`), both served by the GIN index ``person_name_trgm``. On SQLite:
+    On PostgreSQL, both from the GIN trigram index ``person_name_trgm``: the names containing
+    ``name``; when there are none in the user's regions, those like it by trigrams (pg_trgm's
+    word similarity, at least :data:`TRIGRAM_THRESHOLD`; one query more). Asked together, the
+    likeness matched every name sharing 40 % of the trigrams — hundreds of thousands of rows
+    at ten million people, 0.8–4.5 s — beside the names written as typed. On SQLite:
     the names that contain ``name`` come from the trigram side table (registry.nameindex);
     when there are none, those that contain it with one letter changed, added or left out
     (:func:`_spellings`, each changed or added letter spelt out; two queries more: which of
@@ -126,9 +129,9 @@ def name_like_q(queryset: QuerySet[Person], name: str) -> Q:
     three letters, which have no trigram, are read with ``LIKE`` as before."""
     exact = Q(name_normalized__contains=name)
     if connection.vendor == "postgresql":
-        if len(name) < _FUZZY_FROM:
+        if len(name) < _FUZZY_FROM or queryset.filter(exact).exists():
             return exact
-        return exact | Q(WordSimilar(F("name_normalized"), Value(name)))
+        return Q(WordSimilar(F("name_normalized"), Value(name)))
     if len(name) < 3:
         return exact
     exact = _fts_q(_fts_query([name]))
