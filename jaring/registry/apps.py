@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -29,5 +30,9 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
+        from jaring.registry.filters import trigram_threshold_set
+
         post_migrate.connect(_sync_taxonomy, sender=self)
         post_migrate.connect(_name_index, sender=self)
+        # Name search by trigrams on PostgreSQL asks for this similarity (registry.filters).
+        connection_created.connect(trigram_threshold_set, dispatch_uid="jaring-trigram-threshold")

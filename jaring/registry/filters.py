@@ -8,7 +8,7 @@ from typing import Any
 
 import django_filters
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -54,6 +54,8 @@ def search_hint(value: str) -> str:
 
 #: Shorter names are searched as written: one letter changed in three is another name.
 _FUZZY_FROM = 4
+#: How alike (pg_trgm's word similarity) a name must be to the one typed.
+TRIGRAM_THRESHOLD = 0.4
 
 
 def _spellings(name: str) -> list[str]:
@@ -89,27 +91,9 @@ def _fts_query(phrases: list[str]) -> str:
 
 
 def _written_somewhere(phrases: list[str]) -> list[str]:
-    """The ``phrases`` some name contains, in one query: each asked of the trigram index
-    alone, stopping at its first name. Of the 300–500 spellings of a name, one or two are
-    written; asking for all at once costs a read of every trigram's list per spelling.
-
-    SQLite asks its side table. PostgreSQL asks the GIN index ``person_name_trgm``, told not to
-    read the table or the name index instead: its planner, not knowing the spelling, counts
-    on finding a name within a few hundred rows — and for a spelling nobody has would read all
-    ten million."""
-    if connection.vendor == "postgresql":
-        table = Person._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
-            try:
-                cursor.execute(
-                    f"SELECT p FROM unnest(%s::text[]) p WHERE EXISTS (SELECT 1 FROM {table} "
-                    "WHERE name_normalized LIKE '%%' || p || '%%')",
-                    [phrases],
-                )
-                return [row[0] for row in cursor.fetchall()]
-            finally:
-                cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+    """The ``phrases`` some name contains, in one query: each asked of the side table alone,
+    stopping at its first name. Of the 300–500 spellings of a name, one or two are written;
+    asking the table for all at once costs a read of every trigram's list per spelling."""
     table = nameindex.TABLE
     with connection.cursor() as cursor:
         cursor.execute(
@@ -133,24 +117,21 @@ def _fts_q(query: str) -> Q:
 def name_like_q(queryset: QuerySet[Person], name: str) -> Q:
     """The people whose normalised name contains ``name`` (normalised) or one written alike.
 
-    The names that contain ``name``; when there are none in the user's regions, those that
-    contain it with one letter changed, added or left out (:func:`_spellings`, each changed or
-    added letter spelt out as every letter it can be): which of those spellings are written
-    at all is asked first (:func:`_written_somewhere`), then the people who have those. The
-    same answers on both databases. PostgreSQL reads them from its GIN trigram index
-    ``person_name_trgm`` (``LIKE '%x%'``); SQLite from its trigram side table
-    (registry.nameindex), except names shorter than three letters, which have no trigram and
-    are read with ``LIKE``. (PostgreSQL used pg_trgm's word similarity ≥ 0.4 before, which
-    matched every name sharing 40 % of the trigrams: 2.4–4.7 s p95 at ten million people.)"""
+    On PostgreSQL, both from the GIN trigram index ``person_name_trgm``: the names containing
+    ``name``; when there are none in the user's regions, those like it by trigrams (pg_trgm's
+    word similarity, at least :data:`TRIGRAM_THRESHOLD`; one query more). Asked together, the
+    likeness matched every name sharing 40 % of the trigrams — hundreds of thousands of rows
+    at ten million people, 0.8–4.5 s — beside the names written as typed. On SQLite:
+    the names that contain ``name`` come from the trigram side table (registry.nameindex);
+    when there are none, those that contain it with one letter changed, added or left out
+    (:func:`_spellings`, each changed or added letter spelt out; two queries more: which of
+    those spellings are written at all, then the people who have them). Names shorter than
+    three letters, which have no trigram, are read with ``LIKE`` as before."""
     exact = Q(name_normalized__contains=name)
     if connection.vendor == "postgresql":
         if len(name) < _FUZZY_FROM or queryset.filter(exact).exists():
             return exact
-        written = _written_somewhere(_spelt_out(_spellings(name)))
-        found = Q(pk__in=[])
-        for spelling in written:
-            found |= Q(name_normalized__contains=spelling)
-        return found
+        return Q(WordSimilar(F("name_normalized"), Value(name)))
     if len(name) < 3:
         return exact
     exact = _fts_q(_fts_query([name]))
@@ -158,6 +139,25 @@ def name_like_q(queryset: QuerySet[Person], name: str) -> Q:
         return exact
     written = _written_somewhere(_spelt_out(_spellings(name)))
     return _fts_q(_fts_query(written)) if written else Q(pk__in=[])
+
+
+class WordSimilar(Func):
+    """``name %> 'typed'``: the typed name is like a word sequence of the name, by trigrams,
+    at least the session's ``pg_trgm.word_similarity_threshold`` (:data:`TRIGRAM_THRESHOLD`,
+    set on each connection: see ``RegistryConfig.ready``) — an indexable operator, unlike a
+    comparison of the similarity, so the GIN index answers it."""
+
+    arg_joiner = " %%> "  # "%%": the driver's parameter style reads "%" itself
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def trigram_threshold_set(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """On each new PostgreSQL connection: the word similarity :class:`WordSimilar` asks for
+    ("abiasa" is 0.4 like "abyasa wibowo"; pg_trgm's default, 0.6, would miss it)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET pg_trgm.word_similarity_threshold = {TRIGRAM_THRESHOLD}")
 
 
 def is_nik_query(value: str) -> bool:
