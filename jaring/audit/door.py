@@ -179,6 +179,14 @@ class PersonalPagination(PageNumberPagination):
         rows = super().paginate_queryset(queryset, request, view)
         if rows is None or self.page is None:
             return rows
+        return self.through_the_door(rows, request, view)
+
+    def through_the_door(
+        self, rows: list[Any], request: Request, view: APIView | None = None
+    ) -> list[Any]:
+        """``rows`` of ``self.page``: free on the first page at the default size; otherwise
+        an export, recorded, or refused without the export right."""
+        assert self.page is not None
         size = self.get_page_size(request) or self.page_size
         if self.page.number == 1 and size <= self.page_size:
             return rows

@@ -38,6 +38,7 @@ from jaring.registry.selectors import (
     imports_held,
     imports_visible,
     people_counts_visible,
+    people_scope_broad,
     people_summary_visible,
     people_tally_children,
     people_tally_totals,
@@ -207,7 +208,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
     # which the pace counts, travels signed in the cursor.
     if page_number_of(request.GET) > FREE_PAGES and (seconds := paced(request.user)):
         return _too_fast(request, seconds)
-    page = keyset_page(people, request.GET, PAGE_SIZE)
+    page = keyset_page(people, request.GET, PAGE_SIZE, broad=people_scope_broad(request.user))
     query = request.GET.copy()
     for cursor in ("page", "after", "before"):
         query.pop(cursor, None)
