@@ -114,6 +114,23 @@ def _fts_q(query: str) -> Q:
     )
 
 
+def _found_by_index(queryset: QuerySet[Person]) -> bool:
+    """``queryset.exists()`` on PostgreSQL, from the trigram index: with the table and the
+    name index out of the planner's choices for this one query. Not knowing the name, it
+    counts on meeting one within a few hundred rows — and for a name nobody has read all ten
+    million (1.9 s); the trigram index says so in milliseconds."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SET enable_seqscan = off; SET enable_indexscan = off; SET enable_indexonlyscan = off"
+        )
+        try:
+            return queryset.exists()
+        finally:
+            cursor.execute(
+                "RESET enable_seqscan; RESET enable_indexscan; RESET enable_indexonlyscan"
+            )
+
+
 def name_like_q(queryset: QuerySet[Person], name: str) -> Q:
     """The people whose normalised name contains ``name`` (normalised) or one written alike.
 
@@ -129,7 +146,7 @@ def name_like_q(queryset: QuerySet[Person], name: str) -> Q:
     three letters, which have no trigram, are read with ``LIKE`` as before."""
     exact = Q(name_normalized__contains=name)
     if connection.vendor == "postgresql":
-        if len(name) < _FUZZY_FROM or queryset.filter(exact).exists():
+        if len(name) < _FUZZY_FROM or _found_by_index(queryset.filter(exact)):
             return exact
         return Q(WordSimilar(F("name_normalized"), Value(name)))
     if len(name) < 3:
