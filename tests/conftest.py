@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -28,6 +29,12 @@ from jaring.synthetic.registries import SyntheticRegistry, synthetic_registry
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "s3cret-pass-for-tests"
+
+
+# Transactional and live-server tests commit their data, so Django flushes the tables of these
+# apps afterwards. The region table (91,599 rows, loaded once per test database) is left out so
+# it survives for the tests after them.
+APPS_WITHOUT_REGIONS = [app for app in settings.INSTALLED_APPS if app != "jaring.regions"]
 
 
 @pytest.fixture(scope="session")

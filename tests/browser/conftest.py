@@ -6,11 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Page
 
 from jaring.accounts.models import User
+from jaring.regions.models import Region
+from jaring.regions.services import regions_load
+from tests.conftest import APPS_WITHOUT_REGIONS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -23,9 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# Live-server tests commit their data, so Django flushes the tables of these apps afterwards.
-# The region table (91,599 rows, loaded once per test database) is left out so it survives.
-APPS_WITHOUT_REGIONS = [app for app in settings.INSTALLED_APPS if app != "jaring.regions"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -35,6 +34,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(
                 pytest.mark.django_db(transaction=True, available_apps=APPS_WITHOUT_REGIONS)
             )
+
+
+@pytest.fixture(autouse=True)
+def _regions_present(django_db_blocker: Any) -> None:
+    """The region table as the test database was given it, even after a transactional test
+    elsewhere flushed it (registry's migration test runs with every app): loaded again, and
+    committed, before a live-server test that finds it empty."""
+    with django_db_blocker.unblock():
+        if not Region.objects.exists():
+            regions_load()
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from jaring.core.scratch import scratch_folder
 from jaring.registry.models import ImportProblem, Person
 from jaring.registry.services import people_bulk_create
 from jaring.synthetic.people import generate_people
+from tests.conftest import APPS_WITHOUT_REGIONS
 
 
 # The model's indexes and its unique constraint on the NIK's blind index (an index of its own),
@@ -50,7 +51,7 @@ def low_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bulk, "DEFER_INDEXES_FROM_ROWS", 100)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, available_apps=APPS_WITHOUT_REGIONS)
 def test_a_large_insert_into_a_small_table_builds_the_indexes_afterwards(
     low_threshold: None, add_people: Callable[..., pl.DataFrame]
 ) -> None:
@@ -66,7 +67,7 @@ def test_a_large_insert_into_a_small_table_builds_the_indexes_afterwards(
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, available_apps=APPS_WITHOUT_REGIONS)
 def test_a_small_insert_into_a_larger_table_goes_through_the_indexes(
     low_threshold: None, add_people: Callable[..., pl.DataFrame]
 ) -> None:
@@ -77,7 +78,7 @@ def test_a_small_insert_into_a_larger_table_goes_through_the_indexes(
     assert Person.objects.count() == 500
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, available_apps=APPS_WITHOUT_REGIONS)
 def test_a_failed_insert_leaves_the_indexes_and_no_rows(low_threshold: None) -> None:
     people = _unsaved_people(150, seed=3)
     # The same NIK twice: the unique index, built again after the rows are in, refuses them
@@ -133,7 +134,7 @@ def _copy_statements(queries: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in queries.captured_queries if q["sql"].startswith(first_words)]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, available_apps=APPS_WITHOUT_REGIONS)
 def test_a_large_insert_stores_every_value_and_leaves_nothing_behind(
     low_scratch_threshold: None, add_people: Callable[..., pl.DataFrame]
 ) -> None:
@@ -167,7 +168,7 @@ def test_a_large_insert_stores_every_value_and_leaves_nothing_behind(
     assert _scratch_files() == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, available_apps=APPS_WITHOUT_REGIONS)
 def test_after_a_failed_large_insert_the_next_one_works(low_scratch_threshold: None) -> None:
     people = _unsaved_people(150, seed=3)
     with pytest.raises(IntegrityError):
@@ -179,7 +180,7 @@ def test_after_a_failed_large_insert_the_next_one_works(low_scratch_threshold: N
     assert _attached() == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, available_apps=APPS_WITHOUT_REGIONS)
 def test_many_large_inserts_in_one_transaction_all_land(low_scratch_threshold: None) -> None:
     # SQLite attaches a limited number of databases, and a scratch file read in a transaction
     # can only be detached when it ends: past the limit the rows go by executemany.
@@ -201,7 +202,7 @@ def _problems(n: int, *, code: str = "NIK_INVALID") -> pl.DataFrame:
     )  # fmt: skip
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, available_apps=APPS_WITHOUT_REGIONS)
 def test_several_tables_in_one_go_keep_their_order_and_a_later_failure_writes_nothing(
     low_scratch_threshold: None,
 ) -> None:
