@@ -78,7 +78,7 @@ def _export_frames(
             "registered_index": registered,
             "funder": rng.choice(["apbd", "dbhcht", "csr"], n),
         }
-    ).with_columns(registered_month=_months(pl.col("registered_index")))
+    )
     frame = frame.select(PARTS["people"].keys()).cast(PARTS["people"])  # type: ignore[arg-type]
     members = pl.concat([frame.select("person_id", "region", "funder")] * memberships)
     first = pl.Series(rng.integers(2023 * 12, 2024 * 12 + 3, members.height)).cast(pl.Int32)

@@ -323,23 +323,32 @@ def _national_key(secret: str) -> bytes:
     return _derive(secret, b"jaring national blind index v1")
 
 
-def national_index_many(
-    values: Sequence[str | None], *, purpose: str, secret: str
-) -> list[str | None]:
-    """Keyed BLAKE2b (a MAC, as the regional index) of each value under the national key
-    ``secret``; ``None`` stays ``None``. 32 hex characters each."""
+def _national_digests(
+    values: Sequence[str | None], *, purpose: str, secret: str, size: int
+) -> list[bytes | None]:
+    """Keyed BLAKE2b digests of ``size`` bytes of each value under the national key ``secret``;
+    ``None`` stays ``None``."""
     keyed = hashlib.blake2b(
-        key=_national_key(secret), person=purpose.encode()[:16], digest_size=16
+        key=_national_key(secret), person=purpose.encode()[:16], digest_size=size
     ).copy
-    out: list[str | None] = []
+    out: list[bytes | None] = []
     for value in values:
         if value is None:
             out.append(None)
             continue
         hasher = keyed()
         hasher.update(value.encode())
-        out.append(hasher.hexdigest())
+        out.append(hasher.digest())
     return out
+
+
+def national_index_many(
+    values: Sequence[str | None], *, purpose: str, secret: str
+) -> list[str | None]:
+    """Keyed BLAKE2b (a MAC, as the regional index) of each value under the national key
+    ``secret``; ``None`` stays ``None``. 32 hex characters each."""
+    digests = _national_digests(values, purpose=purpose, secret=secret, size=16)
+    return [None if d is None else d.hex() for d in digests]
 
 
 def national_index_ints(
@@ -349,18 +358,8 @@ def national_index_ints(
     for the many hashes of NIK variants an export carries (equality only, a 64-bit value
     compared among pairs that already share other hashed parts; an eighth of the memory of a
     hex string)."""
-    keyed = hashlib.blake2b(
-        key=_national_key(secret), person=purpose.encode()[:16], digest_size=8
-    ).copy
-    out: list[int | None] = []
-    for value in values:
-        if value is None:
-            out.append(None)
-            continue
-        hasher = keyed()
-        hasher.update(value.encode())
-        out.append(int.from_bytes(hasher.digest(), "big", signed=True))
-    return out
+    digests = _national_digests(values, purpose=purpose, secret=secret, size=8)
+    return [None if d is None else int.from_bytes(d, "big", signed=True) for d in digests]
 
 
 def key_fingerprint(secret: str) -> str:
